@@ -1,0 +1,83 @@
+/** `lambda-tasks cloud`: run the local cloud in the foreground until SIGINT/SIGTERM. */
+import { parseArgs } from 'node:util';
+import { DEFAULT_DATA_DIR, DEFAULT_PORT, startCloud } from '../cloud/cloud.js';
+import { parseCredentialList, readCredentialFile, type StaticCredential } from '../cloud/credentials.js';
+import { UsageError } from './usage-error.js';
+
+export const cloudUsage = `Usage: lambda-tasks cloud [options]
+
+Runs an AWS-compatible endpoint (S3, STS, ...) for the AWS SDKs, the AWS CLI and boto3.
+
+Options:
+  --host HOST          address to listen on (default 127.0.0.1)
+  --port PORT          port to listen on, 0 for any free port (default ${DEFAULT_PORT})
+  --data-dir DIR       where state is kept (default ${DEFAULT_DATA_DIR})
+  --ephemeral          keep state in a temporary directory removed at exit
+  --region REGION      default region (default us-east-1)
+  --credentials FILE   JSON list of extra key pairs [{accessKeyId, secretAccessKey, accountId}]
+  --quiet              do not log requests on stderr
+
+Credentials: access key "test", secret "test" (account 000000000000) always work; more pairs
+come from --credentials or LAMBDA_TASKS_CREDENTIALS=AKID:SECRET[:ACCOUNT],...
+Prints "ready http://HOST:PORT" on stdout once listening.`;
+
+export async function runCloudCommand(argv: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      host: { type: 'string' },
+      port: { type: 'string' },
+      'data-dir': { type: 'string' },
+      ephemeral: { type: 'boolean' },
+      region: { type: 'string' },
+      credentials: { type: 'string' },
+      quiet: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    strict: true,
+  });
+  if (values.help) {
+    process.stdout.write(`${cloudUsage}\n`);
+    return 0;
+  }
+  const port = values.port === undefined ? DEFAULT_PORT : Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new UsageError(`--port must be 0-65535, got "${values.port}"`);
+  const credentials: StaticCredential[] = [];
+  if (process.env['LAMBDA_TASKS_CREDENTIALS'])
+    credentials.push(...parseCredentialList(process.env['LAMBDA_TASKS_CREDENTIALS']));
+  if (values.credentials) credentials.push(...readCredentialFile(values.credentials));
+
+  const cloud = await startCloud({
+    ...(values.host !== undefined ? { host: values.host } : {}),
+    port,
+    ...(values['data-dir'] !== undefined ? { dataDir: values['data-dir'] } : {}),
+    ephemeral: values.ephemeral ?? false,
+    ...(values.region !== undefined ? { region: values.region } : {}),
+    credentials,
+    log: (line) => process.stderr.write(`${line}\n`),
+    ...(values.quiet
+      ? {}
+      : {
+          onRequest: (e) => process.stderr.write(`${e.method} ${e.service} ${e.operation} ${e.status} ${e.ms}ms\n`),
+        }),
+  });
+  process.stdout.write(`ready ${cloud.url}\n`);
+
+  await new Promise<void>((resolve) => {
+    const stop = () => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      // Stop within a second even if a client holds a connection open.
+      const force = setTimeout(() => resolve(), 1000);
+      force.unref();
+      void cloud.close().then(() => {
+        clearTimeout(force);
+        resolve();
+      });
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+  return 0;
+}

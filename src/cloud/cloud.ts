@@ -1,0 +1,113 @@
+/**
+ * Starting and stopping the local cloud, in-process: what `lambda-tasks cloud` runs, what tests
+ * start on port 0, and what the deploy tool embeds when nothing listens at the endpoint.
+ */
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import type { CloudContext } from './context.js';
+import { CredentialRegistry, type StaticCredential } from './credentials.js';
+import { createCloudServer, type RequestLogEntry, serverUrl } from './server.js';
+import { createServices, migrations } from './services/index.js';
+import { BlobStore } from './store/blobs.js';
+import { openDatabase } from './store/database.js';
+import { lockDataDir } from './store/lock.js';
+
+export interface CloudOptions {
+  /** @default '127.0.0.1' */
+  host?: string;
+  /** 0 picks a free port. @default 4566 */
+  port?: number;
+  /** Where state lives. @default '.lambda-tasks/cloud' in the working directory */
+  dataDir?: string;
+  /** Keep state in a temporary directory removed by close(). @default false */
+  ephemeral?: boolean;
+  /** Region for requests whose signature names none. @default 'us-east-1' */
+  region?: string;
+  /** Key pairs accepted besides the default `test`/`test`. */
+  credentials?: StaticCredential[];
+  /** One call per request (the CLI prints these to stderr). */
+  onRequest?: (entry: RequestLogEntry) => void;
+  /** Server diagnostics such as internal errors. @default silent */
+  log?: (line: string) => void;
+}
+
+export interface RunningCloud {
+  url: string;
+  host: string;
+  port: number;
+  dataDir: string;
+  region: string;
+  close(): Promise<void>;
+}
+
+export const DEFAULT_DATA_DIR = join('.lambda-tasks', 'cloud');
+export const DEFAULT_PORT = 4566;
+
+export async function startCloud(options: CloudOptions = {}): Promise<RunningCloud> {
+  const host = options.host ?? '127.0.0.1';
+  const region = options.region ?? 'us-east-1';
+  const dataDir = options.ephemeral
+    ? mkdtempSync(join(tmpdir(), 'lambda-tasks-cloud-'))
+    : resolve(options.dataDir ?? DEFAULT_DATA_DIR);
+  mkdirSync(dataDir, { recursive: true });
+  const unlock = lockDataDir(dataDir);
+  const cleanups: (() => void)[] = [];
+  cleanups.push(() => {
+    unlock();
+    if (options.ephemeral) rmSync(dataDir, { recursive: true, force: true });
+  });
+  try {
+    const db = openDatabase(join(dataDir, 'cloud.db'), migrations);
+    cleanups.unshift(() => db.close());
+    const blobs = new BlobStore(dataDir);
+    const log = options.log ?? (() => {});
+    const context: CloudContext = {
+      dataDir,
+      db,
+      blobs,
+      region,
+      credentials: new CredentialRegistry(db, options.credentials),
+      log,
+    };
+    const services = createServices(context);
+    const referenced = services.referencedBlobs();
+    const collected = blobs.collectGarbage((id) => referenced.has(id));
+    if (collected) log(`removed ${collected} unreferenced blob(s) left by an interrupted write`);
+
+    const server = createCloudServer({
+      context,
+      services: services.definitions,
+      ...(options.onRequest ? { onRequest: options.onRequest } : {}),
+    });
+    await new Promise<void>((resolveListen, rejectListen) => {
+      server.once('error', rejectListen);
+      server.listen(options.port ?? DEFAULT_PORT, host, () => {
+        server.off('error', rejectListen);
+        resolveListen();
+      });
+    });
+    const url = serverUrl(server, host);
+    const port = Number(new URL(url).port);
+    let closing: Promise<void> | undefined;
+    return {
+      url,
+      host,
+      port,
+      dataDir,
+      region,
+      close() {
+        closing ??= new Promise<void>((resolveClose) => {
+          server.close(() => resolveClose());
+          server.closeAllConnections();
+        }).then(() => {
+          for (const cleanup of cleanups) cleanup();
+        });
+        return closing;
+      },
+    };
+  } catch (error) {
+    for (const cleanup of cleanups) cleanup();
+    throw error;
+  }
+}

@@ -1,0 +1,315 @@
+/**
+ * The local cloud's HTTP entry: for each request, detect the service, authenticate (SigV4),
+ * route to an operation, parse with the service's protocol codec, validate, call the handler and
+ * serialize. This is the error boundary: AWS errors leave in the protocol's shape, anything else
+ * becomes InternalFailure with the detail logged here and never sent.
+ */
+import { createHash, randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Readable } from 'node:stream';
+import { AuthFailure, readCredentialScope, type VerifiedAuth, verifyRequest } from './auth/sigv4.js';
+import { authError } from './auth-errors.js';
+import { bodyStream } from './body.js';
+import type { CloudContext } from './context.js';
+import { AwsError, validationMessage } from './errors.js';
+import { type Codec, codecFor, type WireRequest, type WireResponse } from './protocol/index.js';
+import { loadModel, type OperationModel, type ServiceModel } from './protocol/model.js';
+import { hostId } from './protocol/rest-xml.js';
+import { validateInput } from './protocol/validate.js';
+import { detectService, virtualHostBucket } from './routing.js';
+import type { RequestContext, ServiceDefinition } from './service.js';
+
+/** Default cap on buffered (non-streaming) request bodies. */
+const DEFAULT_MAX_BODY_BYTES = 20 * 1024 * 1024;
+
+interface RegisteredService {
+  name: string;
+  signingNames: string[];
+  definition: ServiceDefinition;
+  model: () => ServiceModel;
+  codec: () => Codec;
+}
+
+export interface RequestLogEntry {
+  method: string;
+  service: string;
+  operation: string;
+  status: number;
+  ms: number;
+}
+
+export interface CloudServerOptions {
+  context: CloudContext;
+  services: Record<string, ServiceDefinition>;
+  /** Called once per request, after the response is sent. */
+  onRequest?: (entry: RequestLogEntry) => void;
+}
+
+export function createCloudServer(options: CloudServerOptions): Server {
+  const registered: RegisteredService[] = Object.entries(options.services).map(([name, definition]) => {
+    let model: ServiceModel | undefined;
+    let codec: Codec | undefined;
+    const getModel = () => {
+      model ??= loadModel(definition.model);
+      return model;
+    };
+    return {
+      name,
+      signingNames: definition.signingNames,
+      definition,
+      model: getModel,
+      codec: () => {
+        codec ??= codecFor(getModel(), definition.xmlRootNames);
+        return codec;
+      },
+    };
+  });
+
+  const server = createServer((req, res) => {
+    void handle(req, res);
+  });
+  server.keepAliveTimeout = 65_000;
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const started = performance.now();
+    const requestId = randomUUID();
+    const method = req.method ?? 'GET';
+    let serviceName = '-';
+    let operation = '-';
+    let codec: Codec | undefined;
+    let protocolIsS3 = false;
+    try {
+      const rawUrl = req.url ?? '/';
+      const q = rawUrl.indexOf('?');
+      let rawPath = q < 0 ? rawUrl : rawUrl.slice(0, q);
+      const rawQuery = q < 0 ? '' : rawUrl.slice(q + 1);
+      const query = parseQuery(rawQuery);
+      const scope = safeScope({ method, rawPath, rawQuery, headers: req.headers });
+      const service = detectService(registered, {
+        headers: req.headers,
+        query,
+        path: rawPath,
+        scopeService: scope?.service,
+      });
+      if (!service) throw new AwsError('UnknownService', 'No service is registered for this request.', 400);
+      serviceName = service.name;
+      codec = service.codec();
+      protocolIsS3 = codec.model.metadata.protocol === 'rest-xml';
+      const signedPath = rawPath;
+      const bucket = protocolIsS3 ? virtualHostBucket(req.headers.host) : undefined;
+      if (bucket) rawPath = `/${encodeURIComponent(bucket)}${rawPath === '/' ? '' : rawPath}`;
+
+      const wire: WireRequest = { method, path: rawPath, query, headers: req.headers, body: Buffer.alloc(0) };
+      let op: OperationModel | undefined = codec.bodyNeededToRoute ? undefined : codec.route(wire);
+      if (op) operation = op.name;
+      const streaming = op ? codec.isStreamingInput(op) : false;
+
+      // Authenticate. S3 clients sign x-amz-content-sha256, so S3 is verified before the body is
+      // read; the other services' signatures cover the body hash, so their (small) bodies are read first.
+      let auth: VerifiedAuth | undefined;
+      let body: Buffer | Readable;
+      let trailers: Promise<Record<string, string>> = Promise.resolve({});
+      const maxBody = service.definition.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+      const signed = { method, rawPath: signedPath, rawQuery, headers: req.headers, rawHeaders: req.rawHeaders };
+      const lookup = options.context.credentials.lookup;
+      try {
+        if (protocolIsS3) {
+          auth = verifyRequest(signed, { lookup, s3: true });
+          const decoded = bodyStream(req, auth);
+          trailers = decoded.trailers;
+          body = streaming ? decoded.stream : await readAll(decoded.stream, maxBody);
+        } else {
+          const buffered = await readAll(req, maxBody);
+          const bodySha256 = createHash('sha256').update(buffered).digest('hex');
+          auth = verifyRequest(signed, { lookup, s3: false, bodySha256 });
+          body = buffered;
+        }
+      } catch (error) {
+        if (error instanceof AuthFailure) throw authError(error, codec.model.metadata.protocol);
+        throw error;
+      }
+      wire.body = body;
+      if (!op) {
+        op = codec.route(wire);
+        operation = op.name;
+      }
+
+      const input = codec.parse(op, wire);
+      if (codec.validationErrorCode && op.input) {
+        const problems = validateInput(codec.model, op.input, input);
+        if (problems.length) throw new AwsError(codec.validationErrorCode, validationMessage(problems));
+      }
+      const handler = service.definition.handlers[op.name];
+      if (!handler) {
+        throw new AwsError(
+          'NotImplemented',
+          `The operation ${op.name} of ${codec.model.metadata.serviceId} is not implemented by lambda-tasks yet.`,
+          501,
+        );
+      }
+      const host = req.headers.host ?? 'localhost';
+      const ctx: RequestContext = {
+        requestId,
+        region: auth.scope.region,
+        accountId: auth.credentials.accountId,
+        credentials: auth.credentials,
+        endpoint: `http://${host}`,
+        trailers,
+        cloud: options.context,
+        headers: req.headers,
+      };
+      const output = await handler(input, ctx);
+      const response = codec.serialize(op, output, { requestId, method });
+      await send(res, response, requestId, protocolIsS3, method);
+    } catch (error) {
+      const awsError = toAwsError(error, protocolIsS3, options.context, `${serviceName}.${operation}`);
+      const response: WireResponse = codec
+        ? codec.serializeError(awsError, { requestId, method })
+        : {
+            status: awsError.status,
+            headers: { 'content-type': 'application/json', 'x-amzn-errortype': awsError.code },
+            body: JSON.stringify({ __type: awsError.code, message: awsError.message }),
+          };
+      // Whatever the handler did not read of the body is discarded, so the connection stays usable.
+      if (!req.readableEnded) req.resume();
+      await send(res, response, requestId, protocolIsS3, method).catch(() => res.destroy());
+    } finally {
+      options.onRequest?.({
+        method,
+        service: serviceName,
+        operation,
+        status: res.statusCode,
+        ms: Math.round((performance.now() - started) * 10) / 10,
+      });
+    }
+  }
+
+  return server;
+}
+
+function safeScope(req: Parameters<typeof readCredentialScope>[0]) {
+  try {
+    return readCredentialScope(req);
+  } catch {
+    return undefined;
+  }
+}
+
+function toAwsError(error: unknown, s3: boolean, context: CloudContext, where: string): AwsError {
+  if (error instanceof AwsError) return error;
+  if (error instanceof AuthFailure) return authError(error, s3 ? 'rest-xml' : 'json');
+  const code = (error as { code?: unknown })?.code;
+  if (code === 'XAmzContentSHA256Mismatch') {
+    const detail = error as { clientComputed?: string; s3Computed?: string };
+    return new AwsError(
+      'XAmzContentSHA256Mismatch',
+      "The provided 'x-amz-content-sha256' header does not match what was computed.",
+      400,
+      {
+        ClientComputedContentSHA256: detail.clientComputed,
+        S3ComputedContentSHA256: detail.s3Computed,
+      },
+    );
+  }
+  if (code === 'IncompleteBody' || code === 'InvalidChunk' || code === 'ERR_STREAM_PREMATURE_CLOSE') {
+    return new AwsError(
+      'IncompleteBody',
+      'You did not provide the number of bytes specified by the Content-Length HTTP header',
+      400,
+    );
+  }
+  context.log(`internal error in ${where}: ${(error as Error)?.stack ?? String(error)}`);
+  return s3
+    ? new AwsError('InternalError', 'We encountered an internal error. Please try again.', 500)
+    : new AwsError(
+        'InternalFailure',
+        'The request processing has failed because of an unknown error, exception or failure.',
+        500,
+      );
+}
+
+function parseQuery(rawQuery: string): [string, string][] {
+  if (!rawQuery) return [];
+  return rawQuery.split('&').map((pair) => {
+    const eq = pair.indexOf('=');
+    const key = eq < 0 ? pair : pair.slice(0, eq);
+    const value = eq < 0 ? '' : pair.slice(eq + 1);
+    return [decodeQueryPart(key), decodeQueryPart(value)];
+  });
+}
+
+function decodeQueryPart(text: string): string {
+  try {
+    return decodeURIComponent(text.replace(/\+/g, '%20'));
+  } catch {
+    return text;
+  }
+}
+
+async function readAll(stream: Readable, limit: number): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of stream) {
+    size += (chunk as Buffer).length;
+    if (size > limit) {
+      stream.resume();
+      throw new AwsError('RequestEntityTooLargeException', `Request must be smaller than ${limit} bytes.`, 413);
+    }
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks);
+}
+
+async function send(
+  res: ServerResponse,
+  response: WireResponse,
+  requestId: string,
+  s3: boolean,
+  method: string,
+): Promise<void> {
+  if (res.headersSent) {
+    res.destroy();
+    return;
+  }
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(response.headers)) headers[name.toLowerCase()] = value;
+  if (s3) {
+    headers['x-amz-request-id'] = requestId;
+    headers['x-amz-id-2'] = hostId(requestId);
+    headers['server'] = 'AmazonS3';
+  } else {
+    headers['x-amzn-requestid'] = requestId;
+  }
+  const body = response.body;
+  if (body === undefined || typeof body === 'string' || Buffer.isBuffer(body)) {
+    const buffer = body === undefined ? undefined : typeof body === 'string' ? Buffer.from(body) : body;
+    if (!('content-length' in headers)) headers['content-length'] = String(buffer?.length ?? 0);
+    res.writeHead(response.status, headers);
+    res.end(method === 'HEAD' ? undefined : buffer);
+    return;
+  }
+  res.writeHead(response.status, headers);
+  if (method === 'HEAD') {
+    body.destroy();
+    res.end();
+    return;
+  }
+  await new Promise<void>((resolve) => {
+    body.on('error', () => {
+      res.destroy();
+      resolve();
+    });
+    res.on('close', () => {
+      body.destroy();
+      resolve();
+    });
+    body.pipe(res);
+  });
+}
+
+export function serverUrl(server: Server, host: string): string {
+  const address = server.address() as AddressInfo;
+  const shownHost = host.includes(':') ? `[${host}]` : host;
+  return `http://${shownHost}:${address.port}`;
+}

@@ -1,0 +1,44 @@
+/**
+ * What a service is to the server: its model, its handlers, and how to recognise its requests.
+ * Handlers take and return plain objects shaped like the AWS SDK's Input/Output types; they never
+ * see HTTP (the protocol codecs do that).
+ */
+import type { Readable } from 'node:stream';
+import type { Credentials } from './auth/sigv4.js';
+import type { CloudContext } from './context.js';
+
+export interface RequestContext {
+  requestId: string;
+  region: string;
+  accountId: string;
+  /** The caller, as authenticated by SigV4 (undefined for anonymous requests). */
+  credentials: Credentials | undefined;
+  /** The server's own URL, for links such as Lambda's Code.Location. */
+  endpoint: string;
+  /** Trailer headers of an aws-chunked upload, resolved after the body has been read. */
+  trailers: Promise<Record<string, string>>;
+  cloud: CloudContext;
+  /** Raw request headers (lower-case), for the few S3 semantics the model does not carry. */
+  headers: Record<string, string | string[] | undefined>;
+}
+
+// biome-ignore lint/suspicious/noExplicitAny: handler inputs and outputs are typed per service; the registry is heterogeneous.
+export type Handler = (input: any, ctx: RequestContext) => unknown;
+
+export interface ServiceDefinition {
+  /** models/<model>.json */
+  model: string;
+  /** SigV4 signing name(s) that select this service, e.g. `s3`, `lambda`, `logs`. */
+  signingNames: string[];
+  /** Handlers by operation name; operations without one answer as not implemented. */
+  handlers: Record<string, Handler>;
+  /** Overrides of XML root element names for rest-xml output shapes that have no payload member. */
+  xmlRootNames?: Record<string, string>;
+  /** Largest non-streaming request body accepted, in bytes. */
+  maxBodyBytes?: number;
+}
+
+export type StreamingBody = Readable;
+
+/** A handler may set this key on its output to answer with another HTTP status (S3's 206 for ranges). */
+export const HttpStatus: unique symbol = Symbol('HttpStatus');

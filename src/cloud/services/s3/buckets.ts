@@ -1,0 +1,203 @@
+/** S3 bucket operations: create/head/list/delete, location, versioning, tagging. */
+import type {
+  CreateBucketRequest,
+  DeleteBucketRequest,
+  DeleteBucketTaggingRequest,
+  GetBucketLocationOutput,
+  GetBucketLocationRequest,
+  GetBucketTaggingOutput,
+  GetBucketTaggingRequest,
+  GetBucketVersioningOutput,
+  GetBucketVersioningRequest,
+  HeadBucketOutput,
+  HeadBucketRequest,
+  ListBucketsOutput,
+  ListBucketsRequest,
+  PutBucketTaggingRequest,
+  PutBucketVersioningRequest,
+} from '@aws-sdk/client-s3';
+import { AwsError } from '../../errors.js';
+import type { RequestContext } from '../../service.js';
+import { S3Errors } from './errors.js';
+import type { S3Service } from './s3-service.js';
+import type { Bucket, Tag } from './state.js';
+
+/** The S3 bucket naming rules (general purpose buckets). */
+export function isValidBucketName(name: string): boolean {
+  if (name.length < 3 || name.length > 63) return false;
+  if (!/^[a-z0-9][a-z0-9.-]*[a-z0-9]$/.test(name)) return false;
+  if (name.includes('..') || name.includes('.-') || name.includes('-.')) return false;
+  if (/^\d+\.\d+\.\d+\.\d+$/.test(name)) return false;
+  if (name.startsWith('xn--') || name.startsWith('sthree-') || name.startsWith('amzn-s3-demo-')) return false;
+  if (name.endsWith('-s3alias') || name.endsWith('--ol-s3') || name.endsWith('.mrap') || name.endsWith('--x-s3'))
+    return false;
+  return true;
+}
+
+/** Regions S3 accepts as a LocationConstraint. */
+const KNOWN_REGIONS = new Set([
+  'af-south-1',
+  'ap-east-1',
+  'ap-northeast-1',
+  'ap-northeast-2',
+  'ap-northeast-3',
+  'ap-south-1',
+  'ap-south-2',
+  'ap-southeast-1',
+  'ap-southeast-2',
+  'ap-southeast-3',
+  'ap-southeast-4',
+  'ca-central-1',
+  'ca-west-1',
+  'cn-north-1',
+  'cn-northwest-1',
+  'EU',
+  'eu-central-1',
+  'eu-central-2',
+  'eu-north-1',
+  'eu-south-1',
+  'eu-south-2',
+  'eu-west-1',
+  'eu-west-2',
+  'eu-west-3',
+  'il-central-1',
+  'me-central-1',
+  'me-south-1',
+  'sa-east-1',
+  'us-east-1',
+  'us-east-2',
+  'us-gov-east-1',
+  'us-gov-west-1',
+  'us-west-1',
+  'us-west-2',
+]);
+
+export function validateTags(tags: Tag[] | undefined): Tag[] {
+  const list = tags ?? [];
+  const seen = new Set<string>();
+  for (const tag of list) {
+    if (tag.Key === undefined || tag.Key === '') throw S3Errors.invalidTag('The TagKey you have provided is invalid');
+    if ([...tag.Key].length > 128) throw S3Errors.invalidTag('The TagKey you have provided is too long, max 128');
+    if ([...(tag.Value ?? '')].length > 256)
+      throw S3Errors.invalidTag('The TagValue you have provided is too long, max 256');
+    if (seen.has(tag.Key)) throw S3Errors.invalidTag('Cannot provide multiple Tags with the same key');
+    seen.add(tag.Key);
+  }
+  return list.map((t) => ({ Key: t.Key, Value: t.Value ?? '' }));
+}
+
+export function bucketHandlers(s3: S3Service) {
+  const { state } = s3;
+  return {
+    CreateBucket(input: CreateBucketRequest, ctx: RequestContext) {
+      const name = input.Bucket as string;
+      if (!isValidBucketName(name)) throw S3Errors.invalidBucketName(name);
+      const constraint = input.CreateBucketConfiguration?.LocationConstraint as string | undefined;
+      if (constraint !== undefined && !KNOWN_REGIONS.has(constraint))
+        throw S3Errors.invalidLocationConstraint(constraint);
+      const requestRegion = ctx.region;
+      if (requestRegion === 'us-east-1') {
+        if (constraint === 'us-east-1') throw S3Errors.invalidLocationConstraint(constraint);
+      } else if (constraint !== requestRegion) {
+        throw S3Errors.illegalLocationConstraint(constraint);
+      }
+      const region = constraint === 'EU' ? 'eu-west-1' : (constraint ?? 'us-east-1');
+      const existing = state.getBucket(name);
+      if (existing) {
+        if (existing.accountId !== ctx.accountId) throw S3Errors.bucketAlreadyExists(name);
+        // For legacy compatibility AWS answers 200 to re-creating your own bucket in us-east-1.
+        if (requestRegion === 'us-east-1' && existing.region === 'us-east-1') return { Location: `/${name}` };
+        throw S3Errors.bucketAlreadyOwnedByYou(name);
+      }
+      state.createBucket({
+        name,
+        region,
+        accountId: ctx.accountId,
+        createdAt: Date.now(),
+        versioning: undefined,
+        tags: undefined,
+      });
+      return { Location: `/${name}` };
+    },
+
+    HeadBucket(input: HeadBucketRequest, ctx: RequestContext): HeadBucketOutput {
+      const bucket = s3.bucket(input.Bucket, ctx);
+      return { BucketRegion: bucket.region };
+    },
+
+    ListBuckets(input: ListBucketsRequest, ctx: RequestContext): ListBucketsOutput {
+      let buckets = state.listBuckets(ctx.accountId);
+      if (input.Prefix) buckets = buckets.filter((b) => b.name.startsWith(input.Prefix as string));
+      if (input.BucketRegion) buckets = buckets.filter((b) => b.region === input.BucketRegion);
+      let start = 0;
+      if (input.ContinuationToken) {
+        const after = Buffer.from(input.ContinuationToken, 'base64url').toString('utf8');
+        start = buckets.findIndex((b) => b.name > after);
+        if (start < 0) start = buckets.length;
+      }
+      const max = input.MaxBuckets ?? 10000;
+      const page = buckets.slice(start, start + max);
+      const truncated = start + max < buckets.length;
+      return {
+        Buckets: page.map((b: Bucket) => ({
+          Name: b.name,
+          CreationDate: new Date(b.createdAt),
+          BucketRegion: b.region,
+        })),
+        Owner: s3.owner(ctx.accountId),
+        ...(input.Prefix ? { Prefix: input.Prefix } : {}),
+        ...(truncated ? { ContinuationToken: Buffer.from(page.at(-1)?.name ?? '').toString('base64url') } : {}),
+      };
+    },
+
+    DeleteBucket(input: DeleteBucketRequest, ctx: RequestContext) {
+      const bucket = s3.bucket(input.Bucket, ctx);
+      if (state.bucketHasObjects(bucket.name))
+        throw S3Errors.bucketNotEmpty(bucket.name, bucket.versioning !== undefined);
+      for (const blob of state.deleteBucket(bucket.name)) s3.blobs.remove(blob);
+      return {};
+    },
+
+    GetBucketLocation(input: GetBucketLocationRequest, ctx: RequestContext): GetBucketLocationOutput {
+      const bucket = s3.bucket(input.Bucket, ctx);
+      // us-east-1 buckets report an empty LocationConstraint.
+      return bucket.region === 'us-east-1'
+        ? {}
+        : { LocationConstraint: bucket.region as GetBucketLocationOutput['LocationConstraint'] };
+    },
+
+    PutBucketVersioning(input: PutBucketVersioningRequest, ctx: RequestContext) {
+      const bucket = s3.bucket(input.Bucket, ctx);
+      const status = input.VersioningConfiguration?.Status;
+      if (status !== 'Enabled' && status !== 'Suspended') throw S3Errors.malformedXml();
+      state.setVersioning(bucket.name, status);
+      return {};
+    },
+
+    GetBucketVersioning(input: GetBucketVersioningRequest, ctx: RequestContext): GetBucketVersioningOutput {
+      const bucket = s3.bucket(input.Bucket, ctx);
+      return bucket.versioning ? { Status: bucket.versioning } : {};
+    },
+
+    PutBucketTagging(input: PutBucketTaggingRequest, ctx: RequestContext) {
+      const bucket = s3.bucket(input.Bucket, ctx);
+      if (!input.Tagging) throw S3Errors.malformedXml();
+      const tags = validateTags(input.Tagging.TagSet as Tag[]);
+      if (tags.length > 50) throw new AwsError('BadRequest', 'Bucket tag count cannot be greater than 50', 400);
+      state.setBucketTags(bucket.name, tags);
+      return {};
+    },
+
+    GetBucketTagging(input: GetBucketTaggingRequest, ctx: RequestContext): GetBucketTaggingOutput {
+      const bucket = s3.bucket(input.Bucket, ctx);
+      if (!bucket.tags) throw S3Errors.noSuchTagSet(bucket.name);
+      return { TagSet: bucket.tags };
+    },
+
+    DeleteBucketTagging(input: DeleteBucketTaggingRequest, ctx: RequestContext) {
+      const bucket = s3.bucket(input.Bucket, ctx);
+      state.setBucketTags(bucket.name, undefined);
+      return {};
+    },
+  };
+}

@@ -1,0 +1,358 @@
+/** S3 multipart uploads: create, upload part (and part copy), complete, abort, list parts and uploads. */
+import { createHash, randomBytes } from 'node:crypto';
+import { PassThrough, type Readable } from 'node:stream';
+import type {
+  AbortMultipartUploadRequest,
+  CompleteMultipartUploadRequest,
+  CreateMultipartUploadRequest,
+  ListMultipartUploadsRequest,
+  ListPartsRequest,
+  UploadPartCopyRequest,
+  UploadPartRequest,
+} from '@aws-sdk/client-s3';
+import { headerValue } from '../../protocol/codec.js';
+import type { RequestContext } from '../../service.js';
+import { validateTags } from './buckets.js';
+import { checksumMember, compositeChecksum, isChecksumAlgorithm } from './checksums.js';
+import { S3Errors } from './errors.js';
+import { prefixSuccessor } from './listing.js';
+import { checkConditions, parseCopySource } from './objects.js';
+import { objectHeadersFrom, parseTaggingHeader, type S3Service } from './s3-service.js';
+import { newVersionId, type Part, type Upload } from './state.js';
+
+type WithBody<T> = Omit<T, 'Body'> & { Body?: Readable };
+
+export const MIN_PART_BYTES = 5 * 1024 * 1024;
+export const MAX_PARTS = 10000;
+
+function checkPartNumber(n: number | undefined): number {
+  if (n === undefined || !Number.isInteger(n) || n < 1 || n > MAX_PARTS) {
+    throw S3Errors.invalidArgument(
+      'Part number must be an integer between 1 and 10000, inclusive',
+      'partNumber',
+      String(n),
+    );
+  }
+  return n;
+}
+
+export function multipartHandlers(s3: S3Service) {
+  const { state, blobs } = s3;
+
+  function upload(bucketName: string, key: string, uploadId: string | undefined): Upload {
+    const found = uploadId ? state.getUpload(uploadId) : undefined;
+    if (!found || found.bucket !== bucketName || found.key !== key) throw S3Errors.noSuchUpload(uploadId ?? '');
+    return found;
+  }
+
+  return {
+    CreateMultipartUpload(input: CreateMultipartUploadRequest, ctx: RequestContext) {
+      const bucket = s3.bucket(input.Bucket, ctx);
+      const algorithm = input.ChecksumAlgorithm?.toUpperCase();
+      if (algorithm !== undefined && !isChecksumAlgorithm(algorithm)) {
+        throw S3Errors.invalidRequest(
+          'Checksum algorithm provided is unsupported. Please try again with any of the valid types: [CRC32, CRC32C, CRC64NVME, SHA1, SHA256]',
+        );
+      }
+      const uploadId = randomBytes(48).toString('base64url');
+      state.createUpload({
+        uploadId,
+        bucket: bucket.name,
+        key: input.Key as string,
+        initiated: Date.now(),
+        headers: objectHeadersFrom(input, headerValue(ctx.headers, 'expires')),
+        metadata: input.Metadata ?? {},
+        tags: validateTags(parseTaggingHeader(input.Tagging)),
+        checksumAlgorithm: algorithm,
+        checksumType: algorithm ? (input.ChecksumType ?? 'COMPOSITE') : undefined,
+      });
+      return {
+        Bucket: bucket.name,
+        Key: input.Key,
+        UploadId: uploadId,
+        ServerSideEncryption: 'AES256',
+        ...(algorithm ? { ChecksumAlgorithm: algorithm, ChecksumType: input.ChecksumType ?? 'COMPOSITE' } : {}),
+      };
+    },
+
+    async UploadPart(input: WithBody<UploadPartRequest>, ctx: RequestContext) {
+      const bucket = s3.bucket(input.Bucket, ctx);
+      const partNumber = checkPartNumber(input.PartNumber);
+      const found = upload(bucket.name, input.Key as string, input.UploadId);
+      const stored = await s3.storeBody(
+        input.Body as Readable,
+        ctx,
+        input.ChecksumAlgorithm ?? found.checksumAlgorithm,
+      );
+      if (!state.getUpload(found.uploadId)) {
+        // Aborted or completed while this part was streaming in.
+        blobs.remove(stored.blob);
+        throw S3Errors.noSuchUpload(found.uploadId);
+      }
+      const replaced = state.putPart({
+        uploadId: found.uploadId,
+        partNumber,
+        blob: stored.blob,
+        size: stored.size,
+        etag: stored.etag,
+        md5: stored.md5,
+        lastModified: Date.now(),
+        checksum: JSON.stringify(stored.checksum),
+      });
+      if (replaced) blobs.remove(replaced);
+      const out: Record<string, unknown> = { ETag: stored.etag, ServerSideEncryption: 'AES256' };
+      if (
+        isChecksumAlgorithm(stored.checksum.algorithm) &&
+        stored.checksum.algorithm === (found.checksumAlgorithm ?? stored.checksum.algorithm)
+      ) {
+        out[checksumMember(stored.checksum.algorithm)] = stored.checksum.value;
+      }
+      return out;
+    },
+
+    async UploadPartCopy(input: UploadPartCopyRequest, ctx: RequestContext) {
+      const bucket = s3.bucket(input.Bucket, ctx);
+      const partNumber = checkPartNumber(input.PartNumber);
+      const found = upload(bucket.name, input.Key as string, input.UploadId);
+      const source = parseCopySource(input.CopySource as string);
+      const sourceBucket = s3.bucket(source.bucket, ctx);
+      const sourceVersion = s3.resolve(sourceBucket, source.key, source.versionId);
+      checkConditions(
+        sourceVersion,
+        {
+          IfMatch: input.CopySourceIfMatch,
+          IfNoneMatch: input.CopySourceIfNoneMatch,
+          IfModifiedSince: input.CopySourceIfModifiedSince,
+          IfUnmodifiedSince: input.CopySourceIfUnmodifiedSince,
+        },
+        { match: 'x-amz-copy-source-If-Match', unmodified: 'x-amz-copy-source-If-Unmodified-Since' },
+        () => S3Errors.preconditionFailed('x-amz-copy-source-If-None-Match'),
+      );
+      let range: { start: number; end: number } | undefined;
+      if (input.CopySourceRange !== undefined) {
+        const m = /^bytes=(\d+)-(\d+)$/.exec(input.CopySourceRange);
+        const start = Number(m?.[1]);
+        const end = Number(m?.[2]);
+        if (!m || end < start || end >= sourceVersion.size) {
+          throw S3Errors.invalidArgument(
+            `Range specified is not valid for source object of size: ${sourceVersion.size}`,
+            'x-amz-copy-source-range',
+            input.CopySourceRange,
+          );
+        }
+        range = { start, end };
+      }
+      const body: Readable =
+        sourceVersion.blob && sourceVersion.size > 0 ? blobs.read(sourceVersion.blob, range) : new PassThrough().end();
+      const written = await blobs.write(body);
+      const etag = `"${written.md5.toString('hex')}"`;
+      const lastModified = Date.now();
+      const replaced = state.putPart({
+        uploadId: found.uploadId,
+        partNumber,
+        blob: written.id,
+        size: written.size,
+        etag,
+        md5: written.md5,
+        lastModified,
+        checksum: undefined,
+      });
+      if (replaced) blobs.remove(replaced);
+      return {
+        CopyPartResult: { ETag: etag, LastModified: new Date(lastModified) },
+        ...(sourceBucket.versioning ? { CopySourceVersionId: sourceVersion.versionId } : {}),
+      };
+    },
+
+    async CompleteMultipartUpload(input: CompleteMultipartUploadRequest, ctx: RequestContext) {
+      const bucket = s3.bucket(input.Bucket, ctx);
+      const key = input.Key as string;
+      const found = upload(bucket.name, key, input.UploadId);
+      const requested = input.MultipartUpload?.Parts ?? [];
+      if (requested.length === 0) throw S3Errors.malformedXml();
+      const stored = new Map(state.listParts(found.uploadId).map((p) => [p.partNumber, p]));
+      const chosen: Part[] = [];
+      let previous = 0;
+      for (const p of requested) {
+        const n = p.PartNumber ?? 0;
+        if (n <= previous) throw S3Errors.invalidPartOrder();
+        previous = n;
+        const part = stored.get(n);
+        const etag = p.ETag?.startsWith('"') ? p.ETag : `"${p.ETag}"`;
+        if (!part || part.etag !== etag) throw S3Errors.invalidPart(n, p.ETag);
+        chosen.push(part);
+      }
+      chosen.forEach((part, i) => {
+        if (i < chosen.length - 1 && part.size < MIN_PART_BYTES) throw S3Errors.entityTooSmall(part.size);
+      });
+      // Concatenate the parts into the object's blob (streamed, never in memory).
+      const concatenated = new PassThrough();
+      const writing = blobs.write(concatenated);
+      for (const part of chosen) {
+        for await (const chunk of blobs.read(part.blob)) {
+          if (!concatenated.write(chunk)) await new Promise((resolve) => concatenated.once('drain', resolve));
+        }
+      }
+      concatenated.end();
+      const written = await writing;
+      const md5s = createHash('md5');
+      for (const part of chosen) md5s.update(part.md5);
+      const etag = `"${md5s.digest('hex')}-${chosen.length}"`;
+      let checksum: { algorithm: string; value: string; type: 'COMPOSITE' | 'FULL_OBJECT' } | undefined;
+      const algorithm = found.checksumAlgorithm;
+      if (algorithm && isChecksumAlgorithm(algorithm)) {
+        const partValues = chosen.map((p) =>
+          p.checksum ? (JSON.parse(p.checksum) as { algorithm: string; value: string }) : undefined,
+        );
+        if (partValues.every((v) => v?.algorithm === algorithm)) {
+          checksum = {
+            algorithm,
+            value: await compositeChecksum(
+              algorithm,
+              partValues.map((v) => (v as { value: string }).value),
+            ),
+            type: 'COMPOSITE',
+          };
+        }
+      }
+      if (!state.getUpload(found.uploadId)) {
+        blobs.remove(written.id);
+        throw S3Errors.noSuchUpload(found.uploadId);
+      }
+      const { replacedBlobs, partBlobs, version } = state.completeUpload(
+        found.uploadId,
+        {
+          bucket: bucket.name,
+          key,
+          deleteMarker: false,
+          blob: written.id,
+          size: written.size,
+          etag,
+          lastModified: Date.now(),
+          headers: found.headers,
+          metadata: found.metadata,
+          tags: found.tags,
+          checksum,
+          partsCount: chosen.length,
+        },
+        s3.versionIdFor(bucket, newVersionId),
+      );
+      for (const blob of [...replacedBlobs, ...partBlobs]) blobs.remove(blob);
+      const out: Record<string, unknown> = {
+        Location: `${ctx.endpoint}/${bucket.name}/${encodeURIComponent(key).replace(/%2F/g, '/')}`,
+        Bucket: bucket.name,
+        Key: key,
+        ETag: etag,
+        ServerSideEncryption: 'AES256',
+        ...(bucket.versioning ? { VersionId: version.versionId } : {}),
+      };
+      if (checksum && isChecksumAlgorithm(checksum.algorithm)) {
+        out[checksumMember(checksum.algorithm)] = checksum.value;
+        out['ChecksumType'] = checksum.type;
+      }
+      return out;
+    },
+
+    AbortMultipartUpload(input: AbortMultipartUploadRequest, ctx: RequestContext) {
+      const bucket = s3.bucket(input.Bucket, ctx);
+      const found = upload(bucket.name, input.Key as string, input.UploadId);
+      for (const blob of state.deleteUpload(found.uploadId)) blobs.remove(blob);
+      return {};
+    },
+
+    ListParts(input: ListPartsRequest, ctx: RequestContext) {
+      const bucket = s3.bucket(input.Bucket, ctx);
+      const found = upload(bucket.name, input.Key as string, input.UploadId);
+      const marker = Number(input.PartNumberMarker ?? 0);
+      const max = Math.min(input.MaxParts ?? 1000, 1000);
+      const all = state.listParts(found.uploadId).filter((p) => p.partNumber > marker);
+      const page = all.slice(0, max);
+      const truncated = all.length > max;
+      const owner = s3.owner(bucket.accountId);
+      return {
+        Bucket: bucket.name,
+        Key: found.key,
+        UploadId: found.uploadId,
+        PartNumberMarker: String(marker),
+        NextPartNumberMarker: page.length ? String(page.at(-1)?.partNumber) : undefined,
+        MaxParts: max,
+        IsTruncated: truncated,
+        Parts: page.map((p) => {
+          const checksum = p.checksum ? (JSON.parse(p.checksum) as { algorithm: string; value: string }) : undefined;
+          return {
+            PartNumber: p.partNumber,
+            LastModified: new Date(p.lastModified),
+            ETag: p.etag,
+            Size: p.size,
+            ...(checksum && checksum.algorithm === found.checksumAlgorithm && isChecksumAlgorithm(checksum.algorithm)
+              ? { [checksumMember(checksum.algorithm)]: checksum.value }
+              : {}),
+          };
+        }),
+        Initiator: owner,
+        Owner: owner,
+        StorageClass: found.headers.StorageClass ?? 'STANDARD',
+        ...(found.checksumAlgorithm
+          ? { ChecksumAlgorithm: found.checksumAlgorithm, ChecksumType: found.checksumType }
+          : {}),
+      };
+    },
+
+    ListMultipartUploads(input: ListMultipartUploadsRequest, ctx: RequestContext) {
+      const bucket = s3.bucket(input.Bucket, ctx);
+      const prefix = input.Prefix ?? '';
+      const delimiter = input.Delimiter || undefined;
+      const max = Math.min(input.MaxUploads ?? 1000, 1000);
+      const keyMarker = input.KeyMarker ?? '';
+      const uploadIdMarker = input.UploadIdMarker ?? '';
+      const uploads: Upload[] = [];
+      const prefixes: string[] = [];
+      let truncated = false;
+      let skipUntil: string | undefined;
+      for (const u of state.listUploads(bucket.name)) {
+        if (!u.key.startsWith(prefix)) continue;
+        if (
+          keyMarker &&
+          (u.key < keyMarker || (u.key === keyMarker && (!uploadIdMarker || u.uploadId <= uploadIdMarker)))
+        )
+          continue;
+        if (skipUntil !== undefined && u.key < skipUntil) continue;
+        if (uploads.length + prefixes.length >= max) {
+          truncated = true;
+          break;
+        }
+        const at = delimiter ? u.key.indexOf(delimiter, prefix.length) : -1;
+        if (delimiter && at >= 0) {
+          const cp = u.key.slice(0, at + delimiter.length);
+          prefixes.push(cp);
+          skipUntil = prefixSuccessor(cp);
+          continue;
+        }
+        uploads.push(u);
+      }
+      const owner = s3.owner(bucket.accountId);
+      const last = uploads.at(-1);
+      return {
+        Bucket: bucket.name,
+        KeyMarker: keyMarker,
+        UploadIdMarker: uploadIdMarker,
+        NextKeyMarker: truncated ? last?.key : undefined,
+        NextUploadIdMarker: truncated ? last?.uploadId : undefined,
+        Prefix: input.Prefix,
+        Delimiter: input.Delimiter,
+        MaxUploads: max,
+        IsTruncated: truncated,
+        Uploads: uploads.map((u) => ({
+          UploadId: u.uploadId,
+          Key: u.key,
+          Initiated: new Date(u.initiated),
+          StorageClass: u.headers.StorageClass ?? 'STANDARD',
+          Owner: owner,
+          Initiator: owner,
+          ...(u.checksumAlgorithm ? { ChecksumAlgorithm: u.checksumAlgorithm, ChecksumType: u.checksumType } : {}),
+        })),
+        CommonPrefixes: prefixes.map((p) => ({ Prefix: p })),
+      };
+    },
+  };
+}

@@ -1,0 +1,377 @@
+/** S3 object operations: put/get/head/delete (single and batch), copy, tagging. */
+import type { Readable } from 'node:stream';
+import type {
+  CopyObjectRequest,
+  DeleteObjectRequest,
+  DeleteObjectsRequest,
+  DeleteObjectTaggingRequest,
+  GetObjectRequest,
+  GetObjectTaggingRequest,
+  HeadObjectRequest,
+  PutObjectRequest,
+  PutObjectTaggingRequest,
+} from '@aws-sdk/client-s3';
+import { AwsError } from '../../errors.js';
+import { headerValue } from '../../protocol/codec.js';
+import { HttpStatus, type RequestContext } from '../../service.js';
+import { validateTags } from './buckets.js';
+import { checksumMember, isChecksumAlgorithm } from './checksums.js';
+import { S3Errors } from './errors.js';
+import { objectHeadersFrom, parseTaggingHeader, type S3Service } from './s3-service.js';
+import { type Bucket, newVersionId, type ObjectVersion, type Tag } from './state.js';
+
+type WithBody<T> = Omit<T, 'Body'> & { Body?: Readable };
+
+/** Evaluates If-Match / If-None-Match / If-(Un)Modified-Since as S3 does (RFC 7232 precedence). */
+export function checkConditions(
+  version: ObjectVersion,
+  c: {
+    IfMatch?: string | undefined;
+    IfNoneMatch?: string | undefined;
+    IfModifiedSince?: Date | undefined;
+    IfUnmodifiedSince?: Date | undefined;
+  },
+  names = { match: 'If-Match', unmodified: 'If-Unmodified-Since' },
+  notModified: () => AwsError = S3Errors.notModified,
+): void {
+  const etagMatches = (header: string) =>
+    header.split(',').some((t) => {
+      const tag = t.trim();
+      return tag === '*' || tag === version.etag || `"${tag}"` === version.etag;
+    });
+  const modifiedSeconds = Math.floor(version.lastModified / 1000);
+  if (c.IfMatch !== undefined) {
+    if (!etagMatches(c.IfMatch)) throw S3Errors.preconditionFailed(names.match);
+  } else if (
+    c.IfUnmodifiedSince instanceof Date &&
+    modifiedSeconds > Math.floor(c.IfUnmodifiedSince.getTime() / 1000)
+  ) {
+    throw S3Errors.preconditionFailed(names.unmodified);
+  }
+  if (c.IfNoneMatch !== undefined) {
+    if (etagMatches(c.IfNoneMatch)) throw notModified();
+  } else if (c.IfModifiedSince instanceof Date && modifiedSeconds <= Math.floor(c.IfModifiedSince.getTime() / 1000)) {
+    throw notModified();
+  }
+}
+
+/** Parses a single `bytes=` range against a size; undefined when the header is not a usable range (S3 then ignores it). */
+export function parseRange(header: string | undefined, size: number): { start: number; end: number } | undefined {
+  if (!header) return undefined;
+  const m = /^bytes=(\d*)-(\d*)$/.exec(header.trim());
+  if (!m || (m[1] === '' && m[2] === '')) return undefined;
+  let start: number;
+  let end: number;
+  if (m[1] === '') {
+    const suffix = Number(m[2]);
+    if (suffix === 0) throw S3Errors.invalidRange(size);
+    start = Math.max(0, size - suffix);
+    end = size - 1;
+  } else {
+    start = Number(m[1]);
+    end = m[2] === '' ? size - 1 : Math.min(Number(m[2]), size - 1);
+    if (m[2] !== '' && Number(m[2]) < start) return undefined;
+  }
+  if (start >= size) throw S3Errors.invalidRange(size);
+  return { start, end };
+}
+
+/** Parses `x-amz-copy-source`: `bucket/key[?versionId=...]`, URL-encoded, optional leading slash. */
+export function parseCopySource(value: string): { bucket: string; key: string; versionId: string | undefined } {
+  let source = value.startsWith('/') ? value.slice(1) : value;
+  let versionId: string | undefined;
+  const q = source.indexOf('?');
+  if (q >= 0) {
+    versionId = new URLSearchParams(source.slice(q + 1)).get('versionId') ?? undefined;
+    source = source.slice(0, q);
+  }
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(source);
+  } catch {
+    throw S3Errors.invalidArgument('Invalid copy source encoding', 'x-amz-copy-source', value);
+  }
+  const slash = decoded.indexOf('/');
+  if (slash <= 0 || slash === decoded.length - 1) {
+    throw S3Errors.invalidArgument('Invalid copy source object key', 'x-amz-copy-source', value);
+  }
+  return { bucket: decoded.slice(0, slash), key: decoded.slice(slash + 1), versionId };
+}
+
+export function objectHandlers(s3: S3Service) {
+  const { state, blobs } = s3;
+
+  function versionHeaders(bucket: Bucket, versionId: string): { VersionId?: string } {
+    return bucket.versioning ? { VersionId: versionId } : {};
+  }
+
+  function removeBlobs(ids: (string | undefined)[]) {
+    for (const id of ids) if (id) blobs.remove(id);
+  }
+
+  function deleteOne(
+    bucket: Bucket,
+    key: string,
+    versionId: string | undefined,
+  ): { VersionId?: string; DeleteMarker?: boolean } {
+    if (versionId !== undefined) {
+      const removed = state.deleteVersion(bucket.name, key, versionId);
+      if (!removed) {
+        if (versionId !== 'null' && !/^[A-Za-z0-9._-]{1,1024}$/.test(versionId))
+          throw S3Errors.invalidVersionId(versionId);
+        return { VersionId: versionId };
+      }
+      removeBlobs([removed.blob]);
+      return { VersionId: versionId, ...(removed.deleteMarker ? { DeleteMarker: true } : {}) };
+    }
+    if (!bucket.versioning) {
+      const removed = state.deleteVersion(bucket.name, key, 'null');
+      removeBlobs([removed?.blob]);
+      return {};
+    }
+    const markerId = s3.versionIdFor(bucket, newVersionId);
+    const { replacedBlobs, version } = state.putVersion(
+      {
+        bucket: bucket.name,
+        key,
+        deleteMarker: true,
+        blob: undefined,
+        size: 0,
+        etag: '',
+        lastModified: Date.now(),
+        headers: {},
+        metadata: {},
+        tags: [],
+        checksum: undefined,
+        partsCount: undefined,
+      },
+      markerId,
+    );
+    removeBlobs(replacedBlobs);
+    return { DeleteMarker: true, VersionId: version.versionId };
+  }
+
+  return {
+    async PutObject(input: WithBody<PutObjectRequest>, ctx: RequestContext) {
+      const bucket = s3.bucket(input.Bucket, ctx);
+      const key = input.Key as string;
+      if (input.IfNoneMatch !== undefined && input.IfNoneMatch !== '*') {
+        throw new AwsError(
+          'NotImplemented',
+          'A header you provided implies functionality that is not implemented',
+          501,
+          { Header: 'If-None-Match' },
+        );
+      }
+      const tags = validateTags(parseTaggingHeader(input.Tagging));
+      const stored = await s3.storeBody(input.Body as Readable, ctx, input.ChecksumAlgorithm);
+      // Conditional writes are decided once the body is in, as S3 does.
+      const current = state.latest(bucket.name, key);
+      const live = current && !current.deleteMarker ? current : undefined;
+      if (
+        (input.IfNoneMatch === '*' && live) ||
+        (input.IfMatch !== undefined && (!live || live.etag !== input.IfMatch))
+      ) {
+        blobs.remove(stored.blob);
+        if (input.IfMatch !== undefined && !live) throw S3Errors.noSuchKey(key);
+        throw S3Errors.preconditionFailed(input.IfNoneMatch !== undefined ? 'If-None-Match' : 'If-Match');
+      }
+      const { replacedBlobs, version } = state.putVersion(
+        {
+          bucket: bucket.name,
+          key,
+          deleteMarker: false,
+          blob: stored.blob,
+          size: stored.size,
+          etag: stored.etag,
+          lastModified: Date.now(),
+          headers: objectHeadersFrom(input, headerValue(ctx.headers, 'expires')),
+          metadata: input.Metadata ?? {},
+          tags,
+          checksum: stored.checksum,
+          partsCount: undefined,
+        },
+        s3.versionIdFor(bucket, newVersionId),
+      );
+      removeBlobs(replacedBlobs);
+      const out: Record<string, unknown> = {
+        ETag: stored.etag,
+        ServerSideEncryption: input.ServerSideEncryption ?? 'AES256',
+        ...versionHeaders(bucket, version.versionId),
+        ChecksumType: 'FULL_OBJECT',
+        Size: stored.size,
+      };
+      if (isChecksumAlgorithm(stored.checksum.algorithm))
+        out[checksumMember(stored.checksum.algorithm)] = stored.checksum.value;
+      return out;
+    },
+
+    GetObject(input: GetObjectRequest, ctx: RequestContext) {
+      const bucket = s3.bucket(input.Bucket, ctx);
+      const version = s3.resolve(bucket, input.Key as string, input.VersionId);
+      checkConditions(version, input);
+      const range = parseRange(input.Range, version.size);
+      const out: Record<string | symbol, unknown> = s3.describe(
+        bucket,
+        version,
+        input.ChecksumMode === 'ENABLED' && !range,
+      );
+      if (input.ResponseContentType) out['ContentType'] = input.ResponseContentType;
+      if (input.ResponseCacheControl) out['CacheControl'] = input.ResponseCacheControl;
+      if (input.ResponseContentDisposition) out['ContentDisposition'] = input.ResponseContentDisposition;
+      if (input.ResponseContentEncoding) out['ContentEncoding'] = input.ResponseContentEncoding;
+      if (input.ResponseContentLanguage) out['ContentLanguage'] = input.ResponseContentLanguage;
+      if (input.ResponseExpires) out['Expires'] = input.ResponseExpires;
+      if (range) {
+        out['ContentLength'] = range.end - range.start + 1;
+        out['ContentRange'] = `bytes ${range.start}-${range.end}/${version.size}`;
+        out[HttpStatus] = 206;
+      }
+      out['Body'] = version.size === 0 ? Buffer.alloc(0) : blobs.read(version.blob as string, range);
+      return out;
+    },
+
+    HeadObject(input: HeadObjectRequest, ctx: RequestContext) {
+      const bucket = s3.bucket(input.Bucket, ctx);
+      const version = s3.resolve(bucket, input.Key as string, input.VersionId);
+      checkConditions(version, input);
+      const range = parseRange(input.Range, version.size);
+      const out: Record<string | symbol, unknown> = s3.describe(
+        bucket,
+        version,
+        input.ChecksumMode === 'ENABLED' && !range,
+      );
+      if (range) {
+        out['ContentLength'] = range.end - range.start + 1;
+        out['ContentRange'] = `bytes ${range.start}-${range.end}/${version.size}`;
+        out[HttpStatus] = 206;
+      }
+      return out;
+    },
+
+    DeleteObject(input: DeleteObjectRequest, ctx: RequestContext) {
+      const bucket = s3.bucket(input.Bucket, ctx);
+      return deleteOne(bucket, input.Key as string, input.VersionId);
+    },
+
+    DeleteObjects(input: DeleteObjectsRequest, ctx: RequestContext) {
+      const bucket = s3.bucket(input.Bucket, ctx);
+      const objects = input.Delete?.Objects ?? [];
+      if (objects.length === 0 || objects.length > 1000) throw S3Errors.malformedXml();
+      const Deleted: Record<string, unknown>[] = [];
+      const Errors: Record<string, unknown>[] = [];
+      for (const object of objects) {
+        const key = object.Key as string;
+        try {
+          const result = deleteOne(bucket, key, object.VersionId);
+          if (input.Delete?.Quiet) continue;
+          Deleted.push({
+            Key: key,
+            ...(object.VersionId !== undefined ? { VersionId: object.VersionId } : {}),
+            ...(result.DeleteMarker ? { DeleteMarker: true } : {}),
+            ...(result.DeleteMarker && object.VersionId === undefined
+              ? { DeleteMarkerVersionId: result.VersionId }
+              : {}),
+          });
+        } catch (error) {
+          if (!(error instanceof AwsError)) throw error;
+          Errors.push({ Key: key, VersionId: object.VersionId, Code: error.code, Message: error.message });
+        }
+      }
+      return { Deleted, Errors };
+    },
+
+    CopyObject(input: CopyObjectRequest, ctx: RequestContext) {
+      const bucket = s3.bucket(input.Bucket, ctx);
+      const key = input.Key as string;
+      const source = parseCopySource(input.CopySource as string);
+      const sourceBucket = s3.bucket(source.bucket, ctx);
+      const sourceVersion = s3.resolve(sourceBucket, source.key, source.versionId);
+      checkConditions(
+        sourceVersion,
+        {
+          IfMatch: input.CopySourceIfMatch,
+          IfNoneMatch: input.CopySourceIfNoneMatch,
+          IfModifiedSince: input.CopySourceIfModifiedSince,
+          IfUnmodifiedSince: input.CopySourceIfUnmodifiedSince,
+        },
+        { match: 'x-amz-copy-source-If-Match', unmodified: 'x-amz-copy-source-If-Unmodified-Since' },
+        () => S3Errors.preconditionFailed('x-amz-copy-source-If-None-Match'),
+      );
+      const replace = input.MetadataDirective === 'REPLACE';
+      const sameObject = sourceBucket.name === bucket.name && source.key === key && source.versionId === undefined;
+      if (
+        sameObject &&
+        !replace &&
+        !input.StorageClass &&
+        !input.WebsiteRedirectLocation &&
+        !input.ServerSideEncryption
+      ) {
+        throw S3Errors.invalidRequest(
+          "This copy request is illegal because it is trying to copy an object to itself without changing the object's metadata, storage class, website redirect location or encryption attributes.",
+        );
+      }
+      // Blobs are immutable and removed with their version, so a copy gets its own file.
+      const blob = sourceVersion.blob ? blobs.copy(sourceVersion.blob) : undefined;
+      const headers = replace
+        ? objectHeadersFrom(input, headerValue(ctx.headers, 'expires'))
+        : { ...sourceVersion.headers };
+      if (!replace && input.StorageClass) headers.StorageClass = input.StorageClass;
+      const tags: Tag[] =
+        input.TaggingDirective === 'REPLACE' ? validateTags(parseTaggingHeader(input.Tagging)) : sourceVersion.tags;
+      const lastModified = Date.now();
+      const { replacedBlobs, version } = state.putVersion(
+        {
+          bucket: bucket.name,
+          key,
+          deleteMarker: false,
+          blob,
+          size: sourceVersion.size,
+          etag: sourceVersion.etag,
+          lastModified,
+          headers,
+          metadata: replace ? (input.Metadata ?? {}) : sourceVersion.metadata,
+          tags,
+          checksum: sourceVersion.checksum,
+          partsCount: sourceVersion.partsCount,
+        },
+        s3.versionIdFor(bucket, newVersionId),
+      );
+      removeBlobs(replacedBlobs);
+      const result: Record<string, unknown> = { ETag: version.etag, LastModified: new Date(lastModified) };
+      if (version.checksum && isChecksumAlgorithm(version.checksum.algorithm)) {
+        result[checksumMember(version.checksum.algorithm)] = version.checksum.value;
+        result['ChecksumType'] = version.checksum.type;
+      }
+      return {
+        CopyObjectResult: result,
+        ...versionHeaders(bucket, version.versionId),
+        ...(sourceBucket.versioning ? { CopySourceVersionId: sourceVersion.versionId } : {}),
+        ServerSideEncryption: 'AES256',
+      };
+    },
+
+    PutObjectTagging(input: PutObjectTaggingRequest, ctx: RequestContext) {
+      const bucket = s3.bucket(input.Bucket, ctx);
+      const version = s3.resolve(bucket, input.Key as string, input.VersionId);
+      if (!input.Tagging) throw S3Errors.malformedXml();
+      const tags = validateTags(input.Tagging.TagSet as Tag[]);
+      if (tags.length > 10) throw S3Errors.invalidTag('Object tags cannot be greater than 10');
+      state.setObjectTags(version.seq, tags);
+      return versionHeaders(bucket, version.versionId);
+    },
+
+    GetObjectTagging(input: GetObjectTaggingRequest, ctx: RequestContext) {
+      const bucket = s3.bucket(input.Bucket, ctx);
+      const version = s3.resolve(bucket, input.Key as string, input.VersionId);
+      return { TagSet: version.tags, ...versionHeaders(bucket, version.versionId) };
+    },
+
+    DeleteObjectTagging(input: DeleteObjectTaggingRequest, ctx: RequestContext) {
+      const bucket = s3.bucket(input.Bucket, ctx);
+      const version = s3.resolve(bucket, input.Key as string, input.VersionId);
+      state.setObjectTags(version.seq, []);
+      return versionHeaders(bucket, version.versionId);
+    },
+  };
+}

@@ -1,0 +1,510 @@
+/**
+ * S3's persistent state: buckets, object versions (including delete markers), multipart uploads
+ * and their parts, in SQLite; bodies are blob files (see store/blobs.ts). Keys compare as bytes
+ * (SQLite's BINARY collation over UTF-8), which is S3's listing order.
+ */
+import { randomBytes } from 'node:crypto';
+import type { Db, Migration } from '../../store/database.js';
+
+export const s3Migrations: Migration[] = [
+  {
+    id: 's3-001-schema',
+    sql: `
+      CREATE TABLE s3_buckets (
+        name TEXT PRIMARY KEY,
+        region TEXT NOT NULL,
+        account_id TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        versioning TEXT,
+        tags TEXT
+      );
+      CREATE TABLE s3_objects (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        bucket TEXT NOT NULL,
+        key TEXT NOT NULL,
+        version_id TEXT NOT NULL,
+        is_latest INTEGER NOT NULL,
+        delete_marker INTEGER NOT NULL,
+        blob TEXT,
+        size INTEGER NOT NULL,
+        etag TEXT NOT NULL,
+        last_modified INTEGER NOT NULL,
+        headers TEXT NOT NULL,
+        metadata TEXT NOT NULL,
+        tags TEXT NOT NULL,
+        checksum TEXT,
+        parts_count INTEGER,
+        UNIQUE (bucket, key, version_id)
+      );
+      CREATE INDEX s3_objects_latest ON s3_objects (bucket, is_latest, key);
+      CREATE INDEX s3_objects_versions ON s3_objects (bucket, key, seq);
+      CREATE TABLE s3_uploads (
+        upload_id TEXT PRIMARY KEY,
+        bucket TEXT NOT NULL,
+        key TEXT NOT NULL,
+        initiated INTEGER NOT NULL,
+        headers TEXT NOT NULL,
+        metadata TEXT NOT NULL,
+        tags TEXT NOT NULL,
+        checksum_algorithm TEXT,
+        checksum_type TEXT
+      );
+      CREATE INDEX s3_uploads_bucket ON s3_uploads (bucket, key, upload_id);
+      CREATE TABLE s3_parts (
+        upload_id TEXT NOT NULL,
+        part_number INTEGER NOT NULL,
+        blob TEXT NOT NULL,
+        size INTEGER NOT NULL,
+        etag TEXT NOT NULL,
+        md5 BLOB NOT NULL,
+        last_modified INTEGER NOT NULL,
+        checksum TEXT,
+        PRIMARY KEY (upload_id, part_number)
+      );
+    `,
+  },
+];
+
+export type Versioning = 'Enabled' | 'Suspended' | undefined;
+
+export interface Bucket {
+  name: string;
+  region: string;
+  accountId: string;
+  createdAt: number;
+  versioning: Versioning;
+  tags: Tag[] | undefined;
+}
+
+export interface Tag {
+  Key: string;
+  Value: string;
+}
+
+/** System headers kept with an object and returned on GET/HEAD. */
+export interface ObjectHeaders {
+  ContentType?: string;
+  CacheControl?: string;
+  ContentEncoding?: string;
+  ContentDisposition?: string;
+  ContentLanguage?: string;
+  Expires?: string;
+  WebsiteRedirectLocation?: string;
+  ServerSideEncryption?: string;
+  StorageClass?: string;
+}
+
+export interface StoredChecksum {
+  algorithm: string;
+  value: string;
+  type: 'FULL_OBJECT' | 'COMPOSITE';
+}
+
+export interface ObjectVersion {
+  seq: number;
+  bucket: string;
+  key: string;
+  versionId: string;
+  isLatest: boolean;
+  deleteMarker: boolean;
+  blob: string | undefined;
+  size: number;
+  etag: string;
+  lastModified: number;
+  headers: ObjectHeaders;
+  metadata: Record<string, string>;
+  tags: Tag[];
+  checksum: StoredChecksum | undefined;
+  partsCount: number | undefined;
+}
+
+export interface Upload {
+  uploadId: string;
+  bucket: string;
+  key: string;
+  initiated: number;
+  headers: ObjectHeaders;
+  metadata: Record<string, string>;
+  tags: Tag[];
+  checksumAlgorithm: string | undefined;
+  checksumType: string | undefined;
+}
+
+export interface Part {
+  uploadId: string;
+  partNumber: number;
+  blob: string;
+  size: number;
+  etag: string;
+  md5: Buffer;
+  lastModified: number;
+  checksum: string | undefined;
+}
+
+interface ObjectRow {
+  seq: number;
+  bucket: string;
+  key: string;
+  version_id: string;
+  is_latest: number;
+  delete_marker: number;
+  blob: string | null;
+  size: number;
+  etag: string;
+  last_modified: number;
+  headers: string;
+  metadata: string;
+  tags: string;
+  checksum: string | null;
+  parts_count: number | null;
+}
+
+function toVersion(row: ObjectRow): ObjectVersion {
+  return {
+    seq: row.seq,
+    bucket: row.bucket,
+    key: row.key,
+    versionId: row.version_id,
+    isLatest: row.is_latest === 1,
+    deleteMarker: row.delete_marker === 1,
+    blob: row.blob ?? undefined,
+    size: row.size,
+    etag: row.etag,
+    lastModified: row.last_modified,
+    headers: JSON.parse(row.headers) as ObjectHeaders,
+    metadata: JSON.parse(row.metadata) as Record<string, string>,
+    tags: JSON.parse(row.tags) as Tag[],
+    checksum: row.checksum ? (JSON.parse(row.checksum) as StoredChecksum) : undefined,
+    partsCount: row.parts_count ?? undefined,
+  };
+}
+
+/** A fresh version id, shaped like S3's (32 URL-safe characters). */
+export function newVersionId(): string {
+  return randomBytes(24).toString('base64url');
+}
+
+export type NewObject = Omit<ObjectVersion, 'seq' | 'isLatest' | 'versionId'>;
+
+export class S3State {
+  constructor(private readonly db: Db) {}
+
+  // Buckets
+
+  getBucket(name: string): Bucket | undefined {
+    const row = this.db.prepare('SELECT * FROM s3_buckets WHERE name = ?').get(name) as
+      | {
+          name: string;
+          region: string;
+          account_id: string;
+          created_at: number;
+          versioning: string | null;
+          tags: string | null;
+        }
+      | undefined;
+    if (!row) return undefined;
+    return {
+      name: row.name,
+      region: row.region,
+      accountId: row.account_id,
+      createdAt: row.created_at,
+      versioning: (row.versioning ?? undefined) as Versioning,
+      tags: row.tags ? (JSON.parse(row.tags) as Tag[]) : undefined,
+    };
+  }
+
+  listBuckets(accountId: string): Bucket[] {
+    const rows = this.db.prepare('SELECT name FROM s3_buckets WHERE account_id = ? ORDER BY name').all(accountId) as {
+      name: string;
+    }[];
+    return rows.map((r) => this.getBucket(r.name) as Bucket);
+  }
+
+  createBucket(bucket: Bucket): void {
+    this.db
+      .prepare(
+        'INSERT INTO s3_buckets (name, region, account_id, created_at, versioning, tags) VALUES (?, ?, ?, ?, NULL, NULL)',
+      )
+      .run(bucket.name, bucket.region, bucket.accountId, bucket.createdAt);
+  }
+
+  deleteBucket(name: string): string[] {
+    return this.db.transaction(() => {
+      const blobs = (
+        this.db
+          .prepare('SELECT p.blob FROM s3_parts p JOIN s3_uploads u ON u.upload_id = p.upload_id WHERE u.bucket = ?')
+          .all(name) as { blob: string }[]
+      ).map((r) => r.blob);
+      this.db
+        .prepare('DELETE FROM s3_parts WHERE upload_id IN (SELECT upload_id FROM s3_uploads WHERE bucket = ?)')
+        .run(name);
+      this.db.prepare('DELETE FROM s3_uploads WHERE bucket = ?').run(name);
+      this.db.prepare('DELETE FROM s3_buckets WHERE name = ?').run(name);
+      return blobs;
+    })();
+  }
+
+  bucketHasObjects(name: string): boolean {
+    return this.db.prepare('SELECT 1 FROM s3_objects WHERE bucket = ? LIMIT 1').get(name) !== undefined;
+  }
+
+  setVersioning(name: string, status: 'Enabled' | 'Suspended'): void {
+    this.db.prepare('UPDATE s3_buckets SET versioning = ? WHERE name = ?').run(status, name);
+  }
+
+  setBucketTags(name: string, tags: Tag[] | undefined): void {
+    this.db.prepare('UPDATE s3_buckets SET tags = ? WHERE name = ?').run(tags ? JSON.stringify(tags) : null, name);
+  }
+
+  // Objects
+
+  latest(bucket: string, key: string): ObjectVersion | undefined {
+    const row = this.db
+      .prepare('SELECT * FROM s3_objects WHERE bucket = ? AND key = ? AND is_latest = 1')
+      .get(bucket, key) as ObjectRow | undefined;
+    return row ? toVersion(row) : undefined;
+  }
+
+  version(bucket: string, key: string, versionId: string): ObjectVersion | undefined {
+    const row = this.db
+      .prepare('SELECT * FROM s3_objects WHERE bucket = ? AND key = ? AND version_id = ?')
+      .get(bucket, key, versionId) as ObjectRow | undefined;
+    return row ? toVersion(row) : undefined;
+  }
+
+  /**
+   * Makes `object` the latest version of its key. With `versionId` 'null' (unversioned or
+   * suspended buckets) the previous null version is replaced; its blob id is returned for removal.
+   */
+  putVersion(object: NewObject, versionId: string): { replacedBlobs: string[]; version: ObjectVersion } {
+    return this.db.transaction(() => {
+      const replacedBlobs: string[] = [];
+      if (versionId === 'null') {
+        const previous = this.db
+          .prepare("SELECT blob FROM s3_objects WHERE bucket = ? AND key = ? AND version_id = 'null'")
+          .get(object.bucket, object.key) as { blob: string | null } | undefined;
+        if (previous?.blob) replacedBlobs.push(previous.blob);
+        this.db
+          .prepare("DELETE FROM s3_objects WHERE bucket = ? AND key = ? AND version_id = 'null'")
+          .run(object.bucket, object.key);
+      }
+      this.db
+        .prepare('UPDATE s3_objects SET is_latest = 0 WHERE bucket = ? AND key = ? AND is_latest = 1')
+        .run(object.bucket, object.key);
+      const info = this.db
+        .prepare(
+          `INSERT INTO s3_objects (bucket, key, version_id, is_latest, delete_marker, blob, size, etag, last_modified, headers, metadata, tags, checksum, parts_count)
+           VALUES (?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        )
+        .run(
+          object.bucket,
+          object.key,
+          versionId,
+          object.deleteMarker ? 1 : 0,
+          object.blob ?? null,
+          object.size,
+          object.etag,
+          object.lastModified,
+          JSON.stringify(object.headers),
+          JSON.stringify(object.metadata),
+          JSON.stringify(object.tags),
+          object.checksum ? JSON.stringify(object.checksum) : null,
+          object.partsCount ?? null,
+        );
+      const version = toVersion(
+        this.db.prepare('SELECT * FROM s3_objects WHERE seq = ?').get(info.lastInsertRowid) as ObjectRow,
+      );
+      return { replacedBlobs, version };
+    })();
+  }
+
+  /** Removes one version; if it was the latest, the newest remaining version becomes latest. */
+  deleteVersion(bucket: string, key: string, versionId: string): ObjectVersion | undefined {
+    return this.db.transaction(() => {
+      const existing = this.version(bucket, key, versionId);
+      if (!existing) return undefined;
+      this.db.prepare('DELETE FROM s3_objects WHERE seq = ?').run(existing.seq);
+      if (existing.isLatest) {
+        this.db
+          .prepare(
+            'UPDATE s3_objects SET is_latest = 1 WHERE seq = (SELECT seq FROM s3_objects WHERE bucket = ? AND key = ? ORDER BY seq DESC LIMIT 1)',
+          )
+          .run(bucket, key);
+      }
+      return existing;
+    })();
+  }
+
+  setObjectTags(seq: number, tags: Tag[]): void {
+    this.db.prepare('UPDATE s3_objects SET tags = ? WHERE seq = ?').run(JSON.stringify(tags), seq);
+  }
+
+  /** Latest, non-deleted objects with key > `after` and key >= `from`, in key order. */
+  listLatest(bucket: string, from: string, after: string | undefined, limit: number): ObjectVersion[] {
+    const rows = this.db
+      .prepare(
+        `SELECT * FROM s3_objects WHERE bucket = ? AND is_latest = 1 AND delete_marker = 0 AND key >= ? AND (? IS NULL OR key > ?)
+         ORDER BY key LIMIT ?`,
+      )
+      .all(bucket, from, after ?? null, after ?? null, limit) as ObjectRow[];
+    return rows.map(toVersion);
+  }
+
+  /** Versions with key >= `from` after the (key asc, seq desc) cursor, in that order. */
+  listVersions(
+    bucket: string,
+    from: string,
+    after: { key: string; seq: number } | undefined,
+    limit: number,
+  ): ObjectVersion[] {
+    const rows = this.db
+      .prepare(
+        `SELECT * FROM s3_objects WHERE bucket = ? AND key >= ?
+         AND (? IS NULL OR key > ? OR (key = ? AND seq < ?)) ORDER BY key, seq DESC LIMIT ?`,
+      )
+      .all(
+        bucket,
+        from,
+        after?.key ?? null,
+        after?.key ?? null,
+        after?.key ?? null,
+        after?.seq ?? 0,
+        limit,
+      ) as ObjectRow[];
+    return rows.map(toVersion);
+  }
+
+  // Multipart uploads
+
+  createUpload(upload: Upload): void {
+    this.db
+      .prepare('INSERT INTO s3_uploads VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)')
+      .run(
+        upload.uploadId,
+        upload.bucket,
+        upload.key,
+        upload.initiated,
+        JSON.stringify(upload.headers),
+        JSON.stringify(upload.metadata),
+        JSON.stringify(upload.tags),
+        upload.checksumAlgorithm ?? null,
+        upload.checksumType ?? null,
+      );
+  }
+
+  getUpload(uploadId: string): Upload | undefined {
+    const row = this.db.prepare('SELECT * FROM s3_uploads WHERE upload_id = ?').get(uploadId) as
+      | {
+          upload_id: string;
+          bucket: string;
+          key: string;
+          initiated: number;
+          headers: string;
+          metadata: string;
+          tags: string;
+          checksum_algorithm: string | null;
+          checksum_type: string | null;
+        }
+      | undefined;
+    if (!row) return undefined;
+    return {
+      uploadId: row.upload_id,
+      bucket: row.bucket,
+      key: row.key,
+      initiated: row.initiated,
+      headers: JSON.parse(row.headers) as ObjectHeaders,
+      metadata: JSON.parse(row.metadata) as Record<string, string>,
+      tags: JSON.parse(row.tags) as Tag[],
+      checksumAlgorithm: row.checksum_algorithm ?? undefined,
+      checksumType: row.checksum_type ?? undefined,
+    };
+  }
+
+  listUploads(bucket: string): Upload[] {
+    const rows = this.db
+      .prepare('SELECT upload_id FROM s3_uploads WHERE bucket = ? ORDER BY key, initiated, upload_id')
+      .all(bucket) as {
+      upload_id: string;
+    }[];
+    return rows.map((r) => this.getUpload(r.upload_id) as Upload);
+  }
+
+  /** Stores a part, returning the blob of the part it replaced. */
+  putPart(part: Part): string | undefined {
+    return this.db.transaction(() => {
+      const previous = this.db
+        .prepare('SELECT blob FROM s3_parts WHERE upload_id = ? AND part_number = ?')
+        .get(part.uploadId, part.partNumber) as { blob: string } | undefined;
+      this.db
+        .prepare('INSERT OR REPLACE INTO s3_parts VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
+        .run(
+          part.uploadId,
+          part.partNumber,
+          part.blob,
+          part.size,
+          part.etag,
+          part.md5,
+          part.lastModified,
+          part.checksum ?? null,
+        );
+      return previous?.blob;
+    })();
+  }
+
+  listParts(uploadId: string): Part[] {
+    const rows = this.db.prepare('SELECT * FROM s3_parts WHERE upload_id = ? ORDER BY part_number').all(uploadId) as {
+      upload_id: string;
+      part_number: number;
+      blob: string;
+      size: number;
+      etag: string;
+      md5: Buffer;
+      last_modified: number;
+      checksum: string | null;
+    }[];
+    return rows.map((r) => ({
+      uploadId: r.upload_id,
+      partNumber: r.part_number,
+      blob: r.blob,
+      size: r.size,
+      etag: r.etag,
+      md5: r.md5,
+      lastModified: r.last_modified,
+      checksum: r.checksum ?? undefined,
+    }));
+  }
+
+  /** Removes an upload and its parts; returns the part blobs. */
+  deleteUpload(uploadId: string): string[] {
+    return this.db.transaction(() => {
+      const blobs = (
+        this.db.prepare('SELECT blob FROM s3_parts WHERE upload_id = ?').all(uploadId) as { blob: string }[]
+      ).map((r) => r.blob);
+      this.db.prepare('DELETE FROM s3_parts WHERE upload_id = ?').run(uploadId);
+      this.db.prepare('DELETE FROM s3_uploads WHERE upload_id = ?').run(uploadId);
+      return blobs;
+    })();
+  }
+
+  /** Completes an upload atomically: the object version appears and the upload disappears together. */
+  completeUpload(
+    uploadId: string,
+    object: NewObject,
+    versionId: string,
+  ): { replacedBlobs: string[]; partBlobs: string[]; version: ObjectVersion } {
+    return this.db.transaction(() => {
+      const partBlobs = this.deleteUpload(uploadId);
+      const { replacedBlobs, version } = this.putVersion(object, versionId);
+      return { replacedBlobs, partBlobs, version };
+    })();
+  }
+
+  /** Every blob id a row references, for garbage collection at start. */
+  referencedBlobs(): Set<string> {
+    const ids = new Set<string>();
+    for (const r of this.db.prepare('SELECT blob FROM s3_objects WHERE blob IS NOT NULL').all() as { blob: string }[])
+      ids.add(r.blob);
+    for (const r of this.db.prepare('SELECT blob FROM s3_parts').all() as { blob: string }[]) ids.add(r.blob);
+    return ids;
+  }
+}
