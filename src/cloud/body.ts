@@ -4,7 +4,7 @@
  * is checked as the bytes pass, UNSIGNED-PAYLOAD passes through. Failures surface as stream
  * errors, so whatever was consuming the body (a blob write) is abandoned, never committed.
  */
-import type { IncomingMessage } from 'node:http';
+import type { IncomingHttpHeaders } from 'node:http';
 import { pipeline, type Readable } from 'node:stream';
 import { chunkedModeFor, decodeAwsChunked } from './auth/aws-chunked.js';
 import { createPayloadHashVerifier, isSha256Hex } from './auth/payload-hash.js';
@@ -12,12 +12,13 @@ import type { VerifiedAuth } from './auth/sigv4.js';
 import { headerValue } from './protocol/codec.js';
 
 export function bodyStream(
-  req: IncomingMessage,
+  req: Readable,
+  headers: IncomingHttpHeaders,
   auth: VerifiedAuth,
 ): { stream: Readable; trailers: Promise<Record<string, string>> } {
   const mode = chunkedModeFor(auth.payloadHash);
   if (mode) {
-    const decodedHeader = headerValue(req.headers, 'x-amz-decoded-content-length');
+    const decodedHeader = headerValue(headers, 'x-amz-decoded-content-length');
     const decodedLength = decodedHeader === undefined ? undefined : Number(decodedHeader);
     const decoded = decodeAwsChunked({ mode, auth, ...(decodedLength !== undefined ? { decodedLength } : {}) });
     // The error reaches the consumer through the decoder; the pipeline callback only prevents an unhandled one.

@@ -28,6 +28,8 @@ export interface CloudOptions {
   credentials?: StaticCredential[];
   /** One call per request (the CLI prints these to stderr). */
   onRequest?: (entry: RequestLogEntry) => void;
+  /** The clock used for signatures and expiry (epoch ms). @default Date.now */
+  clock?: () => number;
   /** Server diagnostics such as internal errors. @default silent */
   log?: (line: string) => void;
 }
@@ -68,6 +70,7 @@ export async function startCloud(options: CloudOptions = {}): Promise<RunningClo
       blobs,
       region,
       credentials: new CredentialRegistry(db, options.credentials),
+      now: options.clock ?? Date.now,
       log,
     };
     const services = createServices(context);

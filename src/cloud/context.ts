@@ -10,6 +10,8 @@ export interface CloudContext {
   /** Default region, used when a request's signature does not name one. */
   readonly region: string;
   readonly credentials: CredentialRegistry;
+  /** The server's clock (epoch ms); tests move it to exercise expiry. */
+  now(): number;
   /** Server-side diagnostics (never sent to clients). */
   log(line: string): void;
 }

@@ -7,7 +7,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import { AuthFailure, readCredentialScope, type VerifiedAuth, verifyRequest } from './auth/sigv4.js';
 import { authError } from './auth-errors.js';
 import { bodyStream } from './body.js';
@@ -86,9 +86,16 @@ export function createCloudServer(options: CloudServerOptions): Server {
       const rawQuery = q < 0 ? '' : rawUrl.slice(q + 1);
       const query = parseQuery(rawQuery);
       const scope = safeScope({ method, rawPath, rawQuery, headers: req.headers });
+      // An unsigned awsQuery request names its service only in the form body (Action, Version).
+      let prebuffered: Buffer | undefined;
+      let detectionQuery = query;
+      if (!scope && method === 'POST' && !req.headers['x-amz-target'] && isForm(req.headers['content-type'])) {
+        prebuffered = await readAll(req, DEFAULT_MAX_BODY_BYTES);
+        detectionQuery = [...query, ...new URLSearchParams(prebuffered.toString('utf8'))];
+      }
       const service = detectService(registered, {
         headers: req.headers,
-        query,
+        query: detectionQuery,
         path: rawPath,
         scopeService: scope?.service,
       });
@@ -115,14 +122,14 @@ export function createCloudServer(options: CloudServerOptions): Server {
       const lookup = options.context.credentials.lookup;
       try {
         if (protocolIsS3) {
-          auth = verifyRequest(signed, { lookup, s3: true });
-          const decoded = bodyStream(req, auth);
+          auth = verifyRequest(signed, { lookup, s3: true, now: options.context.now() });
+          const decoded = bodyStream(prebuffered ? Readable.from([prebuffered]) : req, req.headers, auth);
           trailers = decoded.trailers;
           body = streaming ? decoded.stream : await readAll(decoded.stream, maxBody);
         } else {
-          const buffered = await readAll(req, maxBody);
+          const buffered = prebuffered ?? (await readAll(req, maxBody));
           const bodySha256 = createHash('sha256').update(buffered).digest('hex');
-          auth = verifyRequest(signed, { lookup, s3: false, bodySha256 });
+          auth = verifyRequest(signed, { lookup, s3: false, bodySha256, now: options.context.now() });
           body = buffered;
         }
       } catch (error) {
@@ -186,6 +193,10 @@ export function createCloudServer(options: CloudServerOptions): Server {
   }
 
   return server;
+}
+
+function isForm(contentType: string | undefined): boolean {
+  return contentType?.split(';')[0]?.trim().toLowerCase() === 'application/x-www-form-urlencoded';
 }
 
 function safeScope(req: Parameters<typeof readCredentialScope>[0]) {

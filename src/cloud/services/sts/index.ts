@@ -36,7 +36,7 @@ const ROLE_ARN = /^arn:aws[\w-]*:iam::(\d{12}):role\/(?:[\w+=,.@/-]+\/)?([\w+=,.
 
 export function createSts(context: CloudContext): ServiceDefinition {
   function issue(accountId: string, principalArn: string, durationSeconds: number) {
-    const expiresAt = Date.now() + durationSeconds * 1000;
+    const expiresAt = context.now() + durationSeconds * 1000;
     const credentials = {
       accessKeyId: randomKeyId('ASIA'),
       secretAccessKey: randomBytes(30).toString('base64'),
