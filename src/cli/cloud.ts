@@ -48,6 +48,15 @@ export async function runCloudCommand(argv: string[]): Promise<number> {
     credentials.push(...parseCredentialList(process.env['LAMBDA_TASKS_CREDENTIALS']));
   if (values.credentials) credentials.push(...readCredentialFile(values.credentials));
 
+  // Signal handlers go in before anything is printed: a script may send SIGTERM the instant it
+  // reads the ready line, and an unhandled SIGTERM would skip the cleanup.
+  let stopRequested!: () => void;
+  const stopSignal = new Promise<void>((resolve) => {
+    stopRequested = resolve;
+  });
+  process.once('SIGINT', stopRequested);
+  process.once('SIGTERM', stopRequested);
+
   const cloud = await startCloud({
     ...(values.host !== undefined ? { host: values.host } : {}),
     port,
@@ -64,20 +73,8 @@ export async function runCloudCommand(argv: string[]): Promise<number> {
   });
   process.stdout.write(`ready ${cloud.url}\n`);
 
-  await new Promise<void>((resolve) => {
-    const stop = () => {
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
-      // Stop within a second even if a client holds a connection open.
-      const force = setTimeout(() => resolve(), 1000);
-      force.unref();
-      void cloud.close().then(() => {
-        clearTimeout(force);
-        resolve();
-      });
-    };
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
-  });
+  await stopSignal;
+  // Stop within a second even if a client holds a connection open.
+  await Promise.race([cloud.close(), new Promise((resolve) => setTimeout(resolve, 1000).unref())]);
   return 0;
 }

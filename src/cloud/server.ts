@@ -8,6 +8,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Readable } from 'node:stream';
+import { isSigV2, verifySigV2 } from './auth/sigv2.js';
 import { AuthFailure, readCredentialScope, type VerifiedAuth, verifyRequest } from './auth/sigv4.js';
 import { authError } from './auth-errors.js';
 import { bodyStream } from './body.js';
@@ -122,7 +123,10 @@ export function createCloudServer(options: CloudServerOptions): Server {
       const lookup = options.context.credentials.lookup;
       try {
         if (protocolIsS3) {
-          auth = verifyRequest(signed, { lookup, s3: true, now: options.context.now() });
+          const now = options.context.now();
+          auth = isSigV2(signed)
+            ? verifySigV2(signed, bucket ? rawPath : signedPath, { lookup, now, region: options.context.region })
+            : verifyRequest(signed, { lookup, s3: true, now });
           const decoded = bodyStream(prebuffered ? Readable.from([prebuffered]) : req, req.headers, auth);
           trailers = decoded.trailers;
           body = streaming ? decoded.stream : await readAll(decoded.stream, maxBody);

@@ -120,15 +120,13 @@ describe('STS', () => {
   });
 
   it('AssumeRole issues credentials that authenticate until they expire', async () => {
-    const assumed = await t
-      .sts()
-      .send(
-        new AssumeRoleCommand({
-          RoleArn: 'arn:aws:iam::000000000000:role/deployer',
-          RoleSessionName: 'ci-run',
-          DurationSeconds: 900,
-        }),
-      );
+    const assumed = await t.sts().send(
+      new AssumeRoleCommand({
+        RoleArn: 'arn:aws:iam::000000000000:role/deployer',
+        RoleSessionName: 'ci-run',
+        DurationSeconds: 900,
+      }),
+    );
     const c = assumed.Credentials;
     expect(c?.AccessKeyId).toMatch(/^ASIA[A-Z2-7]{16}$/);
     expect(c?.SecretAccessKey).toBeTruthy();
@@ -201,15 +199,13 @@ describe('STS', () => {
       status: 400,
     });
     const tooLong = await failure(
-      t
-        .sts()
-        .send(
-          new AssumeRoleCommand({
-            RoleArn: 'arn:aws:iam::000000000000:role/deployer',
-            RoleSessionName: 'ok',
-            DurationSeconds: 100,
-          }),
-        ),
+      t.sts().send(
+        new AssumeRoleCommand({
+          RoleArn: 'arn:aws:iam::000000000000:role/deployer',
+          RoleSessionName: 'ok',
+          DurationSeconds: 100,
+        }),
+      ),
     );
     expect(tooLong.message).toBe(
       "1 validation error detected: Value '100' at 'durationSeconds' failed to satisfy constraint: Member must have value greater than or equal to 900",

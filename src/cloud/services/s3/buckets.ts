@@ -169,6 +169,9 @@ export function bucketHandlers(s3: S3Service) {
     PutBucketVersioning(input: PutBucketVersioningRequest, ctx: RequestContext) {
       const bucket = s3.bucket(input.Bucket, ctx);
       const status = input.VersioningConfiguration?.Status;
+      if (status === undefined) {
+        throw new AwsError('IllegalVersioningConfigurationException', 'The Versioning element must be specified', 400);
+      }
       if (status !== 'Enabled' && status !== 'Suspended') throw S3Errors.malformedXml();
       state.setVersioning(bucket.name, status);
       return {};

@@ -13,8 +13,14 @@ export const S3Errors = {
       ArgumentName: 'versionId',
       ArgumentValue: versionId,
     }),
-  deleteMarkerNotAllowed: (headers: Record<string, string>) =>
-    new AwsError('MethodNotAllowed', 'The specified method is not allowed against this resource.', 405, {}, headers),
+  deleteMarkerNotAllowed: (method: string, headers: Record<string, string>) =>
+    new AwsError(
+      'MethodNotAllowed',
+      'The specified method is not allowed against this resource.',
+      405,
+      { Method: method, ResourceType: 'DeleteMarker' },
+      headers,
+    ),
   invalidBucketName: (bucket: string) =>
     new AwsError('InvalidBucketName', 'The specified bucket is not valid.', 400, { BucketName: bucket }),
   bucketAlreadyOwnedByYou: (bucket: string) =>
@@ -64,9 +70,9 @@ export const S3Errors = {
       Condition: condition,
     }),
   notModified: () => new AwsError('NotModified', 'Not Modified', 304),
-  invalidRange: (size: number) =>
+  invalidRange: (size: number, requested?: string) =>
     new AwsError('InvalidRange', 'The requested range is not satisfiable', 416, {
-      RangeRequested: undefined,
+      RangeRequested: requested,
       ActualObjectSize: size,
     }),
   badDigestMd5: () => new AwsError('BadDigest', 'The Content-MD5 you specified did not match what we received.', 400),

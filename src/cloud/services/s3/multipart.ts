@@ -116,7 +116,7 @@ export function multipartHandlers(s3: S3Service) {
       const found = upload(bucket.name, input.Key as string, input.UploadId);
       const source = parseCopySource(input.CopySource as string);
       const sourceBucket = s3.bucket(source.bucket, ctx);
-      const sourceVersion = s3.resolve(sourceBucket, source.key, source.versionId);
+      const sourceVersion = s3.resolveCopySource(sourceBucket, source.key, source.versionId);
       checkConditions(
         sourceVersion,
         {

@@ -18,9 +18,14 @@ import { validateTags } from './buckets.js';
 import { checksumMember, isChecksumAlgorithm } from './checksums.js';
 import { S3Errors } from './errors.js';
 import { objectHeadersFrom, parseTaggingHeader, type S3Service } from './s3-service.js';
-import { type Bucket, newVersionId, type ObjectVersion, type Tag } from './state.js';
+import { type Bucket, isPlausibleVersionId, newVersionId, type ObjectVersion, type Tag } from './state.js';
 
 type WithBody<T> = Omit<T, 'Body'> & { Body?: Readable };
+
+/** An HTTP date (`Wed, 02 Jan 2030 03:04:05 GMT`) from a parsed timestamp or the raw text. */
+function httpDate(value: Date | string): string {
+  return value instanceof Date ? value.toUTCString() : value;
+}
 
 /** Evaluates If-Match / If-None-Match / If-(Un)Modified-Since as S3 does (RFC 7232 precedence). */
 export function checkConditions(
@@ -50,7 +55,12 @@ export function checkConditions(
   }
   if (c.IfNoneMatch !== undefined) {
     if (etagMatches(c.IfNoneMatch)) throw notModified();
-  } else if (c.IfModifiedSince instanceof Date && modifiedSeconds <= Math.floor(c.IfModifiedSince.getTime() / 1000)) {
+  } else if (
+    c.IfModifiedSince instanceof Date &&
+    // S3 ignores an If-Modified-Since date in the future.
+    c.IfModifiedSince.getTime() <= Date.now() &&
+    modifiedSeconds <= Math.floor(c.IfModifiedSince.getTime() / 1000)
+  ) {
     throw notModified();
   }
 }
@@ -64,7 +74,7 @@ export function parseRange(header: string | undefined, size: number): { start: n
   let end: number;
   if (m[1] === '') {
     const suffix = Number(m[2]);
-    if (suffix === 0) throw S3Errors.invalidRange(size);
+    if (suffix === 0) throw S3Errors.invalidRange(size, header);
     start = Math.max(0, size - suffix);
     end = size - 1;
   } else {
@@ -72,7 +82,7 @@ export function parseRange(header: string | undefined, size: number): { start: n
     end = m[2] === '' ? size - 1 : Math.min(Number(m[2]), size - 1);
     if (m[2] !== '' && Number(m[2]) < start) return undefined;
   }
-  if (start >= size) throw S3Errors.invalidRange(size);
+  if (start >= size) throw S3Errors.invalidRange(size, header);
   return { start, end };
 }
 
@@ -115,12 +125,9 @@ export function objectHandlers(s3: S3Service) {
     versionId: string | undefined,
   ): { VersionId?: string; DeleteMarker?: boolean } {
     if (versionId !== undefined) {
+      if (!isPlausibleVersionId(versionId)) throw S3Errors.invalidVersionId(versionId);
       const removed = state.deleteVersion(bucket.name, key, versionId);
-      if (!removed) {
-        if (versionId !== 'null' && !/^[A-Za-z0-9._-]{1,1024}$/.test(versionId))
-          throw S3Errors.invalidVersionId(versionId);
-        return { VersionId: versionId };
-      }
+      if (!removed) return { VersionId: versionId };
       removeBlobs([removed.blob]);
       return { VersionId: versionId, ...(removed.deleteMarker ? { DeleteMarker: true } : {}) };
     }
@@ -221,7 +228,7 @@ export function objectHandlers(s3: S3Service) {
       if (input.ResponseContentDisposition) out['ContentDisposition'] = input.ResponseContentDisposition;
       if (input.ResponseContentEncoding) out['ContentEncoding'] = input.ResponseContentEncoding;
       if (input.ResponseContentLanguage) out['ContentLanguage'] = input.ResponseContentLanguage;
-      if (input.ResponseExpires) out['Expires'] = input.ResponseExpires;
+      if (input.ResponseExpires) out['Expires'] = httpDate(input.ResponseExpires);
       if (range) {
         out['ContentLength'] = range.end - range.start + 1;
         out['ContentRange'] = `bytes ${range.start}-${range.end}/${version.size}`;
@@ -233,7 +240,7 @@ export function objectHandlers(s3: S3Service) {
 
     HeadObject(input: HeadObjectRequest, ctx: RequestContext) {
       const bucket = s3.bucket(input.Bucket, ctx);
-      const version = s3.resolve(bucket, input.Key as string, input.VersionId);
+      const version = s3.resolve(bucket, input.Key as string, input.VersionId, false, 'HEAD');
       checkConditions(version, input);
       const range = parseRange(input.Range, version.size);
       const out: Record<string | symbol, unknown> = s3.describe(
@@ -263,15 +270,15 @@ export function objectHandlers(s3: S3Service) {
       for (const object of objects) {
         const key = object.Key as string;
         try {
+          // In a batch, S3 reports a version id it could never have issued as a missing version.
+          if (object.VersionId !== undefined && !isPlausibleVersionId(object.VersionId))
+            throw S3Errors.noSuchVersion(key, object.VersionId);
           const result = deleteOne(bucket, key, object.VersionId);
           if (input.Delete?.Quiet) continue;
           Deleted.push({
             Key: key,
             ...(object.VersionId !== undefined ? { VersionId: object.VersionId } : {}),
-            ...(result.DeleteMarker ? { DeleteMarker: true } : {}),
-            ...(result.DeleteMarker && object.VersionId === undefined
-              ? { DeleteMarkerVersionId: result.VersionId }
-              : {}),
+            ...(result.DeleteMarker ? { DeleteMarker: true, DeleteMarkerVersionId: result.VersionId } : {}),
           });
         } catch (error) {
           if (!(error instanceof AwsError)) throw error;
@@ -286,7 +293,7 @@ export function objectHandlers(s3: S3Service) {
       const key = input.Key as string;
       const source = parseCopySource(input.CopySource as string);
       const sourceBucket = s3.bucket(source.bucket, ctx);
-      const sourceVersion = s3.resolve(sourceBucket, source.key, source.versionId);
+      const sourceVersion = s3.resolveCopySource(sourceBucket, source.key, source.versionId);
       checkConditions(
         sourceVersion,
         {
@@ -353,10 +360,10 @@ export function objectHandlers(s3: S3Service) {
 
     PutObjectTagging(input: PutObjectTaggingRequest, ctx: RequestContext) {
       const bucket = s3.bucket(input.Bucket, ctx);
-      const version = s3.resolve(bucket, input.Key as string, input.VersionId);
+      const version = s3.resolve(bucket, input.Key as string, input.VersionId, false, 'PUT');
       if (!input.Tagging) throw S3Errors.malformedXml();
       const tags = validateTags(input.Tagging.TagSet as Tag[]);
-      if (tags.length > 10) throw S3Errors.invalidTag('Object tags cannot be greater than 10');
+      if (tags.length > 10) throw new AwsError('BadRequest', 'Object tags cannot be greater than 10', 400);
       state.setObjectTags(version.seq, tags);
       return versionHeaders(bucket, version.versionId);
     },
@@ -369,7 +376,7 @@ export function objectHandlers(s3: S3Service) {
 
     DeleteObjectTagging(input: DeleteObjectTaggingRequest, ctx: RequestContext) {
       const bucket = s3.bucket(input.Bucket, ctx);
-      const version = s3.resolve(bucket, input.Key as string, input.VersionId);
+      const version = s3.resolve(bucket, input.Key as string, input.VersionId, false, 'DELETE');
       state.setObjectTags(version.seq, []);
       return versionHeaders(bucket, version.versionId);
     },

@@ -14,7 +14,15 @@ import {
   isWellFormedChecksum,
 } from './checksums.js';
 import { S3Errors } from './errors.js';
-import type { Bucket, ObjectHeaders, ObjectVersion, S3State, StoredChecksum, Tag } from './state.js';
+import {
+  type Bucket,
+  isPlausibleVersionId,
+  type ObjectHeaders,
+  type ObjectVersion,
+  type S3State,
+  type StoredChecksum,
+  type Tag,
+} from './state.js';
 
 /** Largest object a single PUT may create (5 GiB). */
 export const MAX_PUT_BYTES = 5 * 1024 ** 3;
@@ -44,17 +52,26 @@ export class S3Service {
   }
 
   /** The version a request names: the latest, or `versionId` (with S3's errors for each case). */
-  resolve(bucket: Bucket, key: string, versionId: string | undefined, allowDeleteMarker = false): ObjectVersion {
+  resolve(
+    bucket: Bucket,
+    key: string,
+    versionId: string | undefined,
+    allowDeleteMarker = false,
+    method: 'GET' | 'PUT' | 'HEAD' | 'DELETE' = 'GET',
+  ): ObjectVersion {
     if (versionId !== undefined) {
       if (versionId === '') throw S3Errors.invalidVersionId(versionId);
       const version = this.state.version(bucket.name, key, versionId);
       if (!version) {
-        if (versionId !== 'null' && !/^[A-Za-z0-9._-]{1,1024}$/.test(versionId))
-          throw S3Errors.invalidVersionId(versionId);
+        if (!isPlausibleVersionId(versionId)) throw S3Errors.invalidVersionId(versionId);
         throw S3Errors.noSuchVersion(key, versionId);
       }
       if (version.deleteMarker && !allowDeleteMarker) {
-        throw S3Errors.deleteMarkerNotAllowed({ 'x-amz-delete-marker': 'true', 'x-amz-version-id': version.versionId });
+        throw S3Errors.deleteMarkerNotAllowed(method, {
+          'x-amz-delete-marker': 'true',
+          'x-amz-version-id': version.versionId,
+          'last-modified': new Date(version.lastModified).toUTCString(),
+        });
       }
       return version;
     }
@@ -64,6 +81,18 @@ export class S3Service {
       throw S3Errors.noSuchKey(key, { 'x-amz-delete-marker': 'true', 'x-amz-version-id': latest.versionId });
     }
     return latest;
+  }
+
+  /** The version a copy reads: like resolve, but a delete marker named by version id is an InvalidRequest. */
+  resolveCopySource(bucket: Bucket, key: string, versionId: string | undefined): ObjectVersion {
+    const version = this.resolve(bucket, key, versionId, true);
+    if (version.deleteMarker) {
+      if (versionId === undefined) throw S3Errors.noSuchKey(key);
+      throw S3Errors.invalidRequest(
+        'The source of a copy request may not specifically refer to a delete marker by version id.',
+      );
+    }
+    return version;
   }
 
   /** The version id a new object gets in this bucket. */
@@ -153,7 +182,8 @@ export class S3Service {
       ContentEncoding: h.ContentEncoding,
       ContentDisposition: h.ContentDisposition,
       ContentLanguage: h.ContentLanguage,
-      Expires: h.Expires && !Number.isNaN(Date.parse(h.Expires)) ? new Date(h.Expires) : undefined,
+      // The model types Expires as a string header: it goes back exactly as it was stored.
+      Expires: h.Expires,
       WebsiteRedirectLocation: h.WebsiteRedirectLocation,
       ServerSideEncryption: h.ServerSideEncryption ?? 'AES256',
       StorageClass: h.StorageClass && h.StorageClass !== 'STANDARD' ? h.StorageClass : undefined,

@@ -3,7 +3,7 @@
  * and their parts, in SQLite; bodies are blob files (see store/blobs.ts). Keys compare as bytes
  * (SQLite's BINARY collation over UTF-8), which is S3's listing order.
  */
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import type { Db, Migration } from '../../store/database.js';
 
 export const s3Migrations: Migration[] = [
@@ -179,9 +179,26 @@ function toVersion(row: ObjectRow): ObjectVersion {
   };
 }
 
-/** A fresh version id, shaped like S3's (32 URL-safe characters). */
+/**
+ * A fresh version id, shaped like S3's (32 URL-safe characters). Like S3's, it is self-checking:
+ * its last 4 bytes are a digest of the first 20, so an id this server could never have issued is
+ * told apart from one that no longer exists (S3 answers InvalidArgument for the first, NoSuchVersion for the second).
+ */
 export function newVersionId(): string {
-  return randomBytes(24).toString('base64url');
+  const random = randomBytes(20);
+  return Buffer.concat([random, versionIdCheck(random)]).toString('base64url');
+}
+
+function versionIdCheck(random: Buffer): Buffer {
+  return createHash('sha256').update('lambda-tasks-version-id').update(random).digest().subarray(0, 4);
+}
+
+/** True for 'null' and for ids newVersionId could have produced. */
+export function isPlausibleVersionId(versionId: string): boolean {
+  if (versionId === 'null') return true;
+  if (!/^[A-Za-z0-9_-]{32}$/.test(versionId)) return false;
+  const bytes = Buffer.from(versionId, 'base64url');
+  return versionIdCheck(bytes.subarray(0, 20)).equals(bytes.subarray(20));
 }
 
 export type NewObject = Omit<ObjectVersion, 'seq' | 'isLatest' | 'versionId'>;

@@ -1,0 +1,141 @@
+/** `lambda-tasks cloud` as a process: ready line, request log, signals, data dir lock, durability. */
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CreateBucketCommand, GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { afterEach, describe, expect, it } from 'vitest';
+import { startCloud } from '../../src/cloud/cloud.js';
+import { randomName, TEST_CREDENTIALS, waitFor } from '../helpers/cloud.js';
+import { type CloudProcess, runCli, spawnCloud } from '../helpers/process.js';
+
+const dirs: string[] = [];
+const processes: CloudProcess[] = [];
+
+function tempDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'lambda-tasks-cli-'));
+  dirs.push(dir);
+  return dir;
+}
+
+async function start(args: string[]): Promise<CloudProcess> {
+  const p = await spawnCloud(args);
+  processes.push(p);
+  return p;
+}
+
+function s3(url: string): S3Client {
+  return new S3Client({
+    endpoint: url,
+    region: 'us-east-1',
+    forcePathStyle: true,
+    credentials: TEST_CREDENTIALS,
+    maxAttempts: 1,
+  });
+}
+
+afterEach(() => {
+  for (const p of processes.splice(0)) if (p.child.exitCode === null) p.child.kill('SIGKILL');
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+describe('lambda-tasks cloud', () => {
+  it('prints one ready line, logs each request on stderr, and stops cleanly on SIGTERM', async () => {
+    const p = await start(['--port', '0', '--ephemeral']);
+    expect(p.stdout()).toMatch(/^ready http:\/\/127\.0\.0\.1:\d+\n$/);
+    const client = s3(p.url);
+    await client.send(new CreateBucketCommand({ Bucket: randomName('cli') }));
+    client.destroy();
+    await waitFor('the request log line', () =>
+      /^PUT s3 CreateBucket 200 [\d.]+ms$/m.test(p.stderr()) ? true : undefined,
+    );
+    p.child.kill('SIGTERM');
+    expect(await p.exited).toEqual({ code: 0, signal: null });
+  });
+
+  it('stops on SIGINT even while a client holds a keep-alive connection', async () => {
+    const p = await start(['--port', '0', '--ephemeral']);
+    const client = s3(p.url);
+    await client.send(new CreateBucketCommand({ Bucket: randomName('cli') }));
+    p.child.kill('SIGINT');
+    expect((await p.exited).code).toBe(0);
+    client.destroy();
+  });
+
+  it('removes an ephemeral data dir at exit', async () => {
+    const p = await start(['--port', '0', '--ephemeral', '--quiet']);
+    const pid = String(p.child.pid);
+    const ownedBy = () =>
+      readdirSync(tmpdir()).filter((d) => {
+        if (!d.startsWith('lambda-tasks-cloud-')) return false;
+        try {
+          return readFileSync(join(tmpdir(), d, 'cloud.lock'), 'utf8') === pid;
+        } catch {
+          return false;
+        }
+      });
+    expect(ownedBy()).toHaveLength(1);
+    p.child.kill('SIGTERM');
+    await p.exited;
+    expect(ownedBy()).toEqual([]);
+  });
+
+  it('refuses a second server on the same data dir with a clear message', async () => {
+    const dir = tempDir();
+    await start(['--port', '0', '--data-dir', dir]);
+    const second = await runCli(['cloud', '--port', '0', '--data-dir', dir]);
+    expect(second.code).toBe(1);
+    expect(second.stderr).toMatch(/the data dir .* is in use by another lambda-tasks cloud \(pid \d+\)/);
+    expect(second.stdout).toBe('');
+  });
+
+  it('reports a busy port clearly', async () => {
+    const p = await start(['--port', '0', '--ephemeral']);
+    const port = new URL(p.url).port;
+    const second = await runCli(['cloud', '--port', port, '--ephemeral']);
+    expect(second.code).toBe(1);
+    expect(second.stderr).toContain('EADDRINUSE');
+  });
+
+  it('rejects unknown options with usage exit code 2', async () => {
+    const result = await runCli(['cloud', '--bogus']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain("Unknown option '--bogus'");
+  });
+
+  it('keeps what a client saw succeed across kill -9', async () => {
+    const dir = tempDir();
+    const first = await start(['--port', '0', '--data-dir', dir, '--quiet']);
+    const Bucket = randomName('durable');
+    let client = s3(first.url);
+    await client.send(new CreateBucketCommand({ Bucket }));
+    await client.send(new PutObjectCommand({ Bucket, Key: 'package.zip', Body: 'acknowledged bytes' }));
+    client.destroy();
+    first.child.kill('SIGKILL');
+    expect((await first.exited).signal).toBe('SIGKILL');
+    // The stale lock of the killed process does not block the restart.
+    expect(existsSync(join(dir, 'cloud.lock'))).toBe(true);
+    const second = await start(['--port', '0', '--data-dir', dir, '--quiet']);
+    client = s3(second.url);
+    const got = await client.send(new GetObjectCommand({ Bucket, Key: 'package.zip' }));
+    expect(await got.Body?.transformToString()).toBe('acknowledged bytes');
+    client.destroy();
+  });
+
+  it('keeps state across an in-process restart', async () => {
+    const dir = tempDir();
+    const Bucket = randomName('restart');
+    let cloud = await startCloud({ port: 0, dataDir: dir });
+    let client = s3(cloud.url);
+    await client.send(new CreateBucketCommand({ Bucket }));
+    await client.send(new PutObjectCommand({ Bucket, Key: 'k', Body: 'v', Metadata: { stage: 'one' } }));
+    client.destroy();
+    await cloud.close();
+    cloud = await startCloud({ port: 0, dataDir: dir });
+    client = s3(cloud.url);
+    const got = await client.send(new GetObjectCommand({ Bucket, Key: 'k' }));
+    expect(await got.Body?.transformToString()).toBe('v');
+    expect(got.Metadata).toEqual({ stage: 'one' });
+    client.destroy();
+    await cloud.close();
+  });
+});
