@@ -1,0 +1,271 @@
+/**
+ * The generic protocol layer, through real SDK clients over a real socket: a server built with
+ * test handlers on the official models of a JSON service (CloudWatch Logs), a REST-JSON service
+ * (Lambda) and a query service (STS). Checks parsing, serialization, validation messages, error
+ * shapes and the error boundary, independent of any service's real logic.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import type { Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  CloudWatchLogsClient,
+  CreateLogGroupCommand,
+  DescribeLogGroupsCommand,
+  PutLogEventsCommand,
+} from '@aws-sdk/client-cloudwatch-logs';
+import { CreateFunctionCommand, GetFunctionCommand, InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { CloudContext } from '../../../src/cloud/context.js';
+import { CredentialRegistry, credentialMigrations } from '../../../src/cloud/credentials.js';
+import { AwsError } from '../../../src/cloud/errors.js';
+import { createCloudServer, serverUrl } from '../../../src/cloud/server.js';
+import type { RequestContext } from '../../../src/cloud/service.js';
+import { BlobStore } from '../../../src/cloud/store/blobs.js';
+import { openDatabase } from '../../../src/cloud/store/database.js';
+import { NodeSha256 } from '../../auth/helpers.js';
+import { TEST_CREDENTIALS } from '../../helpers/cloud.js';
+
+let server: Server;
+let url: string;
+let dir: string;
+const logs: string[] = [];
+const seen: Record<string, unknown> = {};
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'lambda-tasks-codecs-'));
+  const db = openDatabase(join(dir, 'db'), credentialMigrations);
+  const context: CloudContext = {
+    dataDir: dir,
+    db,
+    blobs: new BlobStore(dir),
+    region: 'us-east-1',
+    credentials: new CredentialRegistry(db),
+    now: Date.now,
+    log: (line) => logs.push(line),
+  };
+  server = createCloudServer({
+    context,
+    services: {
+      logs: {
+        model: 'logs',
+        signingNames: ['logs'],
+        handlers: {
+          CreateLogGroup(input: unknown) {
+            seen['CreateLogGroup'] = input;
+            return {};
+          },
+          DescribeLogGroups() {
+            return { logGroups: [{ logGroupName: '/aws/lambda/x', creationTime: 1_700_000_000_000, storedBytes: 42 }] };
+          },
+          PutLogEvents() {
+            throw new TypeError('secret internal detail');
+          },
+        },
+      },
+      lambda: {
+        model: 'lambda',
+        signingNames: ['lambda'],
+        handlers: {
+          GetFunction(input: { FunctionName: string; Qualifier?: string }) {
+            if (input.FunctionName === 'missing') {
+              throw new AwsError(
+                'ResourceNotFoundException',
+                `Function not found: arn:aws:lambda:us-east-1:000000000000:function:${input.FunctionName}`,
+                404,
+              );
+            }
+            return {
+              Configuration: { FunctionName: input.FunctionName, Version: input.Qualifier ?? '$LATEST', Timeout: 3 },
+            };
+          },
+          Invoke(input: { Payload?: Buffer; LogType?: string }, ctx: RequestContext) {
+            seen['Invoke'] = {
+              payload: input.Payload?.toString('utf8'),
+              logType: input.LogType,
+              requestId: ctx.requestId,
+            };
+            return {
+              StatusCode: 200,
+              ExecutedVersion: '$LATEST',
+              FunctionError: 'Unhandled',
+              Payload: Buffer.from('{"ok":true}'),
+            };
+          },
+        },
+      },
+    },
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  url = serverUrl(server, '127.0.0.1');
+});
+
+afterAll(async () => {
+  server.closeAllConnections();
+  await new Promise((resolve) => server.close(resolve));
+  rmSync(dir, { recursive: true, force: true });
+});
+
+function logsClient() {
+  return new CloudWatchLogsClient({
+    endpoint: url,
+    region: 'us-east-1',
+    credentials: TEST_CREDENTIALS,
+    maxAttempts: 1,
+  });
+}
+
+function lambdaClient() {
+  return new LambdaClient({ endpoint: url, region: 'us-east-1', credentials: TEST_CREDENTIALS, maxAttempts: 1 });
+}
+
+async function failure(promise: Promise<unknown>) {
+  try {
+    await promise;
+  } catch (error) {
+    const e = error as Error & { $metadata?: { httpStatusCode?: number; requestId?: string }; $response?: unknown };
+    return { name: e.name, message: e.message, status: e.$metadata?.httpStatusCode, requestId: e.$metadata?.requestId };
+  }
+  throw new Error('expected the call to fail');
+}
+
+describe('awsJson1_1', () => {
+  it('parses input members and serializes timestamps as epoch seconds', async () => {
+    const client = logsClient();
+    await client.send(new CreateLogGroupCommand({ logGroupName: '/aws/lambda/fn', tags: { team: 'a' } }));
+    expect(seen['CreateLogGroup']).toEqual({ logGroupName: '/aws/lambda/fn', tags: { team: 'a' } });
+    const described = await client.send(new DescribeLogGroupsCommand({}));
+    expect(described.logGroups?.[0]).toMatchObject({
+      logGroupName: '/aws/lambda/x',
+      creationTime: 1_700_000_000_000,
+      storedBytes: 42,
+    });
+    client.destroy();
+  });
+
+  it('reports every failed constraint at once, worded as AWS does', async () => {
+    const client = logsClient();
+    const error = await failure(
+      client.send(new CreateLogGroupCommand({ logGroupName: '', logGroupClass: 'BOGUS' as never })),
+    );
+    expect(error).toMatchObject({ name: 'ValidationException', status: 400 });
+    expect(error.message).toBe(
+      "3 validation errors detected: Value '' at 'logGroupName' failed to satisfy constraint: Member must have length greater than or equal to 1; Value '' at 'logGroupName' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\.\\-_/#A-Za-z0-9]+; Value 'BOGUS' at 'logGroupClass' failed to satisfy constraint: Member must satisfy enum value set: [STANDARD, INFREQUENT_ACCESS, DELIVERY]",
+    );
+    client.destroy();
+  });
+
+  it('turns an unexpected exception into InternalFailure without leaking the detail', async () => {
+    const client = logsClient();
+    const error = await failure(
+      client.send(
+        new PutLogEventsCommand({ logGroupName: 'g', logStreamName: 's', logEvents: [{ timestamp: 1, message: 'm' }] }),
+      ),
+    );
+    expect(error).toMatchObject({ name: 'InternalFailure', status: 500 });
+    expect(error.message).not.toContain('secret internal detail');
+    expect(logs.some((l) => l.includes('secret internal detail'))).toBe(true);
+    client.destroy();
+  });
+
+  it('answers malformed JSON with SerializationException and an unknown target with UnknownOperationException', async () => {
+    const client = logsClient();
+    // Raw requests still need a valid signature; sign them with the SDK's signer.
+    const { SignatureV4 } = await import('@smithy/signature-v4');
+    const signer = new SignatureV4({
+      credentials: TEST_CREDENTIALS,
+      region: 'us-east-1',
+      service: 'logs',
+      sha256: NodeSha256,
+    });
+    const send = async (target: string, body: string) => {
+      const u = new URL(url);
+      const signed = await signer.sign({
+        method: 'POST',
+        protocol: 'http:',
+        hostname: u.hostname,
+        port: Number(u.port),
+        path: '/',
+        headers: { host: u.host, 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': target },
+        body,
+      });
+      const response = await fetch(url, { method: 'POST', headers: signed.headers, body });
+      return {
+        status: response.status,
+        type: response.headers.get('x-amzn-errortype'),
+        body: (await response.json()) as Record<string, unknown>,
+      };
+    };
+    const malformed = await send('Logs_20140328.CreateLogGroup', '{"logGroupName": ');
+    expect(malformed).toMatchObject({
+      status: 400,
+      type: 'SerializationException',
+      body: { __type: 'SerializationException' },
+    });
+    const wrongType = await send('Logs_20140328.CreateLogGroup', '{"logGroupName": 5}');
+    expect(wrongType).toMatchObject({ status: 400, type: 'SerializationException' });
+    const unknown = await send('Logs_20140328.NoSuchThing', '{}');
+    expect(unknown).toMatchObject({ status: 400, type: 'UnknownOperationException' });
+    client.destroy();
+  });
+});
+
+describe('restJson1', () => {
+  it('binds URI labels and query strings, and serializes headers and a blob payload', async () => {
+    const client = lambdaClient();
+    const got = await client.send(new GetFunctionCommand({ FunctionName: 'my-fn', Qualifier: '7' }));
+    expect(got.Configuration).toMatchObject({ FunctionName: 'my-fn', Version: '7', Timeout: 3 });
+    const invoked = await client.send(
+      new InvokeCommand({ FunctionName: 'my-fn', Payload: Buffer.from('{"a":1}'), LogType: 'Tail' }),
+    );
+    expect(seen['Invoke']).toMatchObject({ payload: '{"a":1}', logType: 'Tail' });
+    expect(invoked.StatusCode).toBe(200);
+    expect(invoked.FunctionError).toBe('Unhandled');
+    expect(invoked.ExecutedVersion).toBe('$LATEST');
+    expect(Buffer.from(invoked.Payload ?? new Uint8Array()).toString()).toBe('{"ok":true}');
+    client.destroy();
+  });
+
+  it('returns modeled errors with their status, type and message, and validation errors for the model constraints', async () => {
+    const client = lambdaClient();
+    expect(await failure(client.send(new GetFunctionCommand({ FunctionName: 'missing' })))).toMatchObject({
+      name: 'ResourceNotFoundException',
+      status: 404,
+      message: 'Function not found: arn:aws:lambda:us-east-1:000000000000:function:missing',
+    });
+    const invalid = await failure(
+      client.send(
+        new CreateFunctionCommand({
+          FunctionName: 'f',
+          Role: 'arn:aws:iam::000000000000:role/r',
+          Code: {},
+          MemorySize: 100,
+        }),
+      ),
+    );
+    expect(invalid).toMatchObject({
+      name: 'ValidationException',
+      status: 400,
+      message:
+        "1 validation error detected: Value '100' at 'memorySize' failed to satisfy constraint: Member must have value greater than or equal to 128",
+    });
+    expect(invalid.requestId).toMatch(/^[0-9a-f-]{36}$/);
+    client.destroy();
+  });
+
+  it('answers an operation without a handler as not implemented', async () => {
+    const client = lambdaClient();
+    expect(
+      await failure(
+        client.send(
+          new CreateFunctionCommand({
+            FunctionName: 'f',
+            Role: 'arn:aws:iam::000000000000:role/r',
+            Code: { ZipFile: Buffer.from('x') },
+          }),
+        ),
+      ),
+    ).toMatchObject({ name: 'NotImplemented', status: 501 });
+    client.destroy();
+  });
+});
