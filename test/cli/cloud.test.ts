@@ -1,8 +1,16 @@
 /** `lambda-tasks cloud` as a process: ready line, request log, signals, data dir lock, durability. */
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CreateBucketCommand, GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import {
+  CreateBucketCommand,
+  GetObjectCommand,
+  HeadObjectCommand,
+  PutObjectCommand,
+  S3Client,
+} from '@aws-sdk/client-s3';
+import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startCloud } from '../../src/cloud/cloud.js';
 import { randomName, TEST_CREDENTIALS, waitFor } from '../helpers/cloud.js';
@@ -118,6 +126,33 @@ describe('lambda-tasks cloud', () => {
     client = s3(second.url);
     const got = await client.send(new GetObjectCommand({ Bucket, Key: 'package.zip' }));
     expect(await got.Body?.transformToString()).toBe('acknowledged bytes');
+    client.destroy();
+  });
+
+  it('leaves no partial object visible after a crash in the middle of an upload', async () => {
+    const dir = tempDir();
+    const first = await start(['--port', '0', '--data-dir', dir, '--quiet']);
+    const Bucket = randomName('crash');
+    let client = s3(first.url);
+    await client.send(new CreateBucketCommand({ Bucket }));
+    const url = await getSignedUrl(client, new PutObjectCommand({ Bucket, Key: 'half.bin' }), { expiresIn: 300 });
+    client.destroy();
+    // Send half of a declared 8 MiB body, wait until the server has spooled some of it, then kill it.
+    const request = httpRequest(url, { method: 'PUT', headers: { 'content-length': String(8 * 1024 * 1024) } });
+    request.on('error', () => {});
+    request.write(Buffer.alloc(4 * 1024 * 1024, 1));
+    await waitFor('the upload to reach the temp dir', () =>
+      readdirSync(join(dir, 'tmp')).some((f) => statSync(join(dir, 'tmp', f)).size > 0) ? true : undefined,
+    );
+    first.child.kill('SIGKILL');
+    await first.exited;
+    request.destroy();
+    const second = await start(['--port', '0', '--data-dir', dir, '--quiet']);
+    client = s3(second.url);
+    await expect(client.send(new HeadObjectCommand({ Bucket, Key: 'half.bin' }))).rejects.toMatchObject({
+      name: 'NotFound',
+    });
+    expect(readdirSync(join(dir, 'tmp'))).toEqual([]);
     client.destroy();
   });
 
