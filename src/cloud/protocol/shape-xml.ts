@@ -6,7 +6,15 @@
 import { XMLParser } from 'fast-xml-parser';
 import { AwsError } from '../errors.js';
 import { type ServiceModel, type ShapeRef, shapeOf } from './model.js';
-import { escapeXml, formatTimestamp, parseBoolean, parseNumber, parseTimestamp, toBuffer } from './values.js';
+import {
+  escapeXml,
+  escapeXmlAttribute,
+  formatTimestamp,
+  parseBoolean,
+  parseNumber,
+  parseTimestamp,
+  toBuffer,
+} from './values.js';
 
 export function writeXmlElement(
   model: ServiceModel,
@@ -16,7 +24,7 @@ export function writeXmlElement(
   xmlns?: string,
 ): string {
   const shape = shapeOf(model, ref);
-  const ns = xmlns ? ` xmlns="${escapeXml(xmlns)}"` : '';
+  const ns = xmlns ? ` xmlns="${escapeXmlAttribute(xmlns)}"` : '';
   switch (shape.type) {
     case 'structure': {
       const record = value as Record<string, unknown>;
@@ -27,7 +35,7 @@ export function writeXmlElement(
         if (memberValue === undefined || memberValue === null || memberRef.location) continue;
         const memberElement = memberRef.locationName ?? memberName;
         if (memberRef.xmlAttribute) {
-          attrs += ` ${memberElement}="${escapeXml(String(memberValue))}"`;
+          attrs += ` ${memberElement}="${escapeXmlAttribute(String(memberValue))}"`;
           continue;
         }
         inner += writeMember(model, memberRef, memberValue, memberElement);

@@ -51,6 +51,12 @@ const XML_ESCAPES: Record<string, string> = {
   '\r': '&#13;',
 };
 
+/** Escapes XML text content (quotes stay as they are, as AWS writes them). */
 export function escapeXml(text: string): string {
+  return text.replace(/[&<>\r]/g, (c) => XML_ESCAPES[c] ?? c);
+}
+
+/** Escapes an XML attribute value. */
+export function escapeXmlAttribute(text: string): string {
   return text.replace(/[&<>"'\r]/g, (c) => XML_ESCAPES[c] ?? c);
 }
