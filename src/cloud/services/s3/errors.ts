@@ -4,6 +4,7 @@ import { AwsError } from '../../errors.js';
 export const S3Errors = {
   noSuchBucket: (bucket: string) =>
     new AwsError('NoSuchBucket', 'The specified bucket does not exist', 404, { BucketName: bucket }),
+  accessDenied: () => new AwsError('AccessDenied', 'Access Denied', 403),
   noSuchKey: (key: string, headers: Record<string, string> = {}) =>
     new AwsError('NoSuchKey', 'The specified key does not exist.', 404, { Key: key }, headers),
   noSuchVersion: (key: string, versionId: string) =>
@@ -75,8 +76,13 @@ export const S3Errors = {
       RangeRequested: requested,
       ActualObjectSize: size,
     }),
-  badDigestMd5: () => new AwsError('BadDigest', 'The Content-MD5 you specified did not match what we received.', 400),
-  invalidDigest: () => new AwsError('InvalidDigest', 'The Content-MD5 you specified is not valid.', 400),
+  badDigestMd5: (expected: string, calculated: string) =>
+    new AwsError('BadDigest', 'The Content-MD5 you specified did not match what we received.', 400, {
+      ExpectedDigest: expected,
+      CalculatedDigest: calculated,
+    }),
+  invalidDigest: (contentMd5: string) =>
+    new AwsError('InvalidDigest', 'The Content-MD5 you specified was invalid.', 400, { 'Content-MD5': contentMd5 }),
   badChecksum: (algorithm: string) =>
     new AwsError('BadDigest', `The ${algorithm} you specified did not match the calculated checksum.`, 400),
   invalidChecksumValue: (algorithm: string) =>
@@ -91,24 +97,29 @@ export const S3Errors = {
       404,
       { UploadId: uploadId },
     ),
-  invalidPart: (partNumber: number, etag: string | undefined) =>
+  invalidPart: (uploadId: string, partNumber: number, etag: string | undefined) =>
     new AwsError(
       'InvalidPart',
       "One or more of the specified parts could not be found.  The part may not have been uploaded, or the specified entity tag may not match the part's entity tag.",
       400,
-      { PartNumber: partNumber, ETag: etag },
+      { UploadId: uploadId, PartNumber: partNumber, ETag: etag?.replaceAll('"', '') },
     ),
-  invalidPartOrder: () =>
+  invalidPartOrder: (uploadId: string) =>
     new AwsError(
       'InvalidPartOrder',
-      'The list of parts was not in ascending order. The parts list must be specified in order by part number.',
+      'The list of parts was not in ascending order. Parts must be ordered by part number.',
       400,
+      { UploadId: uploadId },
     ),
-  entityTooSmall: (size: number) =>
-    new AwsError('EntityTooSmall', 'Your proposed upload is smaller than the minimum allowed object size.', 400, {
+  entityTooSmall: (partNumber: number, etag: string, size: number) =>
+    new AwsError('EntityTooSmall', 'Your proposed upload is smaller than the minimum allowed size', 400, {
       ProposedSize: size,
       MinSizeAllowed: 5 * 1024 * 1024,
+      PartNumber: partNumber,
+      ETag: etag.replaceAll('"', ''),
     }),
+  keyTooLong: (size: number) =>
+    new AwsError('KeyTooLongError', 'Your key is too long', 400, { MaxSizeAllowed: 1024, Size: size }),
   entityTooLarge: (size: number, max: number) =>
     new AwsError('EntityTooLarge', 'Your proposed upload exceeds the maximum allowed size', 400, {
       ProposedSize: size,

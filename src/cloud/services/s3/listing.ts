@@ -170,6 +170,7 @@ export function listingHandlers(s3: S3Service) {
           Key: enc(o.key),
           LastModified: new Date(o.lastModified),
           ETag: o.etag,
+          ...(o.checksum ? { ChecksumAlgorithm: [o.checksum.algorithm], ChecksumType: o.checksum.type } : {}),
           Size: o.size,
           StorageClass: o.headers.StorageClass ?? 'STANDARD',
           Owner: s3.owner(bucket.accountId),

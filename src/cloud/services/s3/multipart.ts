@@ -13,11 +13,17 @@ import type {
 import { headerValue } from '../../protocol/codec.js';
 import type { RequestContext } from '../../service.js';
 import { validateTags } from './buckets.js';
-import { checksumMember, compositeChecksum, isChecksumAlgorithm } from './checksums.js';
+import {
+  type ChecksumAlgorithm,
+  checksumMember,
+  compositeChecksum,
+  createDigester,
+  isChecksumAlgorithm,
+} from './checksums.js';
 import { S3Errors } from './errors.js';
 import { prefixSuccessor } from './listing.js';
-import { checkConditions, parseCopySource } from './objects.js';
-import { objectHeadersFrom, parseTaggingHeader, type S3Service } from './s3-service.js';
+import { checkConditions, checkWriteConditions, evaluateWriteConditions, parseCopySource } from './objects.js';
+import { checkNewKey, objectHeadersFrom, parseTaggingHeader, type S3Service } from './s3-service.js';
 import { newVersionId, type Part, type Upload } from './state.js';
 
 type WithBody<T> = Omit<T, 'Body'> & { Body?: Readable };
@@ -54,6 +60,7 @@ export function multipartHandlers(s3: S3Service) {
           'Checksum algorithm provided is unsupported. Please try again with any of the valid types: [CRC32, CRC32C, CRC64NVME, SHA1, SHA256]',
         );
       }
+      checkNewKey(input.Key as string);
       const uploadId = randomBytes(48).toString('base64url');
       state.createUpload({
         uploadId,
@@ -83,6 +90,9 @@ export function multipartHandlers(s3: S3Service) {
         input.Body as Readable,
         ctx,
         input.ChecksumAlgorithm ?? found.checksumAlgorithm,
+        {
+          part: true,
+        },
       );
       if (!state.getUpload(found.uploadId)) {
         // Aborted or completed while this part was streaming in.
@@ -125,8 +135,7 @@ export function multipartHandlers(s3: S3Service) {
           IfModifiedSince: input.CopySourceIfModifiedSince,
           IfUnmodifiedSince: input.CopySourceIfUnmodifiedSince,
         },
-        { match: 'x-amz-copy-source-If-Match', unmodified: 'x-amz-copy-source-If-Unmodified-Since' },
-        () => S3Errors.preconditionFailed('x-amz-copy-source-If-None-Match'),
+        true,
       );
       let range: { start: number; end: number } | undefined;
       if (input.CopySourceRange !== undefined) {
@@ -160,7 +169,7 @@ export function multipartHandlers(s3: S3Service) {
       if (replaced) blobs.remove(replaced);
       return {
         CopyPartResult: { ETag: etag, LastModified: new Date(lastModified) },
-        ...(sourceBucket.versioning ? { CopySourceVersionId: sourceVersion.versionId } : {}),
+        ...(sourceVersion.versionId !== 'null' ? { CopySourceVersionId: sourceVersion.versionId } : {}),
       };
     },
 
@@ -168,26 +177,38 @@ export function multipartHandlers(s3: S3Service) {
       const bucket = s3.bucket(input.Bucket, ctx);
       const key = input.Key as string;
       const found = upload(bucket.name, key, input.UploadId);
-      const requested = input.MultipartUpload?.Parts ?? [];
+      checkWriteConditions(input.IfMatch, input.IfNoneMatch);
+      if (!input.MultipartUpload) throw S3Errors.invalidRequest('You must specify at least one part');
+      const requested = input.MultipartUpload.Parts ?? [];
       if (requested.length === 0) throw S3Errors.malformedXml();
       const stored = new Map(state.listParts(found.uploadId).map((p) => [p.partNumber, p]));
       const chosen: Part[] = [];
       let previous = 0;
       for (const p of requested) {
         const n = p.PartNumber ?? 0;
-        if (n <= previous) throw S3Errors.invalidPartOrder();
+        if (n <= previous) throw S3Errors.invalidPartOrder(found.uploadId);
         previous = n;
         const part = stored.get(n);
         const etag = p.ETag?.startsWith('"') ? p.ETag : `"${p.ETag}"`;
-        if (!part || part.etag !== etag) throw S3Errors.invalidPart(n, p.ETag);
+        if (!part || part.etag !== etag) throw S3Errors.invalidPart(found.uploadId, n, p.ETag);
         chosen.push(part);
       }
       chosen.forEach((part, i) => {
-        if (i < chosen.length - 1 && part.size < MIN_PART_BYTES) throw S3Errors.entityTooSmall(part.size);
+        if (i < chosen.length - 1 && part.size < MIN_PART_BYTES)
+          throw S3Errors.entityTooSmall(part.partNumber, part.etag, part.size);
       });
+      const algorithm =
+        found.checksumAlgorithm && isChecksumAlgorithm(found.checksumAlgorithm) ? found.checksumAlgorithm : undefined;
+      // Uploads without a checksum algorithm get a full-object CRC64NVME, as S3 gives them;
+      // FULL_OBJECT uploads get their algorithm over the whole object; the others a composite.
+      const fullObjectAlgorithm: ChecksumAlgorithm | undefined =
+        algorithm === undefined ? 'CRC64NVME' : found.checksumType === 'FULL_OBJECT' ? algorithm : undefined;
       // Concatenate the parts into the object's blob (streamed, never in memory).
       const concatenated = new PassThrough();
-      const writing = blobs.write(concatenated);
+      const writing = blobs.write(
+        concatenated,
+        fullObjectAlgorithm ? { checksum: createDigester(fullObjectAlgorithm) } : {},
+      );
       for (const part of chosen) {
         for await (const chunk of blobs.read(part.blob)) {
           if (!concatenated.write(chunk)) await new Promise((resolve) => concatenated.once('drain', resolve));
@@ -199,8 +220,10 @@ export function multipartHandlers(s3: S3Service) {
       for (const part of chosen) md5s.update(part.md5);
       const etag = `"${md5s.digest('hex')}-${chosen.length}"`;
       let checksum: { algorithm: string; value: string; type: 'COMPOSITE' | 'FULL_OBJECT' } | undefined;
-      const algorithm = found.checksumAlgorithm;
-      if (algorithm && isChecksumAlgorithm(algorithm)) {
+      const fullObjectDigest = written.digests['checksum'];
+      if (fullObjectAlgorithm && fullObjectDigest) {
+        checksum = { algorithm: fullObjectAlgorithm, value: fullObjectDigest.toString('base64'), type: 'FULL_OBJECT' };
+      } else if (algorithm) {
         const partValues = chosen.map((p) =>
           p.checksum ? (JSON.parse(p.checksum) as { algorithm: string; value: string }) : undefined,
         );
@@ -215,9 +238,12 @@ export function multipartHandlers(s3: S3Service) {
           };
         }
       }
-      if (!state.getUpload(found.uploadId)) {
+      try {
+        if (!state.getUpload(found.uploadId)) throw S3Errors.noSuchUpload(found.uploadId);
+        evaluateWriteConditions(state.latest(bucket.name, key), key, input.IfMatch, input.IfNoneMatch);
+      } catch (error) {
         blobs.remove(written.id);
-        throw S3Errors.noSuchUpload(found.uploadId);
+        throw error;
       }
       const { replacedBlobs, partBlobs, version } = state.completeUpload(
         found.uploadId,
@@ -309,13 +335,23 @@ export function multipartHandlers(s3: S3Service) {
       const prefixes: string[] = [];
       let truncated = false;
       let skipUntil: string | undefined;
-      for (const u of state.listUploads(bucket.name)) {
+      let next: { key: string; uploadId: string | undefined } | undefined;
+      // Uploads are in (key, initiation time) order; the markers resume after the named upload,
+      // or after every upload of the key marker when no (known) upload id marker is given.
+      const all = state.listUploads(bucket.name);
+      let start = 0;
+      if (keyMarker) {
+        const marked = uploadIdMarker ? all.findIndex((u) => u.key === keyMarker && u.uploadId === uploadIdMarker) : -1;
+        start =
+          marked >= 0
+            ? marked + 1
+            : all.findIndex(
+                (u) => u.key > keyMarker || (u.key === keyMarker && !!uploadIdMarker && u.uploadId > uploadIdMarker),
+              );
+        if (start < 0) start = all.length;
+      }
+      for (const u of all.slice(start)) {
         if (!u.key.startsWith(prefix)) continue;
-        if (
-          keyMarker &&
-          (u.key < keyMarker || (u.key === keyMarker && (!uploadIdMarker || u.uploadId <= uploadIdMarker)))
-        )
-          continue;
         if (skipUntil !== undefined && u.key < skipUntil) continue;
         if (uploads.length + prefixes.length >= max) {
           truncated = true;
@@ -325,19 +361,20 @@ export function multipartHandlers(s3: S3Service) {
         if (delimiter && at >= 0) {
           const cp = u.key.slice(0, at + delimiter.length);
           prefixes.push(cp);
+          next = { key: cp, uploadId: undefined };
           skipUntil = prefixSuccessor(cp);
           continue;
         }
         uploads.push(u);
+        next = { key: u.key, uploadId: u.uploadId };
       }
       const owner = s3.owner(bucket.accountId);
-      const last = uploads.at(-1);
       return {
         Bucket: bucket.name,
         KeyMarker: keyMarker,
         UploadIdMarker: uploadIdMarker,
-        NextKeyMarker: truncated ? last?.key : undefined,
-        NextUploadIdMarker: truncated ? last?.uploadId : undefined,
+        NextKeyMarker: truncated ? next?.key : undefined,
+        NextUploadIdMarker: truncated ? next?.uploadId : undefined,
         Prefix: input.Prefix,
         Delimiter: input.Delimiter,
         MaxUploads: max,

@@ -17,7 +17,7 @@ import { HttpStatus, type RequestContext } from '../../service.js';
 import { validateTags } from './buckets.js';
 import { checksumMember, isChecksumAlgorithm } from './checksums.js';
 import { S3Errors } from './errors.js';
-import { objectHeadersFrom, parseTaggingHeader, type S3Service } from './s3-service.js';
+import { checkNewKey, objectHeadersFrom, parseTaggingHeader, type S3Service } from './s3-service.js';
 import { type Bucket, isPlausibleVersionId, newVersionId, type ObjectVersion, type Tag } from './state.js';
 
 type WithBody<T> = Omit<T, 'Body'> & { Body?: Readable };
@@ -27,7 +27,11 @@ function httpDate(value: Date | string): string {
   return value instanceof Date ? value.toUTCString() : value;
 }
 
-/** Evaluates If-Match / If-None-Match / If-(Un)Modified-Since as S3 does (RFC 7232 precedence). */
+/**
+ * Evaluates If-Match / If-None-Match / If-(Un)Modified-Since as S3 does (RFC 7232 precedence). For a
+ * copy source (`x-amz-copy-source-if-*`) every failed condition is a 412 naming its header, where
+ * GET/HEAD answer 304 for the "not modified" ones.
+ */
 export function checkConditions(
   version: ObjectVersion,
   c: {
@@ -36,9 +40,11 @@ export function checkConditions(
     IfModifiedSince?: Date | undefined;
     IfUnmodifiedSince?: Date | undefined;
   },
-  names = { match: 'If-Match', unmodified: 'If-Unmodified-Since' },
-  notModified: () => AwsError = S3Errors.notModified,
+  copySource = false,
 ): void {
+  const prefix = copySource ? 'x-amz-copy-source-' : '';
+  const notModified = (condition: string) =>
+    copySource ? S3Errors.preconditionFailed(`${prefix}${condition}`) : S3Errors.notModified();
   const etagMatches = (header: string) =>
     header.split(',').some((t) => {
       const tag = t.trim();
@@ -46,23 +52,61 @@ export function checkConditions(
     });
   const modifiedSeconds = Math.floor(version.lastModified / 1000);
   if (c.IfMatch !== undefined) {
-    if (!etagMatches(c.IfMatch)) throw S3Errors.preconditionFailed(names.match);
+    if (!etagMatches(c.IfMatch)) throw S3Errors.preconditionFailed(`${prefix}If-Match`);
   } else if (
     c.IfUnmodifiedSince instanceof Date &&
     modifiedSeconds > Math.floor(c.IfUnmodifiedSince.getTime() / 1000)
   ) {
-    throw S3Errors.preconditionFailed(names.unmodified);
+    throw S3Errors.preconditionFailed(`${prefix}If-Unmodified-Since`);
   }
   if (c.IfNoneMatch !== undefined) {
-    if (etagMatches(c.IfNoneMatch)) throw notModified();
+    if (etagMatches(c.IfNoneMatch)) throw notModified('If-None-Match');
   } else if (
     c.IfModifiedSince instanceof Date &&
     // S3 ignores an If-Modified-Since date in the future.
     c.IfModifiedSince.getTime() <= Date.now() &&
     modifiedSeconds <= Math.floor(c.IfModifiedSince.getTime() / 1000)
   ) {
-    throw notModified();
+    throw notModified('If-Modified-Since');
   }
+}
+
+const notImplementedHeader = (header: string, additionalMessage: string) =>
+  new AwsError('NotImplemented', 'A header you provided implies functionality that is not implemented', 501, {
+    Header: header,
+    additionalMessage,
+  });
+
+/** The conditional-write headers S3 accepts on PutObject: `If-None-Match: *` or `If-Match: <etag>`, not both. */
+export function checkWriteConditions(ifMatch: string | undefined, ifNoneMatch: string | undefined): void {
+  if (ifMatch !== undefined && ifNoneMatch !== undefined)
+    throw notImplementedHeader('If-Match,If-None-Match', 'Multiple conditional request headers present in the request');
+  if (ifNoneMatch !== undefined && ifNoneMatch !== '*')
+    throw notImplementedHeader(
+      'If-None-Match',
+      "We don't accept the provided value of If-None-Match header for this API",
+    );
+  if (ifMatch === '*')
+    throw notImplementedHeader('If-Match', "We don't accept the provided value of If-Match header for this API");
+}
+
+/** Whether a write may replace `current` (the key's latest version) under If-Match / If-None-Match. */
+export function evaluateWriteConditions(
+  current: ObjectVersion | undefined,
+  key: string,
+  ifMatch: string | undefined,
+  ifNoneMatch: string | undefined,
+): void {
+  const live = current && !current.deleteMarker ? current : undefined;
+  if (ifNoneMatch === '*' && live) throw S3Errors.preconditionFailed('If-None-Match');
+  if (ifMatch !== undefined) {
+    if (!live) throw S3Errors.noSuchKey(key);
+    if (live.etag !== quoteEtag(ifMatch)) throw S3Errors.preconditionFailed('If-Match');
+  }
+}
+
+function quoteEtag(etag: string): string {
+  return etag.startsWith('"') ? etag : `"${etag}"`;
 }
 
 /** Parses a single `bytes=` range against a size; undefined when the header is not a usable range (S3 then ignores it). */
@@ -161,27 +205,16 @@ export function objectHandlers(s3: S3Service) {
   return {
     async PutObject(input: WithBody<PutObjectRequest>, ctx: RequestContext) {
       const bucket = s3.bucket(input.Bucket, ctx);
-      const key = input.Key as string;
-      if (input.IfNoneMatch !== undefined && input.IfNoneMatch !== '*') {
-        throw new AwsError(
-          'NotImplemented',
-          'A header you provided implies functionality that is not implemented',
-          501,
-          { Header: 'If-None-Match' },
-        );
-      }
+      const key = checkNewKey(input.Key as string);
+      checkWriteConditions(input.IfMatch, input.IfNoneMatch);
       const tags = validateTags(parseTaggingHeader(input.Tagging));
       const stored = await s3.storeBody(input.Body as Readable, ctx, input.ChecksumAlgorithm);
       // Conditional writes are decided once the body is in, as S3 does.
-      const current = state.latest(bucket.name, key);
-      const live = current && !current.deleteMarker ? current : undefined;
-      if (
-        (input.IfNoneMatch === '*' && live) ||
-        (input.IfMatch !== undefined && (!live || live.etag !== input.IfMatch))
-      ) {
+      try {
+        evaluateWriteConditions(state.latest(bucket.name, key), key, input.IfMatch, input.IfNoneMatch);
+      } catch (error) {
         blobs.remove(stored.blob);
-        if (input.IfMatch !== undefined && !live) throw S3Errors.noSuchKey(key);
-        throw S3Errors.preconditionFailed(input.IfNoneMatch !== undefined ? 'If-None-Match' : 'If-Match');
+        throw error;
       }
       const { replacedBlobs, version } = state.putVersion(
         {
@@ -290,7 +323,7 @@ export function objectHandlers(s3: S3Service) {
 
     CopyObject(input: CopyObjectRequest, ctx: RequestContext) {
       const bucket = s3.bucket(input.Bucket, ctx);
-      const key = input.Key as string;
+      const key = checkNewKey(input.Key as string);
       const source = parseCopySource(input.CopySource as string);
       const sourceBucket = s3.bucket(source.bucket, ctx);
       const sourceVersion = s3.resolveCopySource(sourceBucket, source.key, source.versionId);
@@ -302,8 +335,7 @@ export function objectHandlers(s3: S3Service) {
           IfModifiedSince: input.CopySourceIfModifiedSince,
           IfUnmodifiedSince: input.CopySourceIfUnmodifiedSince,
         },
-        { match: 'x-amz-copy-source-If-Match', unmodified: 'x-amz-copy-source-If-Unmodified-Since' },
-        () => S3Errors.preconditionFailed('x-amz-copy-source-If-None-Match'),
+        true,
       );
       const replace = input.MetadataDirective === 'REPLACE';
       const sameObject = sourceBucket.name === bucket.name && source.key === key && source.versionId === undefined;
@@ -353,7 +385,8 @@ export function objectHandlers(s3: S3Service) {
       return {
         CopyObjectResult: result,
         ...versionHeaders(bucket, version.versionId),
-        ...(sourceBucket.versioning ? { CopySourceVersionId: sourceVersion.versionId } : {}),
+        // S3 names the source version unless it is the null version.
+        ...(sourceVersion.versionId !== 'null' ? { CopySourceVersionId: sourceVersion.versionId } : {}),
         ServerSideEncryption: 'AES256',
       };
     },

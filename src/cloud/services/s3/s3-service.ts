@@ -41,9 +41,11 @@ export class S3Service {
     readonly blobs: BlobStore,
   ) {}
 
-  bucket(name: string | undefined, _ctx: RequestContext): Bucket {
+  /** The bucket a request names; another account's bucket is AccessDenied (no bucket policies here). */
+  bucket(name: string | undefined, ctx: RequestContext): Bucket {
     const bucket = name ? this.state.getBucket(name) : undefined;
     if (!bucket) throw S3Errors.noSuchBucket(name ?? '');
+    if (bucket.accountId !== ctx.accountId) throw S3Errors.accessDenied();
     return bucket;
   }
 
@@ -105,7 +107,12 @@ export class S3Service {
    * client sent (header or aws-chunked trailer). Without one, S3 computes CRC64NVME, as AWS
    * does for every new object since 2025.
    */
-  async storeBody(body: Readable, ctx: RequestContext, requestedAlgorithm?: string): Promise<StoredBody> {
+  async storeBody(
+    body: Readable,
+    ctx: RequestContext,
+    requestedAlgorithm?: string,
+    options: { part?: boolean } = {},
+  ): Promise<StoredBody> {
     const headers = ctx.headers;
     const declaredLength = Number(
       headerValue(headers, 'x-amz-decoded-content-length') ?? headerValue(headers, 'content-length') ?? 0,
@@ -113,7 +120,7 @@ export class S3Service {
     if (declaredLength > MAX_PUT_BYTES) throw S3Errors.entityTooLarge(declaredLength, MAX_PUT_BYTES);
 
     const contentMd5 = headerValue(headers, 'content-md5');
-    if (contentMd5 !== undefined && Buffer.from(contentMd5, 'base64').length !== 16) throw S3Errors.invalidDigest();
+    if (contentMd5 !== undefined && !isWellFormedMd5(contentMd5)) throw S3Errors.invalidDigest(contentMd5);
 
     let algorithm: ChecksumAlgorithm | undefined;
     let expected: string | undefined;
@@ -146,8 +153,11 @@ export class S3Service {
     const written = await this.blobs.write(body, { checksum: createDigester(effective) });
     const computed = (written.digests['checksum'] as Buffer).toString('base64');
     try {
-      if (contentMd5 !== undefined && !written.md5.equals(Buffer.from(contentMd5, 'base64')))
-        throw S3Errors.badDigestMd5();
+      if (contentMd5 !== undefined && !written.md5.equals(Buffer.from(contentMd5, 'base64'))) {
+        // PutObject reports the expected digest in hex, UploadPart as sent (base64).
+        const expectedMd5 = options.part ? contentMd5 : Buffer.from(contentMd5, 'base64').toString('hex');
+        throw S3Errors.badDigestMd5(expectedMd5, written.md5.toString('base64'));
+      }
       if (trailerAlgorithm && !expected) {
         const trailers = await ctx.trailers;
         expected = trailers[`x-amz-checksum-${trailerAlgorithm.toLowerCase()}`];
@@ -198,9 +208,21 @@ export class S3Service {
   }
 }
 
+/** A Content-MD5 header value: base64 (canonical, padded) of 16 bytes. */
+function isWellFormedMd5(value: string): boolean {
+  return /^[A-Za-z0-9+/]{22}==$/.test(value);
+}
+
 /** A stable canonical-user-id-like owner id per account. */
 export function ownerId(accountId: string): string {
   return Buffer.from(`lambda-tasks-owner-${accountId}`).toString('hex').padEnd(64, '0').slice(0, 64);
+}
+
+/** A key a new object may have: at most 1024 bytes of UTF-8. */
+export function checkNewKey(key: string): string {
+  const size = Buffer.byteLength(key, 'utf8');
+  if (size > 1024) throw S3Errors.keyTooLong(size);
+  return key;
 }
 
 /** Reads the system headers S3 stores with an object from a Put/Copy/CreateMultipartUpload input. */
