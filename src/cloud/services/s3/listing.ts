@@ -106,6 +106,23 @@ function walkLatest(
   }
 }
 
+/** One `<Contents>` entry of a listing. */
+function listEntry(
+  o: ObjectVersion,
+  enc: (s: string | undefined) => string | undefined,
+  owner: { ID: string; DisplayName: string } | undefined,
+) {
+  return {
+    Key: enc(o.key),
+    LastModified: new Date(o.lastModified),
+    ETag: o.etag,
+    ...(o.checksum ? { ChecksumAlgorithm: [o.checksum.algorithm], ChecksumType: o.checksum.type } : {}),
+    Size: o.size,
+    StorageClass: o.headers.StorageClass ?? 'STANDARD',
+    ...(owner ? { Owner: owner } : {}),
+  };
+}
+
 function encodeToken(key: string): string {
   return Buffer.from(JSON.stringify({ after: key })).toString('base64url');
 }
@@ -133,15 +150,7 @@ export function listingHandlers(s3: S3Service) {
       const resume = walk.last;
       return {
         IsTruncated: walk.truncated,
-        Contents: walk.entries.map((o) => ({
-          Key: enc(o.key),
-          LastModified: new Date(o.lastModified),
-          ETag: o.etag,
-          ...(o.checksum ? { ChecksumAlgorithm: [o.checksum.algorithm], ChecksumType: o.checksum.type } : {}),
-          Size: o.size,
-          StorageClass: o.headers.StorageClass ?? 'STANDARD',
-          ...(input.FetchOwner ? { Owner: s3.owner(bucket.accountId) } : {}),
-        })),
+        Contents: walk.entries.map((o) => listEntry(o, enc, input.FetchOwner ? s3.owner(bucket.accountId) : undefined)),
         Name: bucket.name,
         Prefix: enc(prefix),
         Delimiter: enc(input.Delimiter),
@@ -166,15 +175,8 @@ export function listingHandlers(s3: S3Service) {
         Marker: enc(input.Marker ?? ''),
         // S3 returns NextMarker only when a delimiter was given; otherwise clients use the last key.
         NextMarker: walk.truncated && input.Delimiter ? enc(walk.last) : undefined,
-        Contents: walk.entries.map((o) => ({
-          Key: enc(o.key),
-          LastModified: new Date(o.lastModified),
-          ETag: o.etag,
-          ...(o.checksum ? { ChecksumAlgorithm: [o.checksum.algorithm], ChecksumType: o.checksum.type } : {}),
-          Size: o.size,
-          StorageClass: o.headers.StorageClass ?? 'STANDARD',
-          Owner: s3.owner(bucket.accountId),
-        })),
+        // ListObjects (v1) always names the owner.
+        Contents: walk.entries.map((o) => listEntry(o, enc, s3.owner(bucket.accountId))),
         Name: bucket.name,
         Prefix: enc(prefix),
         Delimiter: enc(input.Delimiter),

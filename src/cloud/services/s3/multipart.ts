@@ -22,7 +22,7 @@ import {
 } from './checksums.js';
 import { S3Errors } from './errors.js';
 import { prefixSuccessor } from './listing.js';
-import { checkConditions, checkWriteConditions, evaluateWriteConditions, parseCopySource } from './objects.js';
+import { checkWriteConditions, evaluateWriteConditions, readCopySource } from './objects.js';
 import { checkNewKey, objectHeadersFrom, parseTaggingHeader, type S3Service } from './s3-service.js';
 import { newVersionId, type Part, type Upload } from './state.js';
 
@@ -124,19 +124,7 @@ export function multipartHandlers(s3: S3Service) {
       const bucket = s3.bucket(input.Bucket, ctx);
       const partNumber = checkPartNumber(input.PartNumber);
       const found = upload(bucket.name, input.Key as string, input.UploadId);
-      const source = parseCopySource(input.CopySource as string);
-      const sourceBucket = s3.bucket(source.bucket, ctx);
-      const sourceVersion = s3.resolveCopySource(sourceBucket, source.key, source.versionId);
-      checkConditions(
-        sourceVersion,
-        {
-          IfMatch: input.CopySourceIfMatch,
-          IfNoneMatch: input.CopySourceIfNoneMatch,
-          IfModifiedSince: input.CopySourceIfModifiedSince,
-          IfUnmodifiedSince: input.CopySourceIfUnmodifiedSince,
-        },
-        true,
-      );
+      const { source, sourceBucket, sourceVersion } = readCopySource(s3, input, ctx);
       let range: { start: number; end: number } | undefined;
       if (input.CopySourceRange !== undefined) {
         const m = /^bytes=(\d+)-(\d+)$/.exec(input.CopySourceRange);

@@ -152,6 +152,35 @@ export function parseCopySource(value: string): { bucket: string; key: string; v
   return { bucket: decoded.slice(0, slash), key: decoded.slice(slash + 1), versionId };
 }
 
+/** The version a CopyObject/UploadPartCopy reads, after its x-amz-copy-source-if-* conditions. */
+export function readCopySource(
+  s3: S3Service,
+  input: Pick<
+    CopyObjectRequest,
+    | 'CopySource'
+    | 'CopySourceIfMatch'
+    | 'CopySourceIfNoneMatch'
+    | 'CopySourceIfModifiedSince'
+    | 'CopySourceIfUnmodifiedSince'
+  >,
+  ctx: RequestContext,
+) {
+  const source = parseCopySource(input.CopySource as string);
+  const sourceBucket = s3.bucket(source.bucket, ctx);
+  const sourceVersion = s3.resolveCopySource(sourceBucket, source.key, source.versionId);
+  checkConditions(
+    sourceVersion,
+    {
+      IfMatch: input.CopySourceIfMatch,
+      IfNoneMatch: input.CopySourceIfNoneMatch,
+      IfModifiedSince: input.CopySourceIfModifiedSince,
+      IfUnmodifiedSince: input.CopySourceIfUnmodifiedSince,
+    },
+    true,
+  );
+  return { source, sourceBucket, sourceVersion };
+}
+
 export function objectHandlers(s3: S3Service) {
   const { state, blobs } = s3;
 
@@ -324,19 +353,7 @@ export function objectHandlers(s3: S3Service) {
     CopyObject(input: CopyObjectRequest, ctx: RequestContext) {
       const bucket = s3.bucket(input.Bucket, ctx);
       const key = checkNewKey(input.Key as string);
-      const source = parseCopySource(input.CopySource as string);
-      const sourceBucket = s3.bucket(source.bucket, ctx);
-      const sourceVersion = s3.resolveCopySource(sourceBucket, source.key, source.versionId);
-      checkConditions(
-        sourceVersion,
-        {
-          IfMatch: input.CopySourceIfMatch,
-          IfNoneMatch: input.CopySourceIfNoneMatch,
-          IfModifiedSince: input.CopySourceIfModifiedSince,
-          IfUnmodifiedSince: input.CopySourceIfUnmodifiedSince,
-        },
-        true,
-      );
+      const { source, sourceBucket, sourceVersion } = readCopySource(s3, input, ctx);
       const replace = input.MetadataDirective === 'REPLACE';
       const sameObject = sourceBucket.name === bucket.name && source.key === key && source.versionId === undefined;
       if (
