@@ -6,6 +6,7 @@
 import Database from 'better-sqlite3';
 
 export type Db = Database.Database;
+export type Statement = Database.Statement;
 
 export interface Migration {
   /** Unique, stable id, e.g. `s3-001-buckets`. */

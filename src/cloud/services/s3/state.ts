@@ -4,7 +4,7 @@
  * (SQLite's BINARY collation over UTF-8), which is S3's listing order.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import type { Db, Migration } from '../../store/database.js';
+import type { Db, Migration, Statement } from '../../store/database.js';
 
 export const s3Migrations: Migration[] = [
   {
@@ -204,12 +204,24 @@ export function isPlausibleVersionId(versionId: string): boolean {
 export type NewObject = Omit<ObjectVersion, 'seq' | 'isLatest' | 'versionId'>;
 
 export class S3State {
+  /** Prepared once, reused: preparing was ~10% of a small PUT's server time. */
+  private readonly statements = new Map<string, Statement>();
+
   constructor(private readonly db: Db) {}
+
+  private prepare(sql: string): Statement {
+    let statement = this.statements.get(sql);
+    if (!statement) {
+      statement = this.db.prepare(sql);
+      this.statements.set(sql, statement);
+    }
+    return statement;
+  }
 
   // Buckets
 
   getBucket(name: string): Bucket | undefined {
-    const row = this.db.prepare('SELECT * FROM s3_buckets WHERE name = ?').get(name) as
+    const row = this.prepare('SELECT * FROM s3_buckets WHERE name = ?').get(name) as
       | {
           name: string;
           region: string;
@@ -231,7 +243,7 @@ export class S3State {
   }
 
   listBuckets(accountId: string): Bucket[] {
-    const rows = this.db.prepare('SELECT name FROM s3_buckets WHERE account_id = ? ORDER BY name').all(accountId) as {
+    const rows = this.prepare('SELECT name FROM s3_buckets WHERE account_id = ? ORDER BY name').all(accountId) as {
       name: string;
     }[];
     return rows.map((r) => this.getBucket(r.name) as Bucket);
@@ -255,22 +267,22 @@ export class S3State {
       this.db
         .prepare('DELETE FROM s3_parts WHERE upload_id IN (SELECT upload_id FROM s3_uploads WHERE bucket = ?)')
         .run(name);
-      this.db.prepare('DELETE FROM s3_uploads WHERE bucket = ?').run(name);
-      this.db.prepare('DELETE FROM s3_buckets WHERE name = ?').run(name);
+      this.prepare('DELETE FROM s3_uploads WHERE bucket = ?').run(name);
+      this.prepare('DELETE FROM s3_buckets WHERE name = ?').run(name);
       return blobs;
     })();
   }
 
   bucketHasObjects(name: string): boolean {
-    return this.db.prepare('SELECT 1 FROM s3_objects WHERE bucket = ? LIMIT 1').get(name) !== undefined;
+    return this.prepare('SELECT 1 FROM s3_objects WHERE bucket = ? LIMIT 1').get(name) !== undefined;
   }
 
   setVersioning(name: string, status: 'Enabled' | 'Suspended'): void {
-    this.db.prepare('UPDATE s3_buckets SET versioning = ? WHERE name = ?').run(status, name);
+    this.prepare('UPDATE s3_buckets SET versioning = ? WHERE name = ?').run(status, name);
   }
 
   setBucketTags(name: string, tags: Tag[] | undefined): void {
-    this.db.prepare('UPDATE s3_buckets SET tags = ? WHERE name = ?').run(tags ? JSON.stringify(tags) : null, name);
+    this.prepare('UPDATE s3_buckets SET tags = ? WHERE name = ?').run(tags ? JSON.stringify(tags) : null, name);
   }
 
   // Objects
@@ -329,7 +341,7 @@ export class S3State {
           object.partsCount ?? null,
         );
       const version = toVersion(
-        this.db.prepare('SELECT * FROM s3_objects WHERE seq = ?').get(info.lastInsertRowid) as ObjectRow,
+        this.prepare('SELECT * FROM s3_objects WHERE seq = ?').get(info.lastInsertRowid) as ObjectRow,
       );
       return { replacedBlobs, version };
     })();
@@ -340,7 +352,7 @@ export class S3State {
     return this.db.transaction(() => {
       const existing = this.version(bucket, key, versionId);
       if (!existing) return undefined;
-      this.db.prepare('DELETE FROM s3_objects WHERE seq = ?').run(existing.seq);
+      this.prepare('DELETE FROM s3_objects WHERE seq = ?').run(existing.seq);
       if (existing.isLatest) {
         this.db
           .prepare(
@@ -353,7 +365,7 @@ export class S3State {
   }
 
   setObjectTags(seq: number, tags: Tag[]): void {
-    this.db.prepare('UPDATE s3_objects SET tags = ? WHERE seq = ?').run(JSON.stringify(tags), seq);
+    this.prepare('UPDATE s3_objects SET tags = ? WHERE seq = ?').run(JSON.stringify(tags), seq);
   }
 
   /** Latest, non-deleted objects with key > `after` and key >= `from`, in key order. */
@@ -410,7 +422,7 @@ export class S3State {
   }
 
   getUpload(uploadId: string): Upload | undefined {
-    const row = this.db.prepare('SELECT * FROM s3_uploads WHERE upload_id = ?').get(uploadId) as
+    const row = this.prepare('SELECT * FROM s3_uploads WHERE upload_id = ?').get(uploadId) as
       | {
           upload_id: string;
           bucket: string;
@@ -469,7 +481,7 @@ export class S3State {
   }
 
   listParts(uploadId: string): Part[] {
-    const rows = this.db.prepare('SELECT * FROM s3_parts WHERE upload_id = ? ORDER BY part_number').all(uploadId) as {
+    const rows = this.prepare('SELECT * FROM s3_parts WHERE upload_id = ? ORDER BY part_number').all(uploadId) as {
       upload_id: string;
       part_number: number;
       blob: string;
@@ -495,10 +507,10 @@ export class S3State {
   deleteUpload(uploadId: string): string[] {
     return this.db.transaction(() => {
       const blobs = (
-        this.db.prepare('SELECT blob FROM s3_parts WHERE upload_id = ?').all(uploadId) as { blob: string }[]
+        this.prepare('SELECT blob FROM s3_parts WHERE upload_id = ?').all(uploadId) as { blob: string }[]
       ).map((r) => r.blob);
-      this.db.prepare('DELETE FROM s3_parts WHERE upload_id = ?').run(uploadId);
-      this.db.prepare('DELETE FROM s3_uploads WHERE upload_id = ?').run(uploadId);
+      this.prepare('DELETE FROM s3_parts WHERE upload_id = ?').run(uploadId);
+      this.prepare('DELETE FROM s3_uploads WHERE upload_id = ?').run(uploadId);
       return blobs;
     })();
   }
@@ -519,9 +531,9 @@ export class S3State {
   /** Every blob id a row references, for garbage collection at start. */
   referencedBlobs(): Set<string> {
     const ids = new Set<string>();
-    for (const r of this.db.prepare('SELECT blob FROM s3_objects WHERE blob IS NOT NULL').all() as { blob: string }[])
+    for (const r of this.prepare('SELECT blob FROM s3_objects WHERE blob IS NOT NULL').all() as { blob: string }[])
       ids.add(r.blob);
-    for (const r of this.db.prepare('SELECT blob FROM s3_parts').all() as { blob: string }[]) ids.add(r.blob);
+    for (const r of this.prepare('SELECT blob FROM s3_parts').all() as { blob: string }[]) ids.add(r.blob);
     return ids;
   }
 }

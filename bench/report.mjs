@@ -1,0 +1,81 @@
+/** Turns the measurements into table rows (metric | lambda-tasks | moto | ratio | better) and prints them. */
+import { MiB } from './stats.mjs';
+
+/**
+ * @typedef {object} Row
+ * @property {string} metric
+ * @property {string} unit
+ * @property {'higher' | 'lower'} better
+ * @property {number | undefined} lambdaTasks
+ * @property {number | undefined} moto
+ * @property {number | undefined} ratio lambda-tasks / moto
+ * @property {string} [note]
+ */
+
+/**
+ * @param {string} metric
+ * @param {string} unit
+ * @param {'higher' | 'lower'} better
+ * @param {number | undefined} lambdaTasks
+ * @param {number | undefined} moto
+ * @param {string} [note]
+ * @returns {Row}
+ */
+export function row(metric, unit, better, lambdaTasks, moto, note) {
+  const ratio =
+    lambdaTasks !== undefined &&
+    moto !== undefined &&
+    Number.isFinite(lambdaTasks) &&
+    Number.isFinite(moto) &&
+    moto !== 0
+      ? lambdaTasks / moto
+      : undefined;
+  return { metric, unit, better, lambdaTasks, moto, ratio, ...(note ? { note } : {}) };
+}
+
+/** @param {number | undefined} value */
+function fmt(value) {
+  if (value === undefined || !Number.isFinite(value)) return 'n/a';
+  const abs = Math.abs(value);
+  if (abs >= 1000) return Math.round(value).toLocaleString('en-US');
+  if (abs >= 100) return value.toFixed(0);
+  if (abs >= 10) return value.toFixed(1);
+  return value.toFixed(2);
+}
+
+/** @param {number} bytes */
+export const toMiB = (bytes) => bytes / MiB;
+
+/**
+ * Which side wins a row, given its direction.
+ * @param {Row} r
+ */
+function winner(r) {
+  if (r.ratio === undefined) return '';
+  if (Math.abs(r.ratio - 1) < 0.05) return '~same';
+  const ltBetter = r.better === 'higher' ? r.ratio > 1 : r.ratio < 1;
+  return ltBetter ? 'lambda-tasks' : 'moto';
+}
+
+/**
+ * @param {Row[]} rows
+ * @returns {string}
+ */
+export function formatTable(rows) {
+  const header = ['metric', 'lambda-tasks', 'moto', 'ratio lt/moto', 'better is', 'winner'];
+  const body = rows.map((r) => [
+    `${r.metric} (${r.unit})`,
+    fmt(r.lambdaTasks),
+    fmt(r.moto),
+    r.ratio === undefined ? 'n/a' : `${r.ratio.toFixed(2)}x`,
+    r.better,
+    winner(r),
+  ]);
+  const widths = header.map((h, i) => Math.max(h.length, ...body.map((cells) => cells[i].length)));
+  /** @param {string[]} cells */
+  const line = (cells) =>
+    `| ${cells.map((c, i) => (i === 0 || i >= 4 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join(' | ')} |`;
+  const rule = `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`;
+  const notes = rows.filter((r) => r.note).map((r) => `  * ${r.metric}: ${r.note}`);
+  return [line(header), rule, ...body.map(line), ...(notes.length ? ['', 'Notes:', ...notes] : [])].join('\n');
+}
