@@ -124,7 +124,7 @@ export function multipartHandlers(s3: S3Service) {
       const bucket = s3.bucket(input.Bucket, ctx);
       const partNumber = checkPartNumber(input.PartNumber);
       const found = upload(bucket.name, input.Key as string, input.UploadId);
-      const { source, sourceBucket, sourceVersion } = readCopySource(s3, input, ctx);
+      const { sourceVersion } = readCopySource(s3, input, ctx);
       let range: { start: number; end: number } | undefined;
       if (input.CopySourceRange !== undefined) {
         const m = /^bytes=(\d+)-(\d+)$/.exec(input.CopySourceRange);
