@@ -1,5 +1,5 @@
 /** `lambda-tasks cloud` as a process: ready line, request log, signals, data dir lock, durability. */
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,6 +10,7 @@ import {
   PutObjectCommand,
   S3Client,
 } from '@aws-sdk/client-s3';
+import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startCloud } from '../../src/cloud/cloud.js';
@@ -25,8 +26,8 @@ function tempDir(): string {
   return dir;
 }
 
-async function start(args: string[]): Promise<CloudProcess> {
-  const p = await spawnCloud(args);
+async function start(args: string[], env: NodeJS.ProcessEnv = {}): Promise<CloudProcess> {
+  const p = await spawnCloud(args, env);
   processes.push(p);
   return p;
 }
@@ -102,6 +103,32 @@ describe('lambda-tasks cloud', () => {
     const second = await runCli(['cloud', '--port', port, '--ephemeral']);
     expect(second.code).toBe(1);
     expect(second.stderr).toContain('EADDRINUSE');
+  });
+
+  it('accepts extra key pairs from --credentials and LAMBDA_TASKS_CREDENTIALS', async () => {
+    const dir = tempDir();
+    const file = join(dir, 'credentials.json');
+    writeFileSync(
+      file,
+      JSON.stringify([{ accessKeyId: 'AKIAFROMFILE', secretAccessKey: 'file-secret', accountId: '222222222222' }]),
+    );
+    const p = await start(['--port', '0', '--ephemeral', '--quiet', '--credentials', file], {
+      LAMBDA_TASKS_CREDENTIALS: 'AKIAFROMENV:env-secret:333333333333',
+    });
+    for (const [accessKeyId, secretAccessKey, account] of [
+      ['AKIAFROMFILE', 'file-secret', '222222222222'],
+      ['AKIAFROMENV', 'env-secret', '333333333333'],
+      ['test', 'test', '000000000000'],
+    ] as const) {
+      const sts = new STSClient({
+        endpoint: p.url,
+        region: 'us-east-1',
+        credentials: { accessKeyId, secretAccessKey },
+        maxAttempts: 1,
+      });
+      expect((await sts.send(new GetCallerIdentityCommand({}))).Account).toBe(account);
+      sts.destroy();
+    }
   });
 
   it('rejects unknown options with usage exit code 2', async () => {

@@ -13,8 +13,11 @@ export interface CloudProcess {
 }
 
 /** Spawns `lambda-tasks <args>` and resolves once it prints `ready URL` (or rejects if it exits first). */
-export function spawnCloud(args: string[], timeoutMs = 10_000): Promise<CloudProcess> {
-  const child = spawn(process.execPath, [CLI, 'cloud', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+export function spawnCloud(args: string[], env: NodeJS.ProcessEnv = {}, timeoutMs = 10_000): Promise<CloudProcess> {
+  const child = spawn(process.execPath, [CLI, 'cloud', ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, ...env },
+  });
   let out = '';
   let err = '';
   child.stdout?.on('data', (d: Buffer) => {
