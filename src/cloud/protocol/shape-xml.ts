@@ -58,10 +58,20 @@ function writeMember(model: ServiceModel, ref: ShapeRef, value: unknown, name: s
   return writeXmlElement(model, ref, value, name);
 }
 
-function writeFlattened(model: ServiceModel, ref: ShapeRef, value: unknown, name: string): string {
+/**
+ * The items of a list or map. Wrapped collections name items `member` and map entries `entry`
+ * (inside the collection's element); flattened ones repeat the collection's own element name.
+ */
+function writeItems(
+  model: ServiceModel,
+  ref: ShapeRef,
+  value: unknown,
+  defaultItemName: string,
+  entryName: string,
+): string {
   const shape = shapeOf(model, ref);
   if (shape.type === 'list' && shape.member) {
-    const itemName = shape.member.locationName ?? name;
+    const itemName = shape.member.locationName ?? defaultItemName;
     return (value as unknown[])
       .map((item) => writeXmlElement(model, shape.member as ShapeRef, item, itemName))
       .join('');
@@ -72,32 +82,19 @@ function writeFlattened(model: ServiceModel, ref: ShapeRef, value: unknown, name
     return Object.entries(value as Record<string, unknown>)
       .map(
         ([k, v]) =>
-          `<${name}>${writeXmlElement(model, shape.key as ShapeRef, k, keyName)}${writeXmlElement(model, shape.value as ShapeRef, v, valueName)}</${name}>`,
+          `<${entryName}>${writeXmlElement(model, shape.key as ShapeRef, k, keyName)}${writeXmlElement(model, shape.value as ShapeRef, v, valueName)}</${entryName}>`,
       )
       .join('');
   }
   return '';
 }
 
+function writeFlattened(model: ServiceModel, ref: ShapeRef, value: unknown, name: string): string {
+  return writeItems(model, ref, value, name, name);
+}
+
 function writeCollectionItems(model: ServiceModel, ref: ShapeRef, value: unknown): string {
-  const shape = shapeOf(model, ref);
-  if (shape.type === 'list' && shape.member) {
-    const itemName = shape.member.locationName ?? 'member';
-    return (value as unknown[])
-      .map((item) => writeXmlElement(model, shape.member as ShapeRef, item, itemName))
-      .join('');
-  }
-  if (shape.type === 'map' && shape.key && shape.value) {
-    const keyName = shape.key.locationName ?? 'key';
-    const valueName = shape.value.locationName ?? 'value';
-    return Object.entries(value as Record<string, unknown>)
-      .map(
-        ([k, v]) =>
-          `<entry>${writeXmlElement(model, shape.key as ShapeRef, k, keyName)}${writeXmlElement(model, shape.value as ShapeRef, v, valueName)}</entry>`,
-      )
-      .join('');
-  }
-  return '';
+  return writeItems(model, ref, value, 'member', 'entry');
 }
 
 function scalarText(model: ServiceModel, ref: ShapeRef, value: unknown): string {
