@@ -159,6 +159,52 @@ interface ObjectRow {
   parts_count: number | null;
 }
 
+interface BucketRow {
+  name: string;
+  region: string;
+  account_id: string;
+  created_at: number;
+  versioning: string | null;
+  tags: string | null;
+}
+
+function toBucket(row: BucketRow): Bucket {
+  return {
+    name: row.name,
+    region: row.region,
+    accountId: row.account_id,
+    createdAt: row.created_at,
+    versioning: (row.versioning ?? undefined) as Versioning,
+    tags: row.tags ? (JSON.parse(row.tags) as Tag[]) : undefined,
+  };
+}
+
+interface UploadRow {
+  upload_id: string;
+  bucket: string;
+  key: string;
+  initiated: number;
+  headers: string;
+  metadata: string;
+  tags: string;
+  checksum_algorithm: string | null;
+  checksum_type: string | null;
+}
+
+function toUpload(row: UploadRow): Upload {
+  return {
+    uploadId: row.upload_id,
+    bucket: row.bucket,
+    key: row.key,
+    initiated: row.initiated,
+    headers: JSON.parse(row.headers) as ObjectHeaders,
+    metadata: JSON.parse(row.metadata) as Record<string, string>,
+    tags: JSON.parse(row.tags) as Tag[],
+    checksumAlgorithm: row.checksum_algorithm ?? undefined,
+    checksumType: row.checksum_type ?? undefined,
+  };
+}
+
 function toVersion(row: ObjectRow): ObjectVersion {
   return {
     seq: row.seq,
@@ -221,52 +267,33 @@ export class S3State {
   // Buckets
 
   getBucket(name: string): Bucket | undefined {
-    const row = this.prepare('SELECT * FROM s3_buckets WHERE name = ?').get(name) as
-      | {
-          name: string;
-          region: string;
-          account_id: string;
-          created_at: number;
-          versioning: string | null;
-          tags: string | null;
-        }
-      | undefined;
-    if (!row) return undefined;
-    return {
-      name: row.name,
-      region: row.region,
-      accountId: row.account_id,
-      createdAt: row.created_at,
-      versioning: (row.versioning ?? undefined) as Versioning,
-      tags: row.tags ? (JSON.parse(row.tags) as Tag[]) : undefined,
-    };
+    const row = this.prepare('SELECT * FROM s3_buckets WHERE name = ?').get(name) as BucketRow | undefined;
+    return row ? toBucket(row) : undefined;
   }
 
   listBuckets(accountId: string): Bucket[] {
-    const rows = this.prepare('SELECT name FROM s3_buckets WHERE account_id = ? ORDER BY name').all(accountId) as {
-      name: string;
-    }[];
-    return rows.map((r) => this.getBucket(r.name) as Bucket);
+    const rows = this.prepare('SELECT * FROM s3_buckets WHERE account_id = ? ORDER BY name').all(
+      accountId,
+    ) as BucketRow[];
+    return rows.map(toBucket);
   }
 
   createBucket(bucket: Bucket): void {
-    this.db
-      .prepare(
-        'INSERT INTO s3_buckets (name, region, account_id, created_at, versioning, tags) VALUES (?, ?, ?, ?, NULL, NULL)',
-      )
-      .run(bucket.name, bucket.region, bucket.accountId, bucket.createdAt);
+    this.prepare(
+      'INSERT INTO s3_buckets (name, region, account_id, created_at, versioning, tags) VALUES (?, ?, ?, ?, NULL, NULL)',
+    ).run(bucket.name, bucket.region, bucket.accountId, bucket.createdAt);
   }
 
   deleteBucket(name: string): string[] {
     return this.db.transaction(() => {
       const blobs = (
-        this.db
-          .prepare('SELECT p.blob FROM s3_parts p JOIN s3_uploads u ON u.upload_id = p.upload_id WHERE u.bucket = ?')
-          .all(name) as { blob: string }[]
+        this.prepare(
+          'SELECT p.blob FROM s3_parts p JOIN s3_uploads u ON u.upload_id = p.upload_id WHERE u.bucket = ?',
+        ).all(name) as { blob: string }[]
       ).map((r) => r.blob);
-      this.db
-        .prepare('DELETE FROM s3_parts WHERE upload_id IN (SELECT upload_id FROM s3_uploads WHERE bucket = ?)')
-        .run(name);
+      this.prepare('DELETE FROM s3_parts WHERE upload_id IN (SELECT upload_id FROM s3_uploads WHERE bucket = ?)').run(
+        name,
+      );
       this.prepare('DELETE FROM s3_uploads WHERE bucket = ?').run(name);
       this.prepare('DELETE FROM s3_buckets WHERE name = ?').run(name);
       return blobs;
@@ -288,16 +315,19 @@ export class S3State {
   // Objects
 
   latest(bucket: string, key: string): ObjectVersion | undefined {
-    const row = this.db
-      .prepare('SELECT * FROM s3_objects WHERE bucket = ? AND key = ? AND is_latest = 1')
-      .get(bucket, key) as ObjectRow | undefined;
+    const row = this.prepare('SELECT * FROM s3_objects WHERE bucket = ? AND key = ? AND is_latest = 1').get(
+      bucket,
+      key,
+    ) as ObjectRow | undefined;
     return row ? toVersion(row) : undefined;
   }
 
   version(bucket: string, key: string, versionId: string): ObjectVersion | undefined {
-    const row = this.db
-      .prepare('SELECT * FROM s3_objects WHERE bucket = ? AND key = ? AND version_id = ?')
-      .get(bucket, key, versionId) as ObjectRow | undefined;
+    const row = this.prepare('SELECT * FROM s3_objects WHERE bucket = ? AND key = ? AND version_id = ?').get(
+      bucket,
+      key,
+      versionId,
+    ) as ObjectRow | undefined;
     return row ? toVersion(row) : undefined;
   }
 
@@ -309,37 +339,37 @@ export class S3State {
     return this.db.transaction(() => {
       const replacedBlobs: string[] = [];
       if (versionId === 'null') {
-        const previous = this.db
-          .prepare("SELECT blob FROM s3_objects WHERE bucket = ? AND key = ? AND version_id = 'null'")
-          .get(object.bucket, object.key) as { blob: string | null } | undefined;
+        const previous = this.prepare(
+          "SELECT blob FROM s3_objects WHERE bucket = ? AND key = ? AND version_id = 'null'",
+        ).get(object.bucket, object.key) as { blob: string | null } | undefined;
         if (previous?.blob) replacedBlobs.push(previous.blob);
-        this.db
-          .prepare("DELETE FROM s3_objects WHERE bucket = ? AND key = ? AND version_id = 'null'")
-          .run(object.bucket, object.key);
-      }
-      this.db
-        .prepare('UPDATE s3_objects SET is_latest = 0 WHERE bucket = ? AND key = ? AND is_latest = 1')
-        .run(object.bucket, object.key);
-      const info = this.db
-        .prepare(
-          `INSERT INTO s3_objects (bucket, key, version_id, is_latest, delete_marker, blob, size, etag, last_modified, headers, metadata, tags, checksum, parts_count)
-           VALUES (?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-        )
-        .run(
+        this.prepare("DELETE FROM s3_objects WHERE bucket = ? AND key = ? AND version_id = 'null'").run(
           object.bucket,
           object.key,
-          versionId,
-          object.deleteMarker ? 1 : 0,
-          object.blob ?? null,
-          object.size,
-          object.etag,
-          object.lastModified,
-          JSON.stringify(object.headers),
-          JSON.stringify(object.metadata),
-          JSON.stringify(object.tags),
-          object.checksum ? JSON.stringify(object.checksum) : null,
-          object.partsCount ?? null,
         );
+      }
+      this.prepare('UPDATE s3_objects SET is_latest = 0 WHERE bucket = ? AND key = ? AND is_latest = 1').run(
+        object.bucket,
+        object.key,
+      );
+      const info = this.prepare(
+        `INSERT INTO s3_objects (bucket, key, version_id, is_latest, delete_marker, blob, size, etag, last_modified, headers, metadata, tags, checksum, parts_count)
+           VALUES (?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      ).run(
+        object.bucket,
+        object.key,
+        versionId,
+        object.deleteMarker ? 1 : 0,
+        object.blob ?? null,
+        object.size,
+        object.etag,
+        object.lastModified,
+        JSON.stringify(object.headers),
+        JSON.stringify(object.metadata),
+        JSON.stringify(object.tags),
+        object.checksum ? JSON.stringify(object.checksum) : null,
+        object.partsCount ?? null,
+      );
       const version = toVersion(
         this.prepare('SELECT * FROM s3_objects WHERE seq = ?').get(info.lastInsertRowid) as ObjectRow,
       );
@@ -354,11 +384,9 @@ export class S3State {
       if (!existing) return undefined;
       this.prepare('DELETE FROM s3_objects WHERE seq = ?').run(existing.seq);
       if (existing.isLatest) {
-        this.db
-          .prepare(
-            'UPDATE s3_objects SET is_latest = 1 WHERE seq = (SELECT seq FROM s3_objects WHERE bucket = ? AND key = ? ORDER BY seq DESC LIMIT 1)',
-          )
-          .run(bucket, key);
+        this.prepare(
+          'UPDATE s3_objects SET is_latest = 1 WHERE seq = (SELECT seq FROM s3_objects WHERE bucket = ? AND key = ? ORDER BY seq DESC LIMIT 1)',
+        ).run(bucket, key);
       }
       return existing;
     })();
@@ -370,12 +398,10 @@ export class S3State {
 
   /** Latest, non-deleted objects with key > `after` and key >= `from`, in key order. */
   listLatest(bucket: string, from: string, after: string | undefined, limit: number): ObjectVersion[] {
-    const rows = this.db
-      .prepare(
-        `SELECT * FROM s3_objects WHERE bucket = ? AND is_latest = 1 AND delete_marker = 0 AND key >= ? AND (? IS NULL OR key > ?)
+    const rows = this.prepare(
+      `SELECT * FROM s3_objects WHERE bucket = ? AND is_latest = 1 AND delete_marker = 0 AND key >= ? AND (? IS NULL OR key > ?)
          ORDER BY key LIMIT ?`,
-      )
-      .all(bucket, from, after ?? null, after ?? null, limit) as ObjectRow[];
+    ).all(bucket, from, after ?? null, after ?? null, limit) as ObjectRow[];
     return rows.map(toVersion);
   }
 
@@ -386,96 +412,66 @@ export class S3State {
     after: { key: string; seq: number } | undefined,
     limit: number,
   ): ObjectVersion[] {
-    const rows = this.db
-      .prepare(
-        `SELECT * FROM s3_objects WHERE bucket = ? AND key >= ?
+    const rows = this.prepare(
+      `SELECT * FROM s3_objects WHERE bucket = ? AND key >= ?
          AND (? IS NULL OR key > ? OR (key = ? AND seq < ?)) ORDER BY key, seq DESC LIMIT ?`,
-      )
-      .all(
-        bucket,
-        from,
-        after?.key ?? null,
-        after?.key ?? null,
-        after?.key ?? null,
-        after?.seq ?? 0,
-        limit,
-      ) as ObjectRow[];
+    ).all(
+      bucket,
+      from,
+      after?.key ?? null,
+      after?.key ?? null,
+      after?.key ?? null,
+      after?.seq ?? 0,
+      limit,
+    ) as ObjectRow[];
     return rows.map(toVersion);
   }
 
   // Multipart uploads
 
   createUpload(upload: Upload): void {
-    this.db
-      .prepare('INSERT INTO s3_uploads VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)')
-      .run(
-        upload.uploadId,
-        upload.bucket,
-        upload.key,
-        upload.initiated,
-        JSON.stringify(upload.headers),
-        JSON.stringify(upload.metadata),
-        JSON.stringify(upload.tags),
-        upload.checksumAlgorithm ?? null,
-        upload.checksumType ?? null,
-      );
+    this.prepare('INSERT INTO s3_uploads VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)').run(
+      upload.uploadId,
+      upload.bucket,
+      upload.key,
+      upload.initiated,
+      JSON.stringify(upload.headers),
+      JSON.stringify(upload.metadata),
+      JSON.stringify(upload.tags),
+      upload.checksumAlgorithm ?? null,
+      upload.checksumType ?? null,
+    );
   }
 
   getUpload(uploadId: string): Upload | undefined {
-    const row = this.prepare('SELECT * FROM s3_uploads WHERE upload_id = ?').get(uploadId) as
-      | {
-          upload_id: string;
-          bucket: string;
-          key: string;
-          initiated: number;
-          headers: string;
-          metadata: string;
-          tags: string;
-          checksum_algorithm: string | null;
-          checksum_type: string | null;
-        }
-      | undefined;
-    if (!row) return undefined;
-    return {
-      uploadId: row.upload_id,
-      bucket: row.bucket,
-      key: row.key,
-      initiated: row.initiated,
-      headers: JSON.parse(row.headers) as ObjectHeaders,
-      metadata: JSON.parse(row.metadata) as Record<string, string>,
-      tags: JSON.parse(row.tags) as Tag[],
-      checksumAlgorithm: row.checksum_algorithm ?? undefined,
-      checksumType: row.checksum_type ?? undefined,
-    };
+    const row = this.prepare('SELECT * FROM s3_uploads WHERE upload_id = ?').get(uploadId) as UploadRow | undefined;
+    return row ? toUpload(row) : undefined;
   }
 
   listUploads(bucket: string): Upload[] {
-    const rows = this.db
-      .prepare('SELECT upload_id FROM s3_uploads WHERE bucket = ? ORDER BY key, initiated, upload_id')
-      .all(bucket) as {
-      upload_id: string;
-    }[];
-    return rows.map((r) => this.getUpload(r.upload_id) as Upload);
+    const rows = this.prepare('SELECT * FROM s3_uploads WHERE bucket = ? ORDER BY key, initiated, upload_id').all(
+      bucket,
+    ) as UploadRow[];
+    return rows.map(toUpload);
   }
 
   /** Stores a part, returning the blob of the part it replaced. */
   putPart(part: Part): string | undefined {
     return this.db.transaction(() => {
-      const previous = this.db
-        .prepare('SELECT blob FROM s3_parts WHERE upload_id = ? AND part_number = ?')
-        .get(part.uploadId, part.partNumber) as { blob: string } | undefined;
-      this.db
-        .prepare('INSERT OR REPLACE INTO s3_parts VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
-        .run(
-          part.uploadId,
-          part.partNumber,
-          part.blob,
-          part.size,
-          part.etag,
-          part.md5,
-          part.lastModified,
-          part.checksum ?? null,
-        );
+      const previous = this.prepare('SELECT blob FROM s3_parts WHERE upload_id = ? AND part_number = ?').get(
+        part.uploadId,
+        part.partNumber,
+      ) as { blob: string } | undefined;
+      this.prepare('INSERT OR REPLACE INTO s3_parts VALUES (?, ?, ?, ?, ?, ?, ?, ?)').run(
+        part.uploadId,
+        part.partNumber,
+        part.blob,
+        part.size,
+        part.etag,
+        part.md5,
+        part.lastModified,
+        part.checksum ?? null,
+      );
       return previous?.blob;
     })();
   }
