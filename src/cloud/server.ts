@@ -18,6 +18,7 @@ import { type Codec, codecFor, type WireRequest, type WireResponse } from './pro
 import { loadModel, type OperationModel, type ServiceModel } from './protocol/model.js';
 import { hostId } from './protocol/rest-xml.js';
 import { validateInput } from './protocol/validate.js';
+import { parseQueryString } from './query-string.js';
 import { detectService, virtualHostBucket } from './routing.js';
 import type { RequestContext, ServiceDefinition } from './service.js';
 
@@ -85,7 +86,7 @@ export function createCloudServer(options: CloudServerOptions): Server {
       const q = rawUrl.indexOf('?');
       let rawPath = q < 0 ? rawUrl : rawUrl.slice(0, q);
       const rawQuery = q < 0 ? '' : rawUrl.slice(q + 1);
-      const query = parseQuery(rawQuery);
+      const query = parseQueryString(rawQuery).map(([k, v]): [string, string] => [k, v ?? '']);
       const scope = safeScope({ method, rawPath, rawQuery, headers: req.headers });
       // An unsigned awsQuery request names its service only in the form body (Action, Version).
       let prebuffered: Buffer | undefined;
@@ -242,24 +243,6 @@ function toAwsError(error: unknown, s3: boolean, context: CloudContext, where: s
         'The request processing has failed because of an unknown error, exception or failure.',
         500,
       );
-}
-
-function parseQuery(rawQuery: string): [string, string][] {
-  if (!rawQuery) return [];
-  return rawQuery.split('&').map((pair) => {
-    const eq = pair.indexOf('=');
-    const key = eq < 0 ? pair : pair.slice(0, eq);
-    const value = eq < 0 ? '' : pair.slice(eq + 1);
-    return [decodeQueryPart(key), decodeQueryPart(value)];
-  });
-}
-
-function decodeQueryPart(text: string): string {
-  try {
-    return decodeURIComponent(text.replace(/\+/g, '%20'));
-  } catch {
-    return text;
-  }
 }
 
 async function readAll(stream: Readable, limit: number): Promise<Buffer> {

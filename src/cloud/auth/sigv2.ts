@@ -8,6 +8,7 @@
  *                CanonicalizedAmzHeaders CanonicalizedResource
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import { parseQueryString } from '../query-string.js';
 import {
   AuthFailure,
   type CredentialLookup,
@@ -50,22 +51,6 @@ function header(req: IncomingSignedRequest, name: string): string {
   return Array.isArray(value) ? value.join(',') : (value ?? '');
 }
 
-function decode(text: string): string {
-  try {
-    return decodeURIComponent(text.replace(/\+/g, '%20'));
-  } catch {
-    return text;
-  }
-}
-
-function queryParams(rawQuery: string): [string, string | undefined][] {
-  if (!rawQuery) return [];
-  return rawQuery.split('&').map((pair) => {
-    const eq = pair.indexOf('=');
-    return eq < 0 ? [decode(pair), undefined] : [decode(pair.slice(0, eq)), decode(pair.slice(eq + 1))];
-  });
-}
-
 /** True when the request uses SigV2 (query or header form). */
 export function isSigV2(req: IncomingSignedRequest): boolean {
   if (header(req, 'authorization').startsWith('AWS ')) return true;
@@ -81,7 +66,7 @@ export function verifySigV2(
   resourcePath: string,
   opts: { lookup: CredentialLookup; now: number; region: string },
 ): VerifiedAuth {
-  const params = queryParams(req.rawQuery);
+  const params = parseQueryString(req.rawQuery);
   const get = (name: string) => params.find(([k]) => k === name)?.[1];
   const auth = header(req, 'authorization');
   let accessKeyId: string;
