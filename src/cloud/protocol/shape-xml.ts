@@ -44,7 +44,7 @@ export function writeXmlElement(
     }
     case 'list':
     case 'map':
-      return `<${name}${ns}>${writeCollectionItems(model, ref, value)}</${name}>`;
+      return `<${name}${ns}>${writeItems(model, ref, value, 'member', 'entry')}</${name}>`;
     default:
       return `<${name}${ns}>${scalarText(model, ref, value)}</${name}>`;
   }
@@ -53,7 +53,7 @@ export function writeXmlElement(
 function writeMember(model: ServiceModel, ref: ShapeRef, value: unknown, name: string): string {
   const shape = shapeOf(model, ref);
   if ((shape.type === 'list' || shape.type === 'map') && (ref.flattened || shape.flattened)) {
-    return writeFlattened(model, ref, value, name);
+    return writeItems(model, ref, value, name, name);
   }
   return writeXmlElement(model, ref, value, name);
 }
@@ -87,14 +87,6 @@ function writeItems(
       .join('');
   }
   return '';
-}
-
-function writeFlattened(model: ServiceModel, ref: ShapeRef, value: unknown, name: string): string {
-  return writeItems(model, ref, value, name, name);
-}
-
-function writeCollectionItems(model: ServiceModel, ref: ShapeRef, value: unknown): string {
-  return writeItems(model, ref, value, 'member', 'entry');
 }
 
 function scalarText(model: ServiceModel, ref: ShapeRef, value: unknown): string {

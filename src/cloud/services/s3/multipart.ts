@@ -22,7 +22,7 @@ import {
 } from './checksums.js';
 import { S3Errors } from './errors.js';
 import { prefixSuccessor } from './listing.js';
-import { checkWriteConditions, evaluateWriteConditions, readCopySource } from './objects.js';
+import { checkWriteConditions, evaluateWriteConditions, quoteEtag, readCopySource } from './objects.js';
 import { checkNewKey, objectHeadersFrom, parseTaggingHeader, type S3Service } from './s3-service.js';
 import { newVersionId, type Part, type Upload } from './state.js';
 
@@ -177,8 +177,7 @@ export function multipartHandlers(s3: S3Service) {
         if (n <= previous) throw S3Errors.invalidPartOrder(found.uploadId);
         previous = n;
         const part = stored.get(n);
-        const etag = p.ETag?.startsWith('"') ? p.ETag : `"${p.ETag}"`;
-        if (!part || part.etag !== etag) throw S3Errors.invalidPart(found.uploadId, n, p.ETag);
+        if (!part || part.etag !== quoteEtag(p.ETag ?? '')) throw S3Errors.invalidPart(found.uploadId, n, p.ETag);
         chosen.push(part);
       }
       chosen.forEach((part, i) => {

@@ -105,7 +105,8 @@ export function evaluateWriteConditions(
   }
 }
 
-function quoteEtag(etag: string): string {
+/** ETags may be sent with or without their quotes; stored ones always have them. */
+export function quoteEtag(etag: string): string {
   return etag.startsWith('"') ? etag : `"${etag}"`;
 }
 
