@@ -2,25 +2,13 @@
 import { CreateBucketCommand, ListBucketsCommand, S3Client } from '@aws-sdk/client-s3';
 import { AssumeRoleCommand, GetCallerIdentityCommand, GetSessionTokenCommand, STSClient } from '@aws-sdk/client-sts';
 import { describe, expect, it } from 'vitest';
-import { randomName, useCloud } from '../helpers/cloud.js';
+import { failure, randomName, useCloud } from '../helpers/cloud.js';
 
 let clockOffset = 0;
 const t = useCloud({
   clock: () => Date.now() + clockOffset,
   credentials: [{ accessKeyId: 'AKIAOTHERACCOUNT0001', secretAccessKey: 'other-secret', accountId: '111111111111' }],
 });
-
-async function failure(
-  promise: Promise<unknown>,
-): Promise<{ name: string; message: string; status: number | undefined }> {
-  try {
-    await promise;
-  } catch (error) {
-    const e = error as Error & { $metadata?: { httpStatusCode?: number } };
-    return { name: e.name, message: e.message, status: e.$metadata?.httpStatusCode };
-  }
-  throw new Error('expected the call to fail');
-}
 
 describe('SigV4 authentication', () => {
   it('rejects a wrong secret with SignatureDoesNotMatch (STS) and (S3)', async () => {

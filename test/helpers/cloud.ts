@@ -81,3 +81,23 @@ export async function waitFor<T>(
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
 }
+
+/** What an SDK call rejected with (fails the test if it resolved). */
+export async function rejection(
+  promise: Promise<unknown>,
+): Promise<Error & { $metadata?: { httpStatusCode?: number; requestId?: string } }> {
+  try {
+    await promise;
+  } catch (error) {
+    return error as Error & { $metadata?: { httpStatusCode?: number; requestId?: string } };
+  }
+  throw new Error('expected the call to fail');
+}
+
+/** An SDK call's rejection as `{ name, message, status }`, for exact comparison. */
+export async function failure(
+  promise: Promise<unknown>,
+): Promise<{ name: string; message: string; status: number | undefined }> {
+  const e = await rejection(promise);
+  return { name: e.name, message: e.message, status: e.$metadata?.httpStatusCode };
+}

@@ -23,8 +23,8 @@ import { createCloudServer, serverUrl } from '../../../src/cloud/server.js';
 import type { RequestContext } from '../../../src/cloud/service.js';
 import { BlobStore } from '../../../src/cloud/store/blobs.js';
 import { openDatabase } from '../../../src/cloud/store/database.js';
-import { NodeSha256 } from '../../auth/helpers.js';
-import { TEST_CREDENTIALS } from '../../helpers/cloud.js';
+import { failure, rejection, TEST_CREDENTIALS } from '../../helpers/cloud.js';
+import { signedPost } from '../../helpers/signed-fetch.js';
 
 let server: Server;
 let url: string;
@@ -119,16 +119,6 @@ function lambdaClient() {
   return new LambdaClient({ endpoint: url, region: 'us-east-1', credentials: TEST_CREDENTIALS, maxAttempts: 1 });
 }
 
-async function failure(promise: Promise<unknown>) {
-  try {
-    await promise;
-  } catch (error) {
-    const e = error as Error & { $metadata?: { httpStatusCode?: number; requestId?: string }; $response?: unknown };
-    return { name: e.name, message: e.message, status: e.$metadata?.httpStatusCode, requestId: e.$metadata?.requestId };
-  }
-  throw new Error('expected the call to fail');
-}
-
 describe('awsJson1_1', () => {
   it('parses input members and serializes timestamps as epoch seconds', async () => {
     const client = logsClient();
@@ -170,26 +160,13 @@ describe('awsJson1_1', () => {
 
   it('answers malformed JSON with SerializationException and an unknown target with UnknownOperationException', async () => {
     const client = logsClient();
-    // Raw requests still need a valid signature; sign them with the SDK's signer.
-    const { SignatureV4 } = await import('@smithy/signature-v4');
-    const signer = new SignatureV4({
-      credentials: TEST_CREDENTIALS,
-      region: 'us-east-1',
-      service: 'logs',
-      sha256: NodeSha256,
-    });
     const send = async (target: string, body: string) => {
-      const u = new URL(url);
-      const signed = await signer.sign({
-        method: 'POST',
-        protocol: 'http:',
-        hostname: u.hostname,
-        port: Number(u.port),
-        path: '/',
-        headers: { host: u.host, 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': target },
+      const response = await signedPost(
+        url,
+        'logs',
+        { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': target },
         body,
-      });
-      const response = await fetch(url, { method: 'POST', headers: signed.headers, body });
+      );
       return {
         status: response.status,
         type: response.headers.get('x-amzn-errortype'),
@@ -233,7 +210,7 @@ describe('restJson1', () => {
       status: 404,
       message: 'Function not found: arn:aws:lambda:us-east-1:000000000000:function:missing',
     });
-    const invalid = await failure(
+    const invalidError = await rejection(
       client.send(
         new CreateFunctionCommand({
           FunctionName: 'f',
@@ -243,13 +220,18 @@ describe('restJson1', () => {
         }),
       ),
     );
+    const invalid = {
+      name: invalidError.name,
+      message: invalidError.message,
+      status: invalidError.$metadata?.httpStatusCode,
+    };
     expect(invalid).toMatchObject({
       name: 'ValidationException',
       status: 400,
       message:
         "1 validation error detected: Value '100' at 'memorySize' failed to satisfy constraint: Member must have value greater than or equal to 128",
     });
-    expect(invalid.requestId).toMatch(/^[0-9a-f-]{36}$/);
+    expect(invalidError.$metadata?.requestId).toMatch(/^[0-9a-f-]{36}$/);
     client.destroy();
   });
 

@@ -1,29 +1,12 @@
 /** awsQuery on the wire (STS): form parsing, the XML envelope, and the query error shape. */
-import { SignatureV4 } from '@smithy/signature-v4';
 import { describe, expect, it } from 'vitest';
-import { NodeSha256 } from '../../auth/helpers.js';
-import { TEST_CREDENTIALS, useCloud } from '../../helpers/cloud.js';
+import { useCloud } from '../../helpers/cloud.js';
+import { signedPost } from '../../helpers/signed-fetch.js';
 
 const t = useCloud();
 
 async function post(body: string): Promise<{ status: number; text: string; requestId: string | null }> {
-  const signer = new SignatureV4({
-    credentials: TEST_CREDENTIALS,
-    region: 'us-east-1',
-    service: 'sts',
-    sha256: NodeSha256,
-  });
-  const u = new URL(t.url);
-  const signed = await signer.sign({
-    method: 'POST',
-    protocol: 'http:',
-    hostname: u.hostname,
-    port: Number(u.port),
-    path: '/',
-    headers: { host: u.host, 'content-type': 'application/x-www-form-urlencoded' },
-    body,
-  });
-  const response = await fetch(t.url, { method: 'POST', headers: signed.headers, body });
+  const response = await signedPost(t.url, 'sts', { 'content-type': 'application/x-www-form-urlencoded' }, body);
   return { status: response.status, text: await response.text(), requestId: response.headers.get('x-amzn-requestid') };
 }
 
