@@ -5,8 +5,9 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import type { CloudContext } from './context.js';
+import type { CloudContext, LambdaSettings } from './context.js';
 import { CredentialRegistry, type StaticCredential } from './credentials.js';
+import { DownloadLinks } from './downloads.js';
 import { createCloudServer, type RequestLogEntry, serverUrl } from './server.js';
 import { createServices, migrations } from './services/index.js';
 import { BlobStore } from './store/blobs.js';
@@ -32,6 +33,8 @@ export interface CloudOptions {
   clock?: () => number;
   /** Server diagnostics such as internal errors. @default silent */
   log?: (line: string) => void;
+  /** Lambda's timings and limits (see LambdaSettings for the defaults). */
+  lambda?: Partial<LambdaSettings>;
 }
 
 export interface RunningCloud {
@@ -64,14 +67,24 @@ export async function startCloud(options: CloudOptions = {}): Promise<RunningClo
     cleanups.unshift(() => db.close());
     const blobs = new BlobStore(dataDir);
     const log = options.log ?? (() => {});
+    const now = options.clock ?? Date.now;
+    let url = '';
     const context: CloudContext = {
       dataDir,
       db,
       blobs,
       region,
       credentials: new CredentialRegistry(db, options.credentials),
-      now: options.clock ?? Date.now,
+      now,
       log,
+      endpoint: () => url,
+      downloads: new DownloadLinks(now),
+      lambda: {
+        transitionMs: options.lambda?.transitionMs ?? 200,
+        idleTimeoutMs: options.lambda?.idleTimeoutMs ?? 300_000,
+        concurrencyLimit: options.lambda?.concurrencyLimit ?? 1000,
+        asyncRetryDelayMs: options.lambda?.asyncRetryDelayMs ?? 1000,
+      },
     };
     const services = createServices(context);
     const referenced = services.referencedBlobs();
@@ -90,7 +103,8 @@ export async function startCloud(options: CloudOptions = {}): Promise<RunningClo
         resolveListen();
       });
     });
-    const url = serverUrl(server, host);
+    url = serverUrl(server, host);
+    services.start();
     const port = Number(new URL(url).port);
     let closing: Promise<void> | undefined;
     return {
@@ -100,10 +114,13 @@ export async function startCloud(options: CloudOptions = {}): Promise<RunningClo
       dataDir,
       region,
       close() {
-        closing ??= new Promise<void>((resolveClose) => {
-          server.close(() => resolveClose());
-          server.closeAllConnections();
-        }).then(() => {
+        closing ??= Promise.all([
+          new Promise<void>((resolveClose) => {
+            server.close(() => resolveClose());
+            server.closeAllConnections();
+          }),
+          services.close(),
+        ]).then(() => {
           for (const cleanup of cleanups) cleanup();
         });
         return closing;

@@ -97,6 +97,12 @@ export class CredentialRegistry {
     };
   };
 
+  /** A static key pair of the account: what function processes of that account sign with. */
+  forAccount(accountId: string): Credentials | undefined {
+    for (const c of this.staticKeys.values()) if (c.accountId === accountId) return c;
+    return undefined;
+  }
+
   addSession(
     c: Required<
       Pick<Credentials, 'accessKeyId' | 'secretAccessKey' | 'sessionToken' | 'accountId' | 'principalArn' | 'expiresAt'>

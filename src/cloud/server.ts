@@ -5,6 +5,7 @@
  * becomes InternalFailure with the detail logged here and never sent.
  */
 import { createHash, randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Readable } from 'node:stream';
@@ -13,6 +14,7 @@ import { AuthFailure, readCredentialScope, type VerifiedAuth, verifyRequest } fr
 import { authError } from './auth-errors.js';
 import { bodyStream } from './body.js';
 import type { CloudContext } from './context.js';
+import { DOWNLOAD_PATH_PREFIX } from './downloads.js';
 import { AwsError, validationMessage } from './errors.js';
 import { type Codec, codecFor, type WireRequest, type WireResponse } from './protocol/index.js';
 import { loadModel, type OperationModel, type ServiceModel } from './protocol/model.js';
@@ -85,6 +87,11 @@ export function createCloudServer(options: CloudServerOptions): Server {
       const rawUrl = req.url ?? '/';
       const q = rawUrl.indexOf('?');
       let rawPath = q < 0 ? rawUrl : rawUrl.slice(0, q);
+      if (rawPath.startsWith(DOWNLOAD_PATH_PREFIX) && (method === 'GET' || method === 'HEAD')) {
+        serviceName = 'download';
+        await sendDownload(res, options.context, rawPath, method);
+        return;
+      }
       const rawQuery = q < 0 ? '' : rawUrl.slice(q + 1);
       const query = parseQueryString(rawQuery).map(([k, v]): [string, string] => [k, v ?? '']);
       const scope = safeScope({ method, rawPath, rawQuery, headers: req.headers });
@@ -148,9 +155,16 @@ export function createCloudServer(options: CloudServerOptions): Server {
       }
 
       const input = codec.parse(op, wire);
-      if (codec.validationErrorCode && op.input) {
+      const validationErrorCode =
+        codec.validationErrorCode && (service.definition.validationErrorCode ?? codec.validationErrorCode);
+      if (validationErrorCode && op.input) {
         const problems = validateInput(codec.model, op.input, input);
-        if (problems.length) throw new AwsError(codec.validationErrorCode, validationMessage(problems));
+        if (problems.length) {
+          throw (
+            service.definition.refineValidation?.(problems) ??
+            new AwsError(validationErrorCode, validationMessage(problems))
+          );
+        }
       }
       const handler = service.definition.handlers[op.name];
       if (!handler) {
@@ -304,6 +318,31 @@ async function send(
     });
     body.pipe(res);
   });
+}
+
+/** A blob behind a download link (Lambda's Code.Location), or S3's AccessDenied for a bad or expired link. */
+async function sendDownload(res: ServerResponse, context: CloudContext, path: string, method: string): Promise<void> {
+  const blob = context.downloads.resolve(path);
+  if (!blob || !existsSync(context.blobs.path(blob))) {
+    const error = new AwsError('AccessDenied', 'Request has expired or the signature does not match.', 403);
+    await send(
+      res,
+      {
+        status: 403,
+        headers: { 'content-type': 'application/xml' },
+        body: `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${error.code}</Code><Message>${error.message}</Message></Error>`,
+      },
+      randomUUID(),
+      true,
+      method,
+    );
+    return;
+  }
+  const headers = {
+    'content-type': 'application/zip',
+    'content-length': String(context.blobs.size(blob)),
+  };
+  await send(res, { status: 200, headers, body: context.blobs.read(blob) }, randomUUID(), true, method);
 }
 
 export function serverUrl(server: Server, host: string): string {

@@ -6,6 +6,7 @@
 import type { Readable } from 'node:stream';
 import type { Credentials } from './auth/sigv4.js';
 import type { CloudContext } from './context.js';
+import type { AwsError } from './errors.js';
 
 export interface RequestContext {
   requestId: string;
@@ -36,6 +37,10 @@ export interface ServiceDefinition {
   xmlRootNames?: Record<string, string>;
   /** Largest non-streaming request body accepted, in bytes. */
   maxBodyBytes?: number;
+  /** Error code for failed model constraints when the service differs from its protocol's default (Logs: InvalidParameterException). */
+  validationErrorCode?: string;
+  /** Lets a service report some failed model constraints its own way (Lambda's runtime enum). */
+  refineValidation?: (problems: string[]) => AwsError | undefined;
 }
 
 export type StreamingBody = Readable;

@@ -3,6 +3,8 @@
  * it, and random resource names. Every test file starts its own server (files run in parallel).
  */
 import { randomBytes } from 'node:crypto';
+import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
+import { LambdaClient } from '@aws-sdk/client-lambda';
 import { S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
 import { STSClient } from '@aws-sdk/client-sts';
 import { afterAll, beforeAll } from 'vitest';
@@ -19,6 +21,12 @@ export interface TestCloud {
   readonly url: string;
   s3(config?: Partial<S3ClientConfig>): S3Client;
   sts(credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string }): STSClient;
+  /** A CloudWatch Logs client (`logs` below is the server's own log lines). */
+  cwLogs(config?: {
+    region?: string;
+    credentials?: { accessKeyId: string; secretAccessKey: string };
+  }): CloudWatchLogsClient;
+  lambda(config?: { region?: string }): LambdaClient;
   /** Server-side log lines (internal errors), to assert none happened. */
   readonly logs: string[];
 }
@@ -61,6 +69,26 @@ export function useCloud(options: CloudOptions = {}): TestCloud {
     },
     sts(credentials = TEST_CREDENTIALS) {
       const client = new STSClient({ endpoint: current().url, region: 'us-east-1', credentials, maxAttempts: 1 });
+      clients.push(client);
+      return client;
+    },
+    lambda(config = {}) {
+      const client = new LambdaClient({
+        endpoint: current().url,
+        region: config.region ?? 'us-east-1',
+        credentials: TEST_CREDENTIALS,
+        maxAttempts: 1,
+      });
+      clients.push(client);
+      return client;
+    },
+    cwLogs(config = {}) {
+      const client = new CloudWatchLogsClient({
+        endpoint: current().url,
+        region: config.region ?? 'us-east-1',
+        credentials: config.credentials ?? TEST_CREDENTIALS,
+        maxAttempts: 1,
+      });
       clients.push(client);
       return client;
     },

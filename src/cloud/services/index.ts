@@ -3,24 +3,44 @@ import type { CloudContext } from '../context.js';
 import { credentialMigrations } from '../credentials.js';
 import type { ServiceDefinition } from '../service.js';
 import type { Migration } from '../store/database.js';
+import { createLambda, lambdaMigrations } from './lambda/index.js';
+import { createLogs, type LogStore, logsMigrations } from './logs/index.js';
 import { createS3, s3Migrations } from './s3/index.js';
 import { createSts } from './sts/index.js';
 
-export const migrations: Migration[] = [...credentialMigrations, ...s3Migrations];
+export const migrations: Migration[] = [
+  ...credentialMigrations,
+  ...s3Migrations,
+  ...logsMigrations,
+  ...lambdaMigrations,
+];
 
 export interface ServiceSet {
   definitions: Record<string, ServiceDefinition>;
   /** Every blob id some service still references (for garbage collection at start). */
   referencedBlobs(): Set<string>;
+  /** CloudWatch Logs, for services that write logs (Lambda). */
+  logs: LogStore;
+  /** Starts background work (the async invoke queue) once the server listens. */
+  start(): void;
+  /** Stops background work and every function process. */
+  close(): Promise<void>;
 }
 
 export function createServices(context: CloudContext): ServiceSet {
   const s3 = createS3(context);
+  const logs = createLogs(context);
+  const lambda = createLambda(context, s3.service, logs.store);
   return {
     definitions: {
       s3: s3.definition,
       sts: createSts(context),
+      logs: logs.definition,
+      lambda: lambda.definition,
     },
-    referencedBlobs: () => s3.service.state.referencedBlobs(),
+    referencedBlobs: () => new Set([...s3.service.state.referencedBlobs(), ...lambda.service.state.referencedBlobs()]),
+    logs: logs.store,
+    start: () => lambda.start(),
+    close: () => lambda.close(),
   };
 }

@@ -34,3 +34,19 @@ export function openDatabase(file: string, migrations: Migration[]): Db {
   }
   return db;
 }
+
+/** Prepared statements by SQL text: preparing is the costly part, so each is prepared once. */
+export class StatementCache {
+  private readonly statements = new Map<string, Statement>();
+
+  constructor(readonly db: Db) {}
+
+  get(sql: string): Statement {
+    let statement = this.statements.get(sql);
+    if (!statement) {
+      statement = this.db.prepare(sql);
+      this.statements.set(sql, statement);
+    }
+    return statement;
+  }
+}

@@ -18,6 +18,7 @@ import { CreateFunctionCommand, GetFunctionCommand, InvokeCommand, LambdaClient 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CloudContext } from '../../../src/cloud/context.js';
 import { CredentialRegistry, credentialMigrations } from '../../../src/cloud/credentials.js';
+import { DownloadLinks } from '../../../src/cloud/downloads.js';
 import { AwsError } from '../../../src/cloud/errors.js';
 import { createCloudServer, serverUrl } from '../../../src/cloud/server.js';
 import type { RequestContext } from '../../../src/cloud/service.js';
@@ -43,6 +44,9 @@ beforeAll(async () => {
     credentials: new CredentialRegistry(db),
     now: Date.now,
     log: (line) => logs.push(line),
+    endpoint: () => url,
+    downloads: new DownloadLinks(Date.now),
+    lambda: { transitionMs: 0, idleTimeoutMs: 1000, concurrencyLimit: 10, asyncRetryDelayMs: 10 },
   };
   server = createCloudServer({
     context,

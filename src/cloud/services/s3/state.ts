@@ -4,7 +4,7 @@
  * (SQLite's BINARY collation over UTF-8), which is S3's listing order.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import type { Db, Migration, Statement } from '../../store/database.js';
+import { type Db, type Migration, type Statement, StatementCache } from '../../store/database.js';
 
 export const s3Migrations: Migration[] = [
   {
@@ -251,17 +251,14 @@ export type NewObject = Omit<ObjectVersion, 'seq' | 'isLatest' | 'versionId'>;
 
 export class S3State {
   /** Prepared once, reused: preparing was ~10% of a small PUT's server time. */
-  private readonly statements = new Map<string, Statement>();
+  private readonly statements: StatementCache;
 
-  constructor(private readonly db: Db) {}
+  constructor(private readonly db: Db) {
+    this.statements = new StatementCache(db);
+  }
 
   private prepare(sql: string): Statement {
-    let statement = this.statements.get(sql);
-    if (!statement) {
-      statement = this.db.prepare(sql);
-      this.statements.set(sql, statement);
-    }
-    return statement;
+    return this.statements.get(sql);
   }
 
   // Buckets

@@ -1,0 +1,67 @@
+/** AWS Lambda (restJson1, 2015-03-31): the control plane's handlers, the invoke path and the async queue. */
+import type { CloudContext } from '../../context.js';
+import { ExecutionEngine, type LogSink } from '../../lambda/engine.js';
+import type { ServiceDefinition } from '../../service.js';
+import type { S3Service } from '../s3/s3-service.js';
+import { AsyncInvokes } from './async-invokes.js';
+import { CodeStore } from './code.js';
+import { refineLambdaValidation } from './errors.js';
+import { functionHandlers } from './functions.js';
+import { invokeHandlers } from './invoke.js';
+import { Invoker } from './invoker.js';
+import { LambdaService } from './lambda-service.js';
+import { layerHandlers } from './layers.js';
+import { LIMITS } from './limits.js';
+import { policyHandlers } from './policy.js';
+import { settingsHandlers } from './settings.js';
+import { LambdaState } from './state.js';
+import { versionHandlers } from './versions.js';
+
+export { lambdaMigrations } from './state.js';
+
+export interface LambdaParts {
+  definition: ServiceDefinition;
+  service: LambdaService;
+  invoker: Invoker;
+  start(): void;
+  close(): Promise<void>;
+}
+
+export function createLambda(context: CloudContext, s3: S3Service, logs: LogSink): LambdaParts {
+  const state = new LambdaState(context.db);
+  const service = new LambdaService(state, new CodeStore(context.blobs, s3, context.dataDir), context);
+  const engine = new ExecutionEngine({
+    endpoint: context.endpoint,
+    dataDir: context.dataDir,
+    logs,
+    idleTimeoutMs: context.lambda.idleTimeoutMs,
+    now: context.now,
+    log: context.log,
+  });
+  const invoker = new Invoker(service, engine);
+  const queue = new AsyncInvokes(service, invoker);
+  const retire = (version: Parameters<Invoker['retire']>[0]) => invoker.retire(version);
+  return {
+    service,
+    invoker,
+    start: () => queue.start(),
+    async close() {
+      await queue.stop();
+      await engine.close();
+    },
+    definition: {
+      model: 'lambda',
+      signingNames: ['lambda'],
+      maxBodyBytes: LIMITS.requestBodyBytes,
+      refineValidation: refineLambdaValidation,
+      handlers: {
+        ...functionHandlers(service, retire),
+        ...versionHandlers(service),
+        ...policyHandlers(service),
+        ...settingsHandlers(service),
+        ...layerHandlers(service),
+        ...invokeHandlers(service, invoker, queue),
+      },
+    },
+  };
+}

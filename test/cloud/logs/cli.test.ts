@@ -1,0 +1,95 @@
+/** CloudWatch Logs through the AWS CLI v1 (botocore), including its automatic pagination and errors. */
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { afterAll, describe, expect, it } from 'vitest';
+import { randomName, useCloud } from '../../helpers/cloud.js';
+import { expectNoInternalErrors } from './support.js';
+
+const run = promisify(execFile);
+const t = useCloud();
+afterAll(() => expectNoInternalErrors(t));
+
+const env = {
+  ...process.env,
+  AWS_ACCESS_KEY_ID: 'test',
+  AWS_SECRET_ACCESS_KEY: 'test',
+  AWS_DEFAULT_REGION: 'us-east-1',
+  AWS_CONFIG_FILE: '/dev/null',
+  AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
+};
+
+async function aws(...args: string[]): Promise<unknown> {
+  const { stdout } = await run('aws', ['--endpoint-url', t.url, '--output', 'json', 'logs', ...args], { env });
+  return stdout.trim() ? JSON.parse(stdout) : undefined;
+}
+
+async function awsError(...args: string[]): Promise<{ code: number; stderr: string }> {
+  return run('aws', ['--endpoint-url', t.url, 'logs', ...args], { env }).then(
+    () => {
+      throw new Error('expected the command to fail');
+    },
+    (error: { code: number; stderr: string }) => error,
+  );
+}
+
+describe('AWS CLI v1', () => {
+  it('creates a group and stream, puts, gets and filters events, and pages describe-log-groups', async () => {
+    const group = `/cli/${randomName('group')}`;
+    await aws('create-log-group', '--log-group-name', group);
+    await aws('create-log-group', '--log-group-name', `${group}-2`);
+    await aws('create-log-stream', '--log-group-name', group, '--log-stream-name', 'main');
+    await aws('put-retention-policy', '--log-group-name', group, '--retention-in-days', '14');
+    const now = Date.now();
+    const put = (await aws(
+      'put-log-events',
+      '--log-group-name',
+      group,
+      '--log-stream-name',
+      'main',
+      '--log-events',
+      `timestamp=${now - 2},message=first line`,
+      `timestamp=${now - 1},message=ERROR second line`,
+      `timestamp=${now + 3 * 60 * 60 * 1000},message=from the future`,
+    )) as { nextSequenceToken: string; rejectedLogEventsInfo: unknown };
+    expect(put.nextSequenceToken).toMatch(/^\d{56}$/);
+    expect(put.rejectedLogEventsInfo).toEqual({ tooNewLogEventStartIndex: 2 });
+    const got = (await aws('get-log-events', '--log-group-name', group, '--log-stream-name', 'main')) as {
+      events: { message: string }[];
+      nextForwardToken: string;
+    };
+    expect(got.events.map((e) => e.message)).toEqual(['first line', 'ERROR second line']);
+    expect(got.nextForwardToken).toMatch(/^f\//);
+    const filtered = (await aws('filter-log-events', '--log-group-name', group, '--filter-pattern', 'ERROR')) as {
+      events: { logStreamName: string; message: string }[];
+    };
+    expect(filtered.events.map((e) => [e.logStreamName, e.message])).toEqual([['main', 'ERROR second line']]);
+    // --page-size 1 makes the CLI follow nextToken across pages.
+    const described = (await aws('describe-log-groups', '--log-group-name-prefix', group, '--page-size', '1')) as {
+      logGroups: { logGroupName: string; retentionInDays?: number }[];
+    };
+    expect(described.logGroups.map((g) => [g.logGroupName, g.retentionInDays])).toEqual([
+      [group, 14],
+      [`${group}-2`, undefined],
+    ]);
+    await aws('delete-log-group', '--log-group-name', group);
+    await aws('delete-log-group', '--log-group-name', `${group}-2`);
+  });
+
+  it('reports errors with their AWS codes and messages', async () => {
+    const missing = await awsError('describe-log-streams', '--log-group-name', `/cli/${randomName('none')}`);
+    expect(missing.code).toBe(255);
+    expect(missing.stderr).toContain(
+      'An error occurred (ResourceNotFoundException) when calling the DescribeLogStreams operation: The specified log group does not exist.',
+    );
+    const group = `/cli/${randomName('bad')}`;
+    await aws('create-log-group', '--log-group-name', group);
+    const retention = await awsError('put-retention-policy', '--log-group-name', group, '--retention-in-days', '2');
+    expect(retention.stderr).toContain(
+      "An error occurred (InvalidParameterException) when calling the PutRetentionPolicy operation: 1 validation error detected: Value '2' at 'retentionInDays'",
+    );
+    const again = await awsError('create-log-group', '--log-group-name', group);
+    expect(again.stderr).toContain(
+      'An error occurred (ResourceAlreadyExistsException) when calling the CreateLogGroup operation: The specified log group already exists',
+    );
+  });
+});
