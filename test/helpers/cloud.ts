@@ -4,6 +4,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
+import { IAMClient } from '@aws-sdk/client-iam';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
 import { STSClient } from '@aws-sdk/client-sts';
@@ -27,6 +28,11 @@ export interface TestCloud {
     credentials?: { accessKeyId: string; secretAccessKey: string };
   }): CloudWatchLogsClient;
   lambda(config?: { region?: string }): LambdaClient;
+  /** An IAM client (signed for us-east-1 like the real global endpoint, unless `region` says otherwise). */
+  iam(config?: {
+    region?: string;
+    credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
+  }): IAMClient;
   /** Server-side log lines (internal errors), to assert none happened. */
   readonly logs: string[];
 }
@@ -77,6 +83,16 @@ export function useCloud(options: CloudOptions = {}): TestCloud {
         endpoint: current().url,
         region: config.region ?? 'us-east-1',
         credentials: TEST_CREDENTIALS,
+        maxAttempts: 1,
+      });
+      clients.push(client);
+      return client;
+    },
+    iam(config = {}) {
+      const client = new IAMClient({
+        endpoint: current().url,
+        region: config.region ?? 'us-east-1',
+        credentials: config.credentials ?? TEST_CREDENTIALS,
         maxAttempts: 1,
       });
       clients.push(client);

@@ -67,6 +67,7 @@ export interface OperationModel {
   input?: ShapeRef;
   output?: ShapeRef;
   errors?: ShapeRef[];
+  deprecated?: boolean;
 }
 
 export interface ServiceModel {

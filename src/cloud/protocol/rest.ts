@@ -100,6 +100,9 @@ export function routeRest(model: ServiceModel, req: WireRequest, notFound: () =>
     }
     // Prefer literal path segments over labels (`/functions/{F}/policy` over `/functions/{F}/{X}`).
     score += m.pattern.source.length / 1000;
+    // Deprecated operations share their route with their successors (GetBucketLifecycle and
+    // GetBucketLifecycleConfiguration): the current one wins.
+    if (m.op.deprecated) score -= 0.5;
     if (ok && (!best || score > best.score)) best = { op: m.op, score };
   }
   if (!best) throw notFound();

@@ -3,6 +3,8 @@ import type { CloudContext } from '../context.js';
 import { credentialMigrations } from '../credentials.js';
 import type { ServiceDefinition } from '../service.js';
 import type { Migration } from '../store/database.js';
+import { cloudFormationMigrations, createCloudFormation } from './cloudformation/index.js';
+import { createIam, iamMigrations } from './iam/index.js';
 import { createLambda, lambdaMigrations } from './lambda/index.js';
 import { createLogs, type LogStore, logsMigrations } from './logs/index.js';
 import { createS3, s3Migrations } from './s3/index.js';
@@ -13,6 +15,8 @@ export const migrations: Migration[] = [
   ...s3Migrations,
   ...logsMigrations,
   ...lambdaMigrations,
+  ...iamMigrations,
+  ...cloudFormationMigrations,
 ];
 
 export interface ServiceSet {
@@ -31,16 +35,26 @@ export function createServices(context: CloudContext): ServiceSet {
   const s3 = createS3(context);
   const logs = createLogs(context);
   const lambda = createLambda(context, s3.service, logs.store);
+  const iam = createIam(context);
+  const definitions: Record<string, ServiceDefinition> = {
+    s3: s3.definition,
+    sts: createSts(context),
+    logs: logs.definition,
+    lambda: lambda.definition,
+    iam: iam.definition,
+  };
+  // CloudFormation's providers call the other services' handlers.
+  const cloudFormation = createCloudFormation(context, s3.service, () => definitions);
+  definitions['cloudformation'] = cloudFormation.definition;
   return {
-    definitions: {
-      s3: s3.definition,
-      sts: createSts(context),
-      logs: logs.definition,
-      lambda: lambda.definition,
-    },
+    definitions,
     referencedBlobs: () => new Set([...s3.service.state.referencedBlobs(), ...lambda.service.state.referencedBlobs()]),
     logs: logs.store,
     start: () => lambda.start(),
-    close: () => lambda.close(),
+    // Stacks stop first: their providers may still be calling Lambda.
+    close: async () => {
+      await cloudFormation.close();
+      await lambda.close();
+    },
   };
 }

@@ -3,7 +3,7 @@ import {
   CreateMultipartUploadCommand,
   DeleteObjectCommand,
   DeleteObjectsCommand,
-  GetBucketPolicyCommand,
+  GetBucketLifecycleConfigurationCommand,
   GetBucketTaggingCommand,
   GetObjectCommand,
   HeadBucketCommand,
@@ -161,10 +161,10 @@ describe('invalid input', () => {
   });
 
   it('answers 501 NotImplemented for an operation lambda-tasks does not implement', async () => {
-    await expectS3Error(t.s3().send(new GetBucketPolicyCommand({ Bucket })), {
+    await expectS3Error(t.s3().send(new GetBucketLifecycleConfigurationCommand({ Bucket })), {
       name: 'NotImplemented',
       status: 501,
-      message: 'The operation GetBucketPolicy of S3 is not implemented by lambda-tasks yet.',
+      message: 'The operation GetBucketLifecycleConfiguration of S3 is not implemented by lambda-tasks yet.',
     });
   });
 });

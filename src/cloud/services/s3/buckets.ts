@@ -1,10 +1,13 @@
-/** S3 bucket operations: create/head/list/delete, location, versioning, tagging. */
+/** S3 bucket operations: create/head/list/delete, location, versioning, tagging, policy. */
 import type {
   CreateBucketRequest,
+  DeleteBucketPolicyRequest,
   DeleteBucketRequest,
   DeleteBucketTaggingRequest,
   GetBucketLocationOutput,
   GetBucketLocationRequest,
+  GetBucketPolicyOutput,
+  GetBucketPolicyRequest,
   GetBucketTaggingOutput,
   GetBucketTaggingRequest,
   GetBucketVersioningOutput,
@@ -13,11 +16,12 @@ import type {
   HeadBucketRequest,
   ListBucketsOutput,
   ListBucketsRequest,
+  PutBucketPolicyRequest,
   PutBucketTaggingRequest,
   PutBucketVersioningRequest,
 } from '@aws-sdk/client-s3';
 import { AwsError } from '../../errors.js';
-import type { RequestContext } from '../../service.js';
+import { HttpStatus, type RequestContext } from '../../service.js';
 import { S3Errors } from './errors.js';
 import type { S3Service } from './s3-service.js';
 import type { Bucket, Tag } from './state.js';
@@ -195,6 +199,36 @@ export function bucketHandlers(s3: S3Service) {
       const bucket = s3.bucket(input.Bucket, ctx);
       if (!bucket.tags) throw S3Errors.noSuchTagSet(bucket.name);
       return { TagSet: bucket.tags };
+    },
+
+    /** Bucket policies are stored and returned, not enforced (the local cloud has no IAM evaluation yet). */
+    PutBucketPolicy(input: PutBucketPolicyRequest, ctx: RequestContext) {
+      const bucket = s3.bucket(input.Bucket, ctx);
+      const policy = input.Policy ?? '';
+      if (!policy.trimStart().startsWith('{')) {
+        throw S3Errors.malformedPolicy("Policies must be valid JSON and the first byte must be '{'");
+      }
+      let document: { Statement?: unknown };
+      try {
+        document = JSON.parse(policy) as { Statement?: unknown };
+      } catch {
+        throw S3Errors.malformedPolicy("Policies must be valid JSON and the first byte must be '{'");
+      }
+      if (!document.Statement) throw S3Errors.malformedPolicy('Missing required field Statement');
+      state.setBucketPolicy(bucket.name, policy);
+      return { [HttpStatus]: 204 };
+    },
+
+    GetBucketPolicy(input: GetBucketPolicyRequest, ctx: RequestContext): GetBucketPolicyOutput {
+      const bucket = s3.bucket(input.Bucket, ctx);
+      if (!bucket.policy) throw S3Errors.noSuchBucketPolicy(bucket.name);
+      return { Policy: bucket.policy };
+    },
+
+    DeleteBucketPolicy(input: DeleteBucketPolicyRequest, ctx: RequestContext) {
+      const bucket = s3.bucket(input.Bucket, ctx);
+      state.setBucketPolicy(bucket.name, undefined);
+      return {};
     },
 
     DeleteBucketTagging(input: DeleteBucketTaggingRequest, ctx: RequestContext) {

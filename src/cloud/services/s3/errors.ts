@@ -57,6 +57,9 @@ export const S3Errors = {
     new AwsError('InvalidLocationConstraint', 'The specified location-constraint is not valid', 400, {
       LocationConstraint: constraint,
     }),
+  noSuchBucketPolicy: (bucket: string) =>
+    new AwsError('NoSuchBucketPolicy', 'The bucket policy does not exist', 404, { BucketName: bucket }),
+  malformedPolicy: (message: string) => new AwsError('MalformedPolicy', message, 400),
   noSuchTagSet: (bucket: string) =>
     new AwsError('NoSuchTagSet', 'The TagSet does not exist', 404, { BucketName: bucket }),
   invalidTag: (message: string) => new AwsError('InvalidTag', message, 400),

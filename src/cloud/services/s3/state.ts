@@ -63,6 +63,7 @@ export const s3Migrations: Migration[] = [
       );
     `,
   },
+  { id: 's3-002-bucket-policy', sql: 'ALTER TABLE s3_buckets ADD COLUMN policy TEXT;' },
 ];
 
 export type Versioning = 'Enabled' | 'Suspended' | undefined;
@@ -74,6 +75,8 @@ export interface Bucket {
   createdAt: number;
   versioning: Versioning;
   tags: Tag[] | undefined;
+  /** The bucket policy as given (stored, not enforced). */
+  policy?: string | undefined;
 }
 
 export interface Tag {
@@ -166,6 +169,7 @@ interface BucketRow {
   created_at: number;
   versioning: string | null;
   tags: string | null;
+  policy: string | null;
 }
 
 function toBucket(row: BucketRow): Bucket {
@@ -176,6 +180,7 @@ function toBucket(row: BucketRow): Bucket {
     createdAt: row.created_at,
     versioning: (row.versioning ?? undefined) as Versioning,
     tags: row.tags ? (JSON.parse(row.tags) as Tag[]) : undefined,
+    policy: row.policy ?? undefined,
   };
 }
 
@@ -303,6 +308,10 @@ export class S3State {
 
   setVersioning(name: string, status: 'Enabled' | 'Suspended'): void {
     this.prepare('UPDATE s3_buckets SET versioning = ? WHERE name = ?').run(status, name);
+  }
+
+  setBucketPolicy(name: string, policy: string | undefined): void {
+    this.prepare('UPDATE s3_buckets SET policy = ? WHERE name = ?').run(policy ?? null, name);
   }
 
   setBucketTags(name: string, tags: Tag[] | undefined): void {

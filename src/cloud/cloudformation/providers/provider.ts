@@ -1,0 +1,104 @@
+/**
+ * Resource providers: one per CloudFormation resource type, each with create / update / delete.
+ * Providers do not reimplement services: they call the services' own operation handlers (the
+ * same code the API runs), so a function created by a stack is the function GetFunction shows and
+ * a failure carries the service's own error as the resource's status reason.
+ */
+import { randomUUID } from 'node:crypto';
+import type { CloudContext } from '../../context.js';
+import { AwsError } from '../../errors.js';
+import type { RequestContext, ServiceDefinition } from '../../service.js';
+
+export type Properties = Record<string, unknown>;
+
+export interface ProvisionedResource {
+  /** The resource's physical id: what Ref returns (unless `ref` says otherwise). */
+  physicalId: string;
+  /** Fn::GetAtt values by attribute name. */
+  attributes: Record<string, unknown>;
+  /** What Ref returns when it is not the physical id (AWS::Lambda::Version returns its ARN). */
+  ref?: string;
+}
+
+export interface ProviderContext {
+  accountId: string;
+  region: string;
+  stackName: string;
+  stackId: string;
+  logicalId: string;
+  /** Calls an operation of a local cloud service as the stack's account. */
+  call<T = Record<string, unknown>>(service: string, operation: string, input: Record<string, unknown>): Promise<T>;
+  /** A name for resources whose name the template leaves out: `<stack>-<logicalId>-<RANDOM>`, as CloudFormation makes. */
+  generateName(maxLength: number, options?: { lowercase?: boolean }): string;
+}
+
+export interface ResourceProvider {
+  type: string;
+  /** Attributes Fn::GetAtt may read. */
+  attributes: string[];
+  /**
+   * Properties whose change replaces the resource (create the new one, then delete the old one
+   * in cleanup); changes to others update in place. `'*'` replaces on any change.
+   */
+  replaceOn: string[] | '*';
+  create(properties: Properties, ctx: ProviderContext): Promise<ProvisionedResource>;
+  /** Updates in place; absent when every change replaces. */
+  update?(
+    current: ProvisionedResource,
+    properties: Properties,
+    previous: Properties,
+    ctx: ProviderContext,
+  ): Promise<ProvisionedResource>;
+  delete(current: ProvisionedResource, properties: Properties, ctx: ProviderContext): Promise<void>;
+}
+
+/** Whether changing from `previous` to `next` replaces the resource, and which properties changed. */
+export function changedProperties(previous: Properties, next: Properties): string[] {
+  const names = new Set([...Object.keys(previous), ...Object.keys(next)]);
+  return [...names].filter((name) => JSON.stringify(previous[name]) !== JSON.stringify(next[name])).sort();
+}
+
+export function needsReplacement(provider: ResourceProvider, changed: string[]): boolean {
+  if (provider.replaceOn === '*') return changed.length > 0;
+  const replaceOn = provider.replaceOn;
+  return changed.some((name) => replaceOn.includes(name));
+}
+
+/** Calls service handlers in-process with a request context for the stack's account and region. */
+export function serviceCaller(
+  context: CloudContext,
+  services: () => Record<string, ServiceDefinition>,
+  accountId: string,
+  region: string,
+) {
+  return async <T>(service: string, operation: string, input: Record<string, unknown>): Promise<T> => {
+    const handler = services()[service]?.handlers[operation];
+    if (!handler)
+      throw new AwsError('InternalFailure', `${service}.${operation} is not available to CloudFormation`, 500);
+    const credentials = context.credentials.forAccount(accountId);
+    const ctx: RequestContext = {
+      requestId: randomUUID(),
+      region,
+      accountId,
+      credentials,
+      endpoint: context.endpoint(),
+      trailers: Promise.resolve({}),
+      cloud: context,
+      headers: {},
+    };
+    return (await handler(input, ctx)) as T;
+  };
+}
+
+const NAME_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
+
+/** `<stack>-<logicalId>-<12 random>` truncated to fit, as CloudFormation names unnamed resources. */
+export function generatedName(stackName: string, logicalId: string, maxLength: number, lowercase = false): string {
+  let suffix = '';
+  for (let i = 0; i < 12; i++) suffix += NAME_ALPHABET[Math.floor(Math.random() * NAME_ALPHABET.length)];
+  const room = maxLength - suffix.length - 2;
+  const stackPart = stackName.slice(0, Math.max(1, Math.floor(room / 2)));
+  const logicalPart = logicalId.slice(0, Math.max(1, room - stackPart.length));
+  const name = `${stackPart}-${logicalPart}-${suffix}`;
+  return lowercase ? name.toLowerCase() : name;
+}

@@ -1,0 +1,33 @@
+/**
+ * The resource types CloudFormation can provision here, by type name. Later services (Kinesis,
+ * DynamoDB, SQS, SNS, event source mappings) add their providers to this list.
+ */
+import { managedPolicyProvider, policyProvider, roleProvider } from './iam.js';
+import {
+  aliasProvider,
+  eventInvokeConfigProvider,
+  functionProvider,
+  layerVersionProvider,
+  permissionProvider,
+  versionProvider,
+} from './lambda.js';
+import { logGroupProvider } from './logs.js';
+import type { ResourceProvider } from './provider.js';
+import { bucketPolicyProvider, bucketProvider } from './s3.js';
+
+export const PROVIDERS: ReadonlyMap<string, ResourceProvider> = new Map(
+  [
+    bucketProvider,
+    bucketPolicyProvider,
+    functionProvider,
+    permissionProvider,
+    versionProvider,
+    aliasProvider,
+    layerVersionProvider,
+    eventInvokeConfigProvider,
+    roleProvider,
+    policyProvider,
+    managedPolicyProvider,
+    logGroupProvider,
+  ].map((p) => [p.type, p]),
+);

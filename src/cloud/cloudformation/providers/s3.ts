@@ -1,0 +1,98 @@
+/** AWS::S3::Bucket and AWS::S3::BucketPolicy through the local S3 service. */
+import type { Properties, ProviderContext, ResourceProvider } from './provider.js';
+
+type Tag = { Key: string; Value: string };
+
+function bucketAttributes(name: string, region: string): Record<string, unknown> {
+  return {
+    Arn: `arn:aws:s3:::${name}`,
+    DomainName: `${name}.s3.amazonaws.com`,
+    DualStackDomainName: `${name}.s3.dualstack.${region}.amazonaws.com`,
+    RegionalDomainName: `${name}.s3.${region}.amazonaws.com`,
+    WebsiteURL: `http://${name}.s3-website-${region}.amazonaws.com`,
+  };
+}
+
+async function applyBucketSettings(
+  name: string,
+  properties: Properties,
+  previous: Properties | undefined,
+  ctx: ProviderContext,
+): Promise<void> {
+  const versioning = properties['VersioningConfiguration'] as { Status?: string } | undefined;
+  const previousVersioning = previous?.['VersioningConfiguration'] as { Status?: string } | undefined;
+  if (versioning?.Status && versioning.Status !== previousVersioning?.Status) {
+    await ctx.call('s3', 'PutBucketVersioning', {
+      Bucket: name,
+      VersioningConfiguration: { Status: versioning.Status },
+    });
+  } else if (!versioning && previousVersioning?.Status === 'Enabled') {
+    // Versioning cannot be turned off, only suspended (as CloudFormation does when it is removed).
+    await ctx.call('s3', 'PutBucketVersioning', { Bucket: name, VersioningConfiguration: { Status: 'Suspended' } });
+  }
+  const tags = properties['Tags'] as Tag[] | undefined;
+  if (JSON.stringify(tags) !== JSON.stringify(previous?.['Tags'])) {
+    if (tags?.length) await ctx.call('s3', 'PutBucketTagging', { Bucket: name, Tagging: { TagSet: tags } });
+    else await ctx.call('s3', 'DeleteBucketTagging', { Bucket: name });
+  }
+}
+
+export const bucketProvider: ResourceProvider = {
+  type: 'AWS::S3::Bucket',
+  attributes: ['Arn', 'DomainName', 'DualStackDomainName', 'RegionalDomainName', 'WebsiteURL'],
+  replaceOn: ['BucketName'],
+  async create(properties, ctx) {
+    const name = (properties['BucketName'] as string | undefined) ?? ctx.generateName(63, { lowercase: true });
+    await ctx.call('s3', 'CreateBucket', {
+      Bucket: name,
+      ...(ctx.region === 'us-east-1' ? {} : { CreateBucketConfiguration: { LocationConstraint: ctx.region } }),
+    });
+    await applyBucketSettings(name, properties, undefined, ctx);
+    return { physicalId: name, attributes: bucketAttributes(name, ctx.region) };
+  },
+  async update(current, properties, previous, ctx) {
+    await applyBucketSettings(current.physicalId, properties, previous, ctx);
+    return current;
+  },
+  async delete(current, _properties, ctx) {
+    await ignoreMissing(ctx.call('s3', 'DeleteBucket', { Bucket: current.physicalId }), ['NoSuchBucket']);
+  },
+};
+
+export const bucketPolicyProvider: ResourceProvider = {
+  type: 'AWS::S3::BucketPolicy',
+  attributes: [],
+  replaceOn: ['Bucket'],
+  async create(properties, ctx) {
+    const bucket = String(properties['Bucket']);
+    await ctx.call('s3', 'PutBucketPolicy', { Bucket: bucket, Policy: policyText(properties['PolicyDocument']) });
+    return { physicalId: `${ctx.stackName}-${ctx.logicalId}-${bucket}`.slice(0, 255), attributes: {} };
+  },
+  async update(current, properties, _previous, ctx) {
+    await ctx.call('s3', 'PutBucketPolicy', {
+      Bucket: String(properties['Bucket']),
+      Policy: policyText(properties['PolicyDocument']),
+    });
+    return current;
+  },
+  async delete(_current, properties, ctx) {
+    await ignoreMissing(ctx.call('s3', 'DeleteBucketPolicy', { Bucket: String(properties['Bucket']) }), [
+      'NoSuchBucket',
+    ]);
+  },
+};
+
+/** Policy documents are JSON objects in templates and JSON text on the wire. */
+export function policyText(document: unknown): string {
+  return typeof document === 'string' ? document : JSON.stringify(document);
+}
+
+/** Deleting what is already gone succeeds, as CloudFormation's delete handlers do. */
+export async function ignoreMissing(call: Promise<unknown>, codes: string[]): Promise<void> {
+  try {
+    await call;
+  } catch (error) {
+    const code = (error as { code?: string }).code;
+    if (!code || !codes.includes(code)) throw error;
+  }
+}

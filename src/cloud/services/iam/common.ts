@@ -1,0 +1,116 @@
+/**
+ * What IAM's handlers share: unique ids, ARNs, whole-value pattern checks, tag merging and
+ * Marker/MaxItems paging.
+ */
+import { randomBytes } from 'node:crypto';
+import type { Tag } from '@aws-sdk/client-iam';
+import { loadModel } from '../../protocol/model.js';
+import type { RequestContext } from '../../service.js';
+import { IamErrors, IamMessages } from './errors.js';
+
+const ID_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+
+/** IAM's unique ids: a prefix naming the kind (AROA role, ANPA managed policy) and 17 characters. */
+export function uniqueId(prefix: 'AROA' | 'ANPA'): string {
+  const bytes = randomBytes(17);
+  let id = prefix;
+  for (const byte of bytes) id += ID_ALPHABET[byte % 32];
+  return id;
+}
+
+/**
+ * IAM reports dates to the second. Records keep milliseconds, which order what was created within
+ * one second (ListPolicies lists oldest first).
+ */
+export const apiDate = (ms: number) => new Date(Math.floor(ms / 1000) * 1000);
+
+export const roleArn = (accountId: string, path: string, name: string) =>
+  `arn:aws:iam::${accountId}:role${path}${name}`;
+export const policyArn = (accountId: string, path: string, name: string) =>
+  `arn:aws:iam::${accountId}:policy${path}${name}`;
+
+export interface ParsedArn {
+  /** A 12-digit account, or `aws` for AWS managed policies. */
+  accountId: string;
+  path: string;
+  name: string;
+}
+
+function parseArn(arn: string, kind: 'role' | 'policy'): ParsedArn | undefined {
+  const match = new RegExp(`^arn:aws[\\w-]*:iam::(\\d{12}|aws):${kind}(/(?:[^/]+/)*)([^/]+)$`).exec(arn);
+  if (!match) return undefined;
+  return { accountId: match[1] as string, path: match[2] as string, name: match[3] as string };
+}
+
+export const parseRoleArn = (arn: string) => parseArn(arn, 'role');
+export const parsePolicyArn = (arn: string) => parseArn(arn, 'policy');
+
+/** The caller as IAM names it in AccessDenied messages. */
+export function callerArn(ctx: RequestContext): string {
+  return ctx.credentials?.principalArn ?? `arn:aws:iam::${ctx.accountId}:root`;
+}
+
+/**
+ * The generic validator tests the model's patterns anywhere in a value (Smithy patterns are not
+ * anchored); IAM matches names, paths and documents whole, so `my role` is refused at `roleName`
+ * although `my` matches. Checks the given members against their shapes' patterns, whole.
+ */
+export function checkWhole(members: [value: string | undefined, member: string, shape: string][]): void {
+  const problems: string[] = [];
+  for (const [value, member, shape] of members) {
+    const pattern = loadModel('iam').shapes[shape]?.pattern;
+    if (value === undefined || !pattern) continue;
+    if (!new RegExp(`^(?:${pattern})$`, 'u').test(value)) {
+      problems.push(
+        `Value '${value}' at '${member}' failed to satisfy constraint: Member must satisfy regular expression pattern: ${pattern}`,
+      );
+    }
+  }
+  if (problems.length) throw IamErrors.validation(problems);
+}
+
+/** Tag keys are case-insensitive: a request may not repeat one, and a new value replaces the old. */
+export function mergeTags(existing: Tag[], added: Tag[] | undefined): Tag[] {
+  const keys = (added ?? []).map((t) => (t.Key ?? '').toLowerCase());
+  if (new Set(keys).size !== keys.length) throw IamErrors.invalidInput(IamMessages.duplicateTags);
+  const kept = existing.filter((t) => !keys.includes((t.Key ?? '').toLowerCase()));
+  return [...kept, ...(added ?? []).map((t) => ({ Key: t.Key, Value: t.Value ?? '' }))];
+}
+
+export function removeTags(existing: Tag[], keys: string[] | undefined): Tag[] {
+  const removed = new Set((keys ?? []).map((k) => k.toLowerCase()));
+  return existing.filter((t) => !removed.has((t.Key ?? '').toLowerCase()));
+}
+
+export interface PageInput {
+  Marker?: string | undefined;
+  MaxItems?: number | undefined;
+}
+
+export interface Page<T> {
+  items: T[];
+  IsTruncated: boolean;
+  Marker?: string;
+}
+
+/**
+ * One page of `items`, which are in ascending order of `keyOf`. IAM's Marker is opaque: here it is
+ * the last returned item's key, base64url-encoded, so a page stays right when items before it are
+ * deleted. MaxItems defaults to 100, as on AWS.
+ */
+export function paginate<T>(items: T[], keyOf: (item: T, index: number) => string, input: PageInput): Page<T> {
+  const after = input.Marker === undefined ? undefined : Buffer.from(input.Marker, 'base64url').toString('utf8');
+  const rest = after === undefined ? items : items.filter((item, i) => keyOf(item, i) > after);
+  const limit = input.MaxItems ?? 100;
+  if (rest.length <= limit) return { items: rest, IsTruncated: false };
+  const page = rest.slice(0, limit);
+  const last = page[page.length - 1] as T;
+  return {
+    items: page,
+    IsTruncated: true,
+    Marker: Buffer.from(keyOf(last, items.indexOf(last)), 'utf8').toString('base64url'),
+  };
+}
+
+/** A key that sorts like the index (for lists kept in insertion order, such as tags). */
+export const indexKey = (_item: unknown, index: number) => String(index).padStart(6, '0');

@@ -1,0 +1,141 @@
+/**
+ * IAM's lookups, shared by the handlers and offered to other services: whether a role exists
+ * (Lambda's and CloudFormation's execution roles), which policy an ARN names, and the API shapes
+ * of roles and policies (each operation returns a different subset of members, as AWS does).
+ */
+import type { Policy, Role } from '@aws-sdk/client-iam';
+import type { AwsError } from '../../errors.js';
+import { apiDate, parsePolicyArn, parseRoleArn, policyArn, roleArn } from './common.js';
+import { encodeDocument } from './documents.js';
+import { IamErrors } from './errors.js';
+import { AWS_MANAGED_POLICIES, type AwsManagedPolicy, awsPolicyArn } from './managed-policies.js';
+import type { IamState, PolicyRecord, RoleRecord } from './state.js';
+
+/** A managed policy an ARN names: AWS's own (static data) or the account's (a row). */
+export type ManagedPolicy =
+  | { kind: 'aws'; arn: string; policy: AwsManagedPolicy }
+  | { kind: 'customer'; arn: string; policy: PolicyRecord };
+
+/** Which members an operation returns: CreateRole, GetRole and ListRoles each return different ones. */
+export type RoleView = 'create' | 'get' | 'list';
+
+export class IamService {
+  constructor(
+    readonly state: IamState,
+    private readonly clock: () => number,
+  ) {}
+
+  /** The server's clock (epoch ms). */
+  now(): number {
+    return this.clock();
+  }
+
+  // The programmatic API for other services
+
+  /** The role an ARN names, in the ARN's account, if it exists with that path. */
+  roleByArn(arn: string): RoleRecord | undefined {
+    const parsed = parseRoleArn(arn);
+    if (!parsed || parsed.accountId === 'aws') return undefined;
+    const role = this.state.getRole(parsed.accountId, parsed.name);
+    return role?.path === parsed.path ? role : undefined;
+  }
+
+  /** Whether `arn` names an existing role of `accountId`. */
+  roleExists(accountId: string, arn: string): boolean {
+    return this.roleByArn(arn)?.accountId === accountId;
+  }
+
+  // Lookups for the handlers
+
+  /** A role by name (IAM matches role names regardless of case), or NoSuchEntity. */
+  role(accountId: string, name: string): RoleRecord {
+    const role = this.state.getRole(accountId, name);
+    if (!role) throw IamErrors.noSuchRole(name);
+    return role;
+  }
+
+  /**
+   * The managed policy `arn` names in `accountId`'s view: AWS's own policies and the account's.
+   * A value that is no ARN at all fails as IAM fails it; an ARN naming nothing fails with `notFound`.
+   */
+  policy(accountId: string, arn: string, notFound: (arn: string) => AwsError): ManagedPolicy {
+    if (!arn.startsWith('arn:')) throw IamErrors.invalidArn();
+    const parsed = parsePolicyArn(arn);
+    if (parsed?.accountId === 'aws') {
+      const policy = AWS_MANAGED_POLICIES.get(arn);
+      if (policy) return { kind: 'aws', arn, policy };
+    } else if (parsed?.accountId === accountId) {
+      const policy = this.state.getPolicy(accountId, parsed.name);
+      if (policy && policy.path === parsed.path) return { kind: 'customer', arn, policy };
+    }
+    throw notFound(arn);
+  }
+
+  /** Checks a permissions boundary ARN names an existing managed policy. */
+  checkBoundary(accountId: string, arn: string): void {
+    this.policy(accountId, arn, IamErrors.noSuchBoundary);
+  }
+
+  // API shapes
+
+  describeRole(role: RoleRecord, view: RoleView): Role {
+    const out: Role = {
+      Path: role.path,
+      RoleName: role.name,
+      RoleId: role.roleId,
+      Arn: roleArn(role.accountId, role.path, role.name),
+      CreateDate: apiDate(role.createdAt),
+      AssumeRolePolicyDocument: encodeDocument(role.trustPolicy),
+    };
+    if (role.description !== undefined) out.Description = role.description;
+    // CreateRole echoes MaxSessionDuration only when the request set it (the handler adds it).
+    if (view !== 'create') out.MaxSessionDuration = role.maxSessionDuration;
+    if (view === 'list') return out;
+    if (role.permissionsBoundary) {
+      out.PermissionsBoundary = {
+        PermissionsBoundaryType: 'PermissionsBoundaryPolicy',
+        PermissionsBoundaryArn: role.permissionsBoundary,
+      };
+    }
+    if (role.tags.length) out.Tags = role.tags;
+    // Role use is not tracked locally; AWS sends an empty element for a role never used.
+    if (view === 'get') out.RoleLastUsed = {};
+    return out;
+  }
+
+  /** A managed policy; `list` leaves out what ListPolicies leaves out (description and tags). */
+  describePolicy(accountId: string, managed: ManagedPolicy, view: 'full' | 'list'): Policy {
+    const usage = {
+      AttachmentCount: this.state.rolesAttachedTo(accountId, managed.arn).length,
+      PermissionsBoundaryUsageCount: this.state.rolesWithBoundary(accountId, managed.arn).length,
+      IsAttachable: true,
+    };
+    if (managed.kind === 'aws') {
+      const p = managed.policy;
+      return {
+        PolicyName: p.name,
+        PolicyId: p.policyId,
+        Arn: awsPolicyArn(p),
+        Path: p.path,
+        DefaultVersionId: p.versionId,
+        ...usage,
+        ...(view === 'full' ? { Description: p.description } : {}),
+        CreateDate: new Date(p.createDate),
+        UpdateDate: new Date(p.updateDate),
+      };
+    }
+    const p = managed.policy;
+    return {
+      PolicyName: p.name,
+      PolicyId: p.policyId,
+      Arn: policyArn(p.accountId, p.path, p.name),
+      Path: p.path,
+      DefaultVersionId: p.defaultVersion,
+      ...usage,
+      ...(view === 'full' && p.description !== undefined ? { Description: p.description } : {}),
+      CreateDate: apiDate(p.createdAt),
+      UpdateDate: apiDate(p.updatedAt),
+      ...(view === 'full' && p.tags.length ? { Tags: p.tags } : {}),
+    };
+  }
+}

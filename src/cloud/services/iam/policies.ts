@@ -1,0 +1,301 @@
+/**
+ * Managed policies: the account's own (customer managed, with up to five versions) and AWS's
+ * (read-only here: any account may read and attach them, none may change them).
+ */
+import type {
+  CreatePolicyRequest,
+  CreatePolicyResponse,
+  CreatePolicyVersionRequest,
+  CreatePolicyVersionResponse,
+  DeletePolicyRequest,
+  DeletePolicyVersionRequest,
+  GetPolicyRequest,
+  GetPolicyResponse,
+  GetPolicyVersionRequest,
+  GetPolicyVersionResponse,
+  ListEntitiesForPolicyRequest,
+  ListEntitiesForPolicyResponse,
+  ListPoliciesRequest,
+  ListPoliciesResponse,
+  ListPolicyTagsRequest,
+  ListPolicyTagsResponse,
+  ListPolicyVersionsRequest,
+  ListPolicyVersionsResponse,
+  PolicyUsageType,
+  PolicyVersion,
+  SetDefaultPolicyVersionRequest,
+  TagPolicyRequest,
+  UntagPolicyRequest,
+} from '@aws-sdk/client-iam';
+import type { RequestContext } from '../../service.js';
+import {
+  apiDate,
+  callerArn,
+  checkWhole,
+  indexKey,
+  mergeTags,
+  paginate,
+  policyArn,
+  removeTags,
+  uniqueId,
+} from './common.js';
+import { encodeDocument, policySize, validatePolicyDocument } from './documents.js';
+import { IamErrors, IamMessages } from './errors.js';
+import type { IamService, ManagedPolicy } from './iam-service.js';
+import { AWS_MANAGED_POLICIES, awsPolicyArn, awsPolicyDocument } from './managed-policies.js';
+import type { PolicyRecord, PolicyVersionRecord, RoleRecord } from './state.js';
+
+/** A managed policy document's quota, white space not counted (AWS's fixed limit). */
+const POLICY_SIZE_MAX = 6144;
+const VERSIONS_MAX = 5;
+
+function checkDocument(document: string): void {
+  checkWhole([[document, 'policyDocument', 'policyDocumentType']]);
+  validatePolicyDocument(document, 'managed');
+  if (policySize(document) > POLICY_SIZE_MAX) {
+    throw IamErrors.limitExceeded(`Cannot exceed quota for PolicySize: ${POLICY_SIZE_MAX}`);
+  }
+}
+
+export function policyHandlers(iam: IamService) {
+  const { state } = iam;
+
+  /** A customer managed policy; AWS's own are refused as IAM refuses changing them. */
+  function ownPolicy(ctx: RequestContext, arn: string | undefined, action: string): PolicyRecord {
+    const managed = iam.policy(ctx.accountId, arn as string, IamErrors.noSuchPolicy);
+    if (managed.kind === 'aws') throw IamErrors.notAuthorized(callerArn(ctx), action, managed.arn);
+    return managed.policy;
+  }
+
+  /** A policy's versions, newest first: AWS's own have one, their default. */
+  function versionsOf(managed: ManagedPolicy): PolicyVersionRecord[] {
+    if (managed.kind === 'customer') return state.listVersions(managed.policy.accountId, managed.policy.name);
+    const p = managed.policy;
+    return [{ versionId: p.versionId, document: awsPolicyDocument(p), createdAt: Date.parse(p.updateDate) }];
+  }
+
+  /** Roles a policy is attached to or bounds (or both), by name. */
+  function rolesUsing(accountId: string, arn: string, usage: PolicyUsageType | undefined): RoleRecord[] {
+    const attached = usage === 'PermissionsBoundary' ? [] : state.rolesAttachedTo(accountId, arn);
+    const bounded = usage === 'PermissionsPolicy' ? [] : state.rolesWithBoundary(accountId, arn);
+    const byKey = new Map([...attached, ...bounded].map((r) => [r.name.toLowerCase(), r]));
+    return [...byKey.keys()].sort().map((k) => byKey.get(k) as RoleRecord);
+  }
+
+  const defaultVersion = (managed: ManagedPolicy) =>
+    managed.kind === 'aws' ? managed.policy.versionId : managed.policy.defaultVersion;
+
+  function describeVersion(managed: ManagedPolicy, v: PolicyVersionRecord, withDocument: boolean): PolicyVersion {
+    return {
+      ...(withDocument ? { Document: encodeDocument(v.document) } : {}),
+      VersionId: v.versionId,
+      IsDefaultVersion: v.versionId === defaultVersion(managed),
+      CreateDate: apiDate(v.createdAt),
+    };
+  }
+
+  return {
+    CreatePolicy(input: CreatePolicyRequest, ctx: RequestContext): CreatePolicyResponse {
+      const name = input.PolicyName as string;
+      checkWhole([
+        [name, 'policyName', 'policyNameType'],
+        [input.Path, 'path', 'policyPathType'],
+      ]);
+      const document = input.PolicyDocument as string;
+      checkDocument(document);
+      const tags = mergeTags([], input.Tags);
+      return state.transaction(() => {
+        if (state.getPolicy(ctx.accountId, name)) throw IamErrors.policyExists(name);
+        const now = iam.now();
+        const policy: PolicyRecord = {
+          accountId: ctx.accountId,
+          name,
+          path: input.Path ?? '/',
+          policyId: uniqueId('ANPA'),
+          description: input.Description,
+          defaultVersion: 'v1',
+          nextVersion: 2,
+          tags,
+          createdAt: now,
+          updatedAt: now,
+        };
+        state.insertPolicy(policy);
+        state.insertVersion(ctx.accountId, name, 1, document, now);
+        const arn = policyArn(ctx.accountId, policy.path, name);
+        return { Policy: iam.describePolicy(ctx.accountId, { kind: 'customer', arn, policy }, 'full') };
+      });
+    },
+
+    GetPolicy(input: GetPolicyRequest, ctx: RequestContext): GetPolicyResponse {
+      const managed = iam.policy(ctx.accountId, input.PolicyArn as string, IamErrors.noSuchPolicy);
+      return { Policy: iam.describePolicy(ctx.accountId, managed, 'full') };
+    },
+
+    DeletePolicy(input: DeletePolicyRequest, ctx: RequestContext): Record<string, never> {
+      state.transaction(() => {
+        const policy = ownPolicy(ctx, input.PolicyArn, 'DeletePolicy');
+        const arn = input.PolicyArn as string;
+        if (state.rolesAttachedTo(ctx.accountId, arn).length || state.rolesWithBoundary(ctx.accountId, arn).length) {
+          throw IamErrors.deleteConflict(IamMessages.policyAttached);
+        }
+        if (state.listVersions(ctx.accountId, policy.name).length > 1) {
+          throw IamErrors.deleteConflict(IamMessages.policyHasVersions);
+        }
+        state.deletePolicy(ctx.accountId, policy.name);
+      });
+      return {};
+    },
+
+    ListPolicies(input: ListPoliciesRequest, ctx: RequestContext): ListPoliciesResponse {
+      checkWhole([[input.PathPrefix, 'pathPrefix', 'policyPathType']]);
+      const scope = input.Scope ?? 'All';
+      const prefix = input.PathPrefix ?? '/';
+      // AWS's policies first, then the account's, each oldest first; the key orders both.
+      const listed: { key: string; managed: ManagedPolicy }[] = [];
+      if (scope !== 'Local') {
+        for (const policy of AWS_MANAGED_POLICIES.values()) {
+          const key = `0 ${policy.createDate} ${policy.name}`;
+          listed.push({ key, managed: { kind: 'aws', arn: awsPolicyArn(policy), policy } });
+        }
+      }
+      if (scope !== 'AWS') {
+        for (const policy of state.listPolicies(ctx.accountId)) {
+          const arn = policyArn(ctx.accountId, policy.path, policy.name);
+          const key = `1 ${new Date(policy.createdAt).toISOString()} ${policy.name}`;
+          listed.push({ key, managed: { kind: 'customer', arn, policy } });
+        }
+      }
+      const described = listed
+        .sort((a, b) => (a.key < b.key ? -1 : 1))
+        .filter(({ managed }) => managed.policy.path.startsWith(prefix))
+        .map(({ key, managed }) => ({ key, policy: iam.describePolicy(ctx.accountId, managed, 'list') }))
+        .filter(({ policy }) => {
+          if (!input.OnlyAttached) return true;
+          if (input.PolicyUsageFilter === 'PermissionsBoundary') return (policy.PermissionsBoundaryUsageCount ?? 0) > 0;
+          if (input.PolicyUsageFilter === 'PermissionsPolicy') return (policy.AttachmentCount ?? 0) > 0;
+          return (policy.AttachmentCount ?? 0) + (policy.PermissionsBoundaryUsageCount ?? 0) > 0;
+        });
+      const page = paginate(described, (item) => item.key, input);
+      return { Policies: page.items.map((item) => item.policy), IsTruncated: page.IsTruncated, Marker: page.Marker };
+    },
+
+    CreatePolicyVersion(input: CreatePolicyVersionRequest, ctx: RequestContext): CreatePolicyVersionResponse {
+      const document = input.PolicyDocument as string;
+      return state.transaction(() => {
+        const policy = ownPolicy(ctx, input.PolicyArn, 'CreatePolicyVersion');
+        checkDocument(document);
+        if (state.listVersions(ctx.accountId, policy.name).length >= VERSIONS_MAX) {
+          throw IamErrors.limitExceeded(IamMessages.tooManyVersions);
+        }
+        const now = iam.now();
+        const versionId = `v${policy.nextVersion}`;
+        state.insertVersion(ctx.accountId, policy.name, policy.nextVersion, document, now);
+        policy.nextVersion += 1;
+        // UpdateDate is when the newest version was created, default or not (per the API reference).
+        policy.updatedAt = now;
+        if (input.SetAsDefault) policy.defaultVersion = versionId;
+        state.savePolicy(policy);
+        return {
+          PolicyVersion: {
+            VersionId: versionId,
+            IsDefaultVersion: policy.defaultVersion === versionId,
+            CreateDate: apiDate(now),
+          },
+        };
+      });
+    },
+
+    GetPolicyVersion(input: GetPolicyVersionRequest, ctx: RequestContext): GetPolicyVersionResponse {
+      const arn = input.PolicyArn as string;
+      const versionId = input.VersionId as string;
+      checkWhole([[versionId, 'versionId', 'policyVersionIdType']]);
+      const managed = iam.policy(ctx.accountId, arn, IamErrors.noSuchPolicy);
+      const version = versionsOf(managed).find((v) => v.versionId === versionId);
+      if (!version) throw IamErrors.noSuchPolicyVersion(arn, versionId);
+      return { PolicyVersion: describeVersion(managed, version, true) };
+    },
+
+    ListPolicyVersions(input: ListPolicyVersionsRequest, ctx: RequestContext): ListPolicyVersionsResponse {
+      const managed = iam.policy(ctx.accountId, input.PolicyArn as string, IamErrors.noSuchPolicy);
+      const page = paginate(versionsOf(managed), indexKey, input);
+      return {
+        Versions: page.items.map((v) => describeVersion(managed, v, false)),
+        IsTruncated: page.IsTruncated,
+        Marker: page.Marker,
+      };
+    },
+
+    DeletePolicyVersion(input: DeletePolicyVersionRequest, ctx: RequestContext): Record<string, never> {
+      const arn = input.PolicyArn as string;
+      const versionId = input.VersionId as string;
+      checkWhole([[versionId, 'versionId', 'policyVersionIdType']]);
+      state.transaction(() => {
+        const policy = ownPolicy(ctx, arn, 'DeletePolicyVersion');
+        if (!state.getVersion(ctx.accountId, policy.name, versionId))
+          throw IamErrors.noSuchPolicyVersion(arn, versionId);
+        if (policy.defaultVersion === versionId) throw IamErrors.deleteConflict(IamMessages.defaultVersion);
+        state.deleteVersion(ctx.accountId, policy.name, versionId);
+      });
+      return {};
+    },
+
+    SetDefaultPolicyVersion(input: SetDefaultPolicyVersionRequest, ctx: RequestContext): Record<string, never> {
+      const arn = input.PolicyArn as string;
+      const versionId = input.VersionId as string;
+      checkWhole([[versionId, 'versionId', 'policyVersionIdType']]);
+      state.transaction(() => {
+        const policy = ownPolicy(ctx, arn, 'SetDefaultPolicyVersion');
+        if (!state.getVersion(ctx.accountId, policy.name, versionId))
+          throw IamErrors.noSuchPolicyVersion(arn, versionId);
+        policy.defaultVersion = versionId;
+        state.savePolicy(policy);
+      });
+      return {};
+    },
+
+    TagPolicy(input: TagPolicyRequest, ctx: RequestContext): Record<string, never> {
+      state.transaction(() => {
+        const policy = ownPolicy(ctx, input.PolicyArn, 'TagPolicy');
+        policy.tags = mergeTags(policy.tags, input.Tags);
+        state.savePolicy(policy);
+      });
+      return {};
+    },
+
+    UntagPolicy(input: UntagPolicyRequest, ctx: RequestContext): Record<string, never> {
+      state.transaction(() => {
+        const policy = ownPolicy(ctx, input.PolicyArn, 'UntagPolicy');
+        policy.tags = removeTags(policy.tags, input.TagKeys);
+        state.savePolicy(policy);
+      });
+      return {};
+    },
+
+    ListPolicyTags(input: ListPolicyTagsRequest, ctx: RequestContext): ListPolicyTagsResponse {
+      const managed = iam.policy(ctx.accountId, input.PolicyArn as string, IamErrors.noSuchPolicy);
+      const page = paginate(managed.kind === 'customer' ? managed.policy.tags : [], indexKey, input);
+      return { Tags: page.items, IsTruncated: page.IsTruncated, Marker: page.Marker };
+    },
+
+    ListEntitiesForPolicy(input: ListEntitiesForPolicyRequest, ctx: RequestContext): ListEntitiesForPolicyResponse {
+      checkWhole([[input.PathPrefix, 'pathPrefix', 'pathType']]);
+      const managed = iam.policy(ctx.accountId, input.PolicyArn as string, IamErrors.noSuchPolicy);
+      // Only roles exist locally; users and groups are always empty lists.
+      const wantRoles = input.EntityFilter === undefined || input.EntityFilter === 'Role';
+      const roles = wantRoles ? rolesUsing(ctx.accountId, managed.arn, input.PolicyUsageFilter) : [];
+      const prefix = input.PathPrefix ?? '/';
+      const page = paginate(
+        roles.filter((r) => r.path.startsWith(prefix)),
+        (r) => r.name.toLowerCase(),
+        input,
+      );
+      return {
+        PolicyGroups: [],
+        PolicyUsers: [],
+        PolicyRoles: page.items.map((r) => ({ RoleName: r.name, RoleId: r.roleId })),
+        IsTruncated: page.IsTruncated,
+        Marker: page.Marker,
+      };
+    },
+  };
+}

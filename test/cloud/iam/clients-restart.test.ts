@@ -1,0 +1,140 @@
+/** IAM through the AWS CLI v1 (botocore decodes documents), and IAM state surviving a restart. */
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import {
+  AttachRolePolicyCommand,
+  CreatePolicyCommand,
+  CreatePolicyVersionCommand,
+  CreateRoleCommand,
+  GetPolicyCommand,
+  GetRoleCommand,
+  GetRolePolicyCommand,
+  IAMClient,
+  ListAttachedRolePoliciesCommand,
+  ListPolicyVersionsCommand,
+  PutRolePolicyCommand,
+} from '@aws-sdk/client-iam';
+import { afterAll, describe, expect, it } from 'vitest';
+import { startCloud } from '../../../src/cloud/cloud.js';
+import { randomName, TEST_CREDENTIALS, useCloud } from '../../helpers/cloud.js';
+import { ACCOUNT, allowPolicy, BASIC_EXECUTION, trustPolicy } from './support.js';
+
+const run = promisify(execFile);
+const t = useCloud();
+const work = mkdtempSync(join(tmpdir(), 'lambda-tasks-iam-'));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+const env = {
+  ...process.env,
+  AWS_ACCESS_KEY_ID: 'test',
+  AWS_SECRET_ACCESS_KEY: 'test',
+  AWS_DEFAULT_REGION: 'us-east-1',
+  AWS_CONFIG_FILE: '/dev/null',
+  AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
+};
+
+async function aws(...args: string[]): Promise<unknown> {
+  const { stdout } = await run('aws', ['--endpoint-url', t.url, '--output', 'json', ...args], { env });
+  return stdout.trim() ? JSON.parse(stdout) : undefined;
+}
+
+describe('AWS CLI v1', () => {
+  it('iam create-role, put-role-policy, attach-role-policy, get-role, and an error', async () => {
+    const name = randomName('cli');
+    const trustFile = join(work, 'trust.json');
+    writeFileSync(trustFile, trustPolicy());
+    const created = (await aws(
+      'iam',
+      'create-role',
+      '--role-name',
+      name,
+      '--path',
+      '/cli/',
+      '--assume-role-policy-document',
+      `file://${trustFile}`,
+      '--tags',
+      'Key=made-by,Value=cli',
+    )) as { Role: Record<string, unknown> };
+    // botocore URL-decodes and parses policy documents, so the CLI prints them as objects.
+    expect(created.Role).toMatchObject({
+      RoleName: name,
+      Path: '/cli/',
+      Arn: `arn:aws:iam::${ACCOUNT}:role/cli/${name}`,
+      AssumeRolePolicyDocument: JSON.parse(trustPolicy()),
+      Tags: [{ Key: 'made-by', Value: 'cli' }],
+    });
+    const inline = allowPolicy('logs:PutLogEvents');
+    await aws('iam', 'put-role-policy', '--role-name', name, '--policy-name', 'logs', '--policy-document', inline);
+    expect(await aws('iam', 'get-role-policy', '--role-name', name, '--policy-name', 'logs')).toEqual({
+      RoleName: name,
+      PolicyName: 'logs',
+      PolicyDocument: JSON.parse(inline),
+    });
+    await aws('iam', 'attach-role-policy', '--role-name', name, '--policy-arn', BASIC_EXECUTION);
+    expect(await aws('iam', 'list-attached-role-policies', '--role-name', name)).toEqual({
+      AttachedPolicies: [{ PolicyName: 'AWSLambdaBasicExecutionRole', PolicyArn: BASIC_EXECUTION }],
+    });
+    const got = (await aws('iam', 'get-role', '--role-name', name)) as { Role: Record<string, unknown> };
+    expect(got.Role).toMatchObject({ MaxSessionDuration: 3600, RoleLastUsed: {}, RoleId: created.Role['RoleId'] });
+
+    const error = await run('aws', ['--endpoint-url', t.url, 'iam', 'get-role', '--role-name', 'missing-role'], {
+      env,
+    }).catch((e: { stderr: string; code: number }) => e);
+    expect((error as { code: number }).code).toBe(255);
+    expect((error as { stderr: string }).stderr).toContain(
+      'An error occurred (NoSuchEntity) when calling the GetRole operation: The role with name missing-role cannot be found.',
+    );
+  });
+});
+
+describe('persistence', () => {
+  it('keeps roles, policies, versions and attachments across a restart', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'lambda-tasks-iam-restart-'));
+    const RoleName = randomName('persist');
+    const PolicyName = randomName('persist');
+    const client = (url: string) =>
+      new IAMClient({ endpoint: url, region: 'us-east-1', credentials: TEST_CREDENTIALS, maxAttempts: 1 });
+    try {
+      let cloud = await startCloud({ port: 0, dataDir });
+      let iam = client(cloud.url);
+      await iam.send(new CreateRoleCommand({ RoleName, AssumeRolePolicyDocument: trustPolicy(), Description: 'kept' }));
+      await iam.send(new PutRolePolicyCommand({ RoleName, PolicyName: 'inline', PolicyDocument: allowPolicy('s3:*') }));
+      const { Policy } = await iam.send(new CreatePolicyCommand({ PolicyName, PolicyDocument: allowPolicy('sqs:*') }));
+      const PolicyArn = Policy?.Arn as string;
+      await iam.send(
+        new CreatePolicyVersionCommand({ PolicyArn, PolicyDocument: allowPolicy('sns:*'), SetAsDefault: true }),
+      );
+      await iam.send(new AttachRolePolicyCommand({ RoleName, PolicyArn }));
+      await iam.send(new AttachRolePolicyCommand({ RoleName, PolicyArn: BASIC_EXECUTION }));
+      const before = {
+        role: (await iam.send(new GetRoleCommand({ RoleName }))).Role,
+        inline: (await iam.send(new GetRolePolicyCommand({ RoleName, PolicyName: 'inline' }))).PolicyDocument,
+        policy: (await iam.send(new GetPolicyCommand({ PolicyArn }))).Policy,
+        versions: (await iam.send(new ListPolicyVersionsCommand({ PolicyArn }))).Versions,
+        attached: (await iam.send(new ListAttachedRolePoliciesCommand({ RoleName }))).AttachedPolicies,
+      };
+      iam.destroy();
+      await cloud.close();
+
+      cloud = await startCloud({ port: 0, dataDir });
+      iam = client(cloud.url);
+      const after = {
+        role: (await iam.send(new GetRoleCommand({ RoleName }))).Role,
+        inline: (await iam.send(new GetRolePolicyCommand({ RoleName, PolicyName: 'inline' }))).PolicyDocument,
+        policy: (await iam.send(new GetPolicyCommand({ PolicyArn }))).Policy,
+        versions: (await iam.send(new ListPolicyVersionsCommand({ PolicyArn }))).Versions,
+        attached: (await iam.send(new ListAttachedRolePoliciesCommand({ RoleName }))).AttachedPolicies,
+      };
+      expect(after).toEqual(before);
+      expect(after.policy).toMatchObject({ DefaultVersionId: 'v2', AttachmentCount: 1 });
+      expect(after.attached?.map((p) => p.PolicyArn)).toEqual([PolicyArn, BASIC_EXECUTION]);
+      iam.destroy();
+      await cloud.close();
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+});
