@@ -1,4 +1,7 @@
-/** Turns the measurements into table rows (metric | lambda-tasks | moto | ratio | better) and prints them. */
+/**
+ * Turns the measurements into table rows (metric | lambda-tasks | moto | ratio | better | winner, plus a
+ * target column when a row has one) and prints them.
+ */
 import { MiB } from './stats.mjs';
 
 /**
@@ -10,6 +13,20 @@ import { MiB } from './stats.mjs';
  * @property {number | undefined} moto
  * @property {number | undefined} ratio lambda-tasks / moto
  * @property {string} [note]
+ * @property {Target} [target] a goal for lambda-tasks (shown, never asserted)
+ * @property {false} [comparable] false when moto's number is not the same thing (e.g. an error answer)
+ */
+
+/**
+ * @typedef {object} Target
+ * @property {number} value
+ * @property {string} text e.g. `< 3 ms`
+ */
+
+/**
+ * @typedef {object} RowOptions
+ * @property {Target} [target]
+ * @property {boolean} [comparable] @default true
  */
 
 /**
@@ -19,9 +36,10 @@ import { MiB } from './stats.mjs';
  * @param {number | undefined} lambdaTasks
  * @param {number | undefined} moto
  * @param {string} [note]
+ * @param {RowOptions} [options]
  * @returns {Row}
  */
-export function row(metric, unit, better, lambdaTasks, moto, note) {
+export function row(metric, unit, better, lambdaTasks, moto, note, options = {}) {
   const ratio =
     lambdaTasks !== undefined &&
     moto !== undefined &&
@@ -30,7 +48,17 @@ export function row(metric, unit, better, lambdaTasks, moto, note) {
     moto !== 0
       ? lambdaTasks / moto
       : undefined;
-  return { metric, unit, better, lambdaTasks, moto, ratio, ...(note ? { note } : {}) };
+  return {
+    metric,
+    unit,
+    better,
+    lambdaTasks,
+    moto,
+    ratio,
+    ...(note ? { note } : {}),
+    ...(options.target ? { target: options.target } : {}),
+    ...(options.comparable === false ? { comparable: /** @type {const} */ (false) } : {}),
+  };
 }
 
 /** @param {number | undefined} value */
@@ -52,9 +80,22 @@ export const toMiB = (bytes) => bytes / MiB;
  */
 function winner(r) {
   if (r.ratio === undefined) return '';
+  if (r.comparable === false) return 'not comparable';
   if (Math.abs(r.ratio - 1) < 0.05) return '~same';
   const ltBetter = r.better === 'higher' ? r.ratio > 1 : r.ratio < 1;
   return ltBetter ? 'lambda-tasks' : 'moto';
+}
+
+/**
+ * A row's target and whether lambda-tasks' number meets it.
+ * @param {Row} r
+ */
+function targetCell(r) {
+  if (!r.target) return '';
+  const value = r.lambdaTasks;
+  if (value === undefined || !Number.isFinite(value)) return r.target.text;
+  const met = r.better === 'lower' ? value < r.target.value : value >= r.target.value;
+  return `${r.target.text}: ${met ? 'met' : 'missed'}`;
 }
 
 /**
@@ -62,7 +103,16 @@ function winner(r) {
  * @returns {string}
  */
 export function formatTable(rows) {
-  const header = ['metric', 'lambda-tasks', 'moto', 'ratio lt/moto', 'better is', 'winner'];
+  const targets = rows.some((r) => r.target);
+  const header = [
+    'metric',
+    'lambda-tasks',
+    'moto',
+    'ratio lt/moto',
+    'better is',
+    'winner',
+    ...(targets ? ['target (lambda-tasks)'] : []),
+  ];
   const body = rows.map((r) => [
     `${r.metric} (${r.unit})`,
     fmt(r.lambdaTasks),
@@ -70,6 +120,7 @@ export function formatTable(rows) {
     r.ratio === undefined ? 'n/a' : `${r.ratio.toFixed(2)}x`,
     r.better,
     winner(r),
+    ...(targets ? [targetCell(r)] : []),
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((cells) => cells[i].length)));
   /** @param {string[]} cells */

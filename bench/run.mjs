@@ -1,21 +1,32 @@
 /**
- * `npm run bench`: lambda-tasks' local cloud side by side with moto on the same S3 workloads.
- * One server runs at a time (the machine may have 2 cores; the client shares them). Prints a
- * table and writes bench/results/latest.json.
+ * `npm run bench`: lambda-tasks' local cloud side by side with moto on the same S3 and Lambda
+ * workloads. One server runs at a time (the machine may have 2 cores; the client shares them).
+ * Prints a table per section and writes bench/results/latest.json (latest-<sections>.json when
+ * BENCH_ONLY picks sections).
  *
- * Knobs (environment): BENCH_OPS (1 KiB ops per phase, 2000), BENCH_CONCURRENCY (16), BENCH_LARGE_MIB (64),
+ * BENCH_ONLY=s3|lambda (comma-separated) runs only those sections.
+ *
+ * S3 knobs (environment): BENCH_OPS (1 KiB ops per phase, 2000), BENCH_CONCURRENCY (16), BENCH_LARGE_MIB (64),
  * BENCH_LARGE_RUNS (3), BENCH_STREAM_MIB (1024), BENCH_STARTS (5), BENCH_MOTO_STREAM_MIB (largest streamed
  * upload sent to moto, 128: moto's streamed PUT slows superlinearly with size, 128 MiB took ~7 s and
  * 1 GiB ~440 s on 2 cores).
  *
  * The streamed-upload memory test runs at 128 MiB on both servers (like for like) and at BENCH_STREAM_MIB
  * on lambda-tasks (the issue's target: < ~100 MB growth at 1 GiB), each on a fresh server.
+ *
+ * Lambda knobs: BENCH_LAMBDA_COLD (fresh functions cold-started, 10), BENCH_LAMBDA_INVOKES (warm invokes
+ * per phase, 2000), BENCH_LAMBDA_WARMUP (200), BENCH_LAMBDA_CONCURRENCY (callers in the throughput
+ * phase, 16), BENCH_LAMBDA_DRYRUNS (500), BENCH_LAMBDA_CPU_PROF=DIR (lambda-tasks runs with
+ * `node --cpu-prof --cpu-prof-dir DIR`: a .cpuprofile of the server per run, for Chrome DevTools).
+ * The Lambda section uses one fresh server per side; moto cannot run functions without Docker, and
+ * its rows say what it answers instead.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
+import { cpus, loadavg, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { lambdaWorkload } from './lambda.mjs';
 import { formatTable, row, toMiB } from './report.mjs';
 import { createBucket, largeObject, s3Client, smallObjects, streamedUploadRss } from './s3.mjs';
 import { killAllNow, rssBytes, startLambdaTasks, startMoto, stopAll } from './servers.mjs';
@@ -38,7 +49,30 @@ const config = {
   motoMaxStreamBytes: knob('BENCH_MOTO_STREAM_MIB', 128) * MiB,
   starts: knob('BENCH_STARTS', 5),
   idleSettleMs: 500,
+  lambda: {
+    coldStarts: knob('BENCH_LAMBDA_COLD', 10),
+    invokes: knob('BENCH_LAMBDA_INVOKES', 2000),
+    warmup: knob('BENCH_LAMBDA_WARMUP', 200),
+    concurrency: knob('BENCH_LAMBDA_CONCURRENCY', 16),
+    dryRuns: knob('BENCH_LAMBDA_DRYRUNS', 500),
+    idleSettleMs: 500,
+    cpuProfileDir: process.env.BENCH_LAMBDA_CPU_PROF || undefined,
+  },
 };
+
+const SECTIONS = /** @type {const} */ (['s3', 'lambda']);
+/** The sections to run: BENCH_ONLY=lambda, BENCH_ONLY=s3,lambda; all by default. */
+const only = (process.env.BENCH_ONLY ?? '')
+  .split(',')
+  .map((name) => name.trim().toLowerCase())
+  .filter(Boolean);
+for (const name of only) {
+  if (!(/** @type {readonly string[]} */ (SECTIONS).includes(name))) {
+    process.stderr.write(`bench: unknown section "${name}" in BENCH_ONLY (known: ${SECTIONS.join(', ')})\n`);
+    process.exit(2);
+  }
+}
+const sections = only.length ? SECTIONS.filter((name) => only.includes(name)) : [...SECTIONS];
 
 const servers = {
   'lambda-tasks': startLambdaTasks,
@@ -122,18 +156,6 @@ async function memory(start, size) {
   }
 }
 
-/**
- * Biome lints bench/** (results included), so the JSON is written in its format: `npm run lint` stays clean.
- * @param {string} file
- */
-function formatWithBiome(file) {
-  try {
-    execFileSync(join(HERE, '..', 'node_modules', '.bin', 'biome'), ['format', '--write', file], { stdio: 'ignore' });
-  } catch {
-    say(`note: could not format ${file} with Biome; \`npm run lint\` may flag it`);
-  }
-}
-
 function motoVersion() {
   try {
     return execFileSync('python3', ['-c', 'import moto; print(moto.__version__)'], {
@@ -146,7 +168,7 @@ function motoVersion() {
 }
 
 /**
- * @param {Record<string, any>} r results by server name
+ * @param {Record<string, any>} r S3 results by server name
  */
 function tableRows(r) {
   const lt = r['lambda-tasks'];
@@ -229,63 +251,371 @@ function streamSizes() {
   return [...new Set([config.commonStreamBytes, config.streamBytes])].sort((a, b) => a - b);
 }
 
+/**
+ * Every Lambda measurement on one fresh server.
+ * @param {() => Promise<import('./servers.mjs').RunningServer>} start
+ */
+async function lambdaSection(start) {
+  const server = await start();
+  try {
+    const result = await lambdaWorkload(server, config.lambda);
+    return { ...result, log: server.logTail() };
+  } finally {
+    await server.stop();
+  }
+}
+
+/** @param {number | undefined} ms */
+const fmtMs = (ms) => (ms === undefined || !Number.isFinite(ms) ? 'n/a' : ms.toFixed(2));
+
+/** @param {Record<string, any>} r Lambda results by server name */
+function lambdaRows(r) {
+  const lt = r['lambda-tasks'];
+  const moto = r.moto;
+  const c = config.lambda;
+  const n = c.coldStarts;
+  /** Whether moto's invokes ran the function; when not, its invoke rows time an error answer. */
+  const motoRan = moto.cold.failed < n;
+  const motoFailure = motoRan
+    ? undefined
+    : `moto: invoke fails without Docker (${moto.cold.firstError ?? 'no answer'}); no function code runs, its time is to that error answer`;
+  const invokeOptions = motoRan ? {} : { comparable: false };
+  const ltFailures = lt.cold.failed
+    ? `lambda-tasks: ${lt.cold.failed} of ${n} first invokes failed: ${lt.cold.firstError}`
+    : '';
+  const notes = (/** @type {(string | undefined)[]} */ ...parts) => parts.filter(Boolean).join('; ') || undefined;
+  const warmSkipped = [
+    lt.warm.skipped ? `lambda-tasks: not run: ${lt.warm.skipped}` : undefined,
+    moto.warm.skipped ? 'moto: not run (its invokes fail without Docker)' : undefined,
+  ]
+    .filter(Boolean)
+    .join('; ');
+  const ltWarm = lt.warm.sequential ? lt.warm : undefined;
+  const motoWarm = moto.warm.sequential ? moto.warm : undefined;
+  const rows = [];
+  rows.push(
+    row(
+      'CreateFunction',
+      `ms, median of ${n}`,
+      'lower',
+      lt.cold.createMs.p50,
+      moto.cold.createMs.p50,
+      'nodejs20.x, a 1-file zip built in memory; each function after one unmeasured warm-up function',
+    ),
+  );
+  rows.push(
+    row(
+      'CreateFunction answer to State Active',
+      `ms, median of ${n}`,
+      'lower',
+      lt.cold.activeMs.p50,
+      moto.cold.activeMs.p50,
+      'lambda-tasks reports Pending for 200 ms after a create, as AWS does (simulated, not work); moto is Active at once; polled every 10 ms',
+      { comparable: false },
+    ),
+  );
+  rows.push(
+    row(
+      'cold start: first Invoke p50',
+      `ms, ${n} fresh functions`,
+      'lower',
+      lt.cold.invokeMs.p50,
+      moto.cold.invokeMs.p50,
+      notes(
+        'SDK round trip of the first Invoke once the function is Active (a new process per function)',
+        ltFailures,
+        motoFailure,
+      ),
+      { ...invokeOptions, target: { value: 150, text: '< 150 ms' } },
+    ),
+  );
+  rows.push(
+    row(
+      'cold start: first Invoke p90',
+      `ms, ${n} fresh functions`,
+      'lower',
+      lt.cold.invokeMs.p90,
+      moto.cold.invokeMs.p90,
+      undefined,
+      {
+        ...invokeOptions,
+        target: { value: 150, text: '< 150 ms' },
+      },
+    ),
+  );
+  rows.push(
+    row(
+      'cold start: REPORT Init Duration',
+      `ms, median of ${lt.cold.initDurationMs.runs.length}`,
+      'lower',
+      lt.cold.initDurationMs.p50,
+      moto.cold.initDurationMs.runs.length ? moto.cold.initDurationMs.p50 : undefined,
+      'from LogType Tail: spawn of the runtime process to its first GET /next',
+    ),
+  );
+  rows.push(
+    row(
+      'CreateFunction + first Invoke',
+      `ms, median of ${n}`,
+      'lower',
+      lt.cold.createPlusInvokeMs.p50,
+      moto.cold.createPlusInvokeMs.p50,
+      notes('the two SDK round trips added up (the wait for Active excluded)', motoFailure),
+      invokeOptions,
+    ),
+  );
+  rows.push(
+    row(
+      'Invoke DryRun, sequential p50',
+      `ms, ${c.dryRuns} calls`,
+      'lower',
+      lt.dryRun.p50Ms,
+      moto.dryRun.p50Ms,
+      notes(
+        `lambda-tasks: the Invoke request path without the engine (SigV4, lookup, checks, 204): the floor under a warm invoke; server CPU ${fmtMs(lt.dryRun.cpuMsPerOp?.server)} ms per call`,
+        motoRan ? undefined : "moto's DryRun runs the invoke anyway (tries Docker, then answers 204)",
+      ),
+      invokeOptions,
+    ),
+  );
+  const seq = ltWarm?.sequential;
+  const conc = ltWarm?.concurrent;
+  const seqErrors = (/** @type {any} */ a) =>
+    a?.errors ? `lambda-tasks errors: ${a.errors} (${a.firstError})` : undefined;
+  rows.push(
+    row(
+      'warm Invoke, 1 caller',
+      `invokes/s, ${c.invokes} sequential`,
+      'higher',
+      seq?.opsPerSec,
+      motoWarm?.sequential.opsPerSec,
+      notes(
+        `after ${c.warmup} warm-up invokes; CPU per invoke: server ${fmtMs(seq?.cpuMsPerOp.server)} ms, function process ${fmtMs(seq?.cpuMsPerOp.environments)} ms, bench client ${fmtMs(seq?.cpuMsPerOp.client)} ms`,
+        seqErrors(seq),
+        warmSkipped,
+      ),
+    ),
+  );
+  rows.push(
+    row('warm Invoke, 1 caller p50', 'ms', 'lower', seq?.p50Ms, motoWarm?.sequential.p50Ms, undefined, {
+      target: { value: 3, text: '< 3 ms' },
+    }),
+  );
+  rows.push(row('warm Invoke, 1 caller p99', 'ms', 'lower', seq?.p99Ms, motoWarm?.sequential.p99Ms));
+  const envs = ltWarm
+    ? `${ltWarm.environmentsBeforeConcurrent} environments warm before, ${ltWarm.environmentsAfterConcurrent} after`
+    : undefined;
+  rows.push(
+    row(
+      `warm Invoke, ${c.concurrency} callers`,
+      `invokes/s, ${c.invokes} invokes`,
+      'higher',
+      conc?.opsPerSec,
+      motoWarm?.concurrent.opsPerSec,
+      notes(
+        `${c.concurrency} callers scale out to up to ${c.concurrency} environments (processes), as Lambda does; they were warmed first (${c.concurrency * 25} invokes)`,
+        envs,
+        seqErrors(conc),
+      ),
+      {
+        target: {
+          value: 1000,
+          text: `>= 1,000/s on ${cpus().length === 2 ? '' : 'a 2-core target, here '}${cpus().length} cores`,
+        },
+      },
+    ),
+  );
+  rows.push(row(`warm Invoke, ${c.concurrency} callers p50`, 'ms', 'lower', conc?.p50Ms, motoWarm?.concurrent.p50Ms));
+  rows.push(row(`warm Invoke, ${c.concurrency} callers p99`, 'ms', 'lower', conc?.p99Ms, motoWarm?.concurrent.p99Ms));
+  for (const [side, label, note] of /** @type {const} */ ([
+    [
+      'server',
+      'server process',
+      `CPU time (user + system, /proc) over the ${c.concurrency}-caller phase / invokes; 1,000/s on 2 cores leaves 2 ms per invoke for all three sides together`,
+    ],
+    ['environments', 'function processes', undefined],
+    ['client', 'bench client (SDK)', 'the AWS SDK in the bench process: the same for any server'],
+  ])) {
+    rows.push(
+      row(
+        `CPU per warm invoke, ${c.concurrency} callers: ${label}`,
+        'ms',
+        'lower',
+        conc?.cpuMsPerOp[side],
+        motoWarm?.concurrent.cpuMsPerOp?.[side],
+        note,
+      ),
+    );
+  }
+  const mem = lt.memory;
+  rows.push(
+    row(
+      'RSS per idle environment',
+      mem ? `MiB, median of ${mem.environments}` : 'MiB',
+      'lower',
+      mem && toMiB(mem.medianRssBytes),
+      undefined,
+      mem
+        ? `the server's children leading a process group, with their groups (${mem.processes} processes); RSS counts the node binary and shared libraries in every process: all ${mem.environments} together ${toMiB(mem.totalRssBytes).toFixed(0)} MiB RSS, ${toMiB(mem.totalPssBytes).toFixed(0)} MiB PSS; moto: no processes (containers, with Docker)`
+        : undefined,
+    ),
+  );
+  rows.push(
+    row(
+      'PSS per idle environment',
+      mem ? `MiB, median of ${mem.environments}` : 'MiB',
+      'lower',
+      mem && toMiB(mem.medianPssBytes),
+      undefined,
+      'proportional set size: private pages plus a share of shared ones, what one more environment costs',
+    ),
+  );
+  rows.push(
+    row(
+      'server RSS at start of the Lambda run',
+      'MiB',
+      'lower',
+      toMiB(lt.serverRssAtStartBytes),
+      toMiB(moto.serverRssAtStartBytes),
+    ),
+  );
+  rows.push(
+    row(
+      'server RSS growth over the Lambda run',
+      'MiB, end - start',
+      'lower',
+      toMiB(lt.serverRssAtEndBytes - lt.serverRssAtStartBytes),
+      toMiB(moto.serverRssAtEndBytes - moto.serverRssAtStartBytes),
+      `the server process only (environments excluded); moto ran only the creates and failing invokes, lambda-tasks ${lt.warm.sequential ? `also ${c.warmup + c.invokes * 2 + c.concurrency * 25} warm invokes` : 'the same'}`,
+      { comparable: false },
+    ),
+  );
+  return rows;
+}
+
+/**
+ * The S3 section for one server: start-up, request workloads, streamed-upload memory.
+ * @param {string} name
+ * @param {() => Promise<import('./servers.mjs').RunningServer>} start
+ */
+async function s3Section(name, start) {
+  say(`[${name}] start-to-ready x${config.starts} ...`);
+  const startupResult = await startup(start);
+  say(`[${name}] 1 KiB and ${config.largeBytes / MiB} MiB workloads ...`);
+  const workloadResult = await workload(start);
+  /** @type {Record<number, any>} */
+  const memoryResult = {};
+  for (const size of streamSizes()) {
+    if (name === 'moto' && size > config.motoMaxStreamBytes) continue;
+    say(`[${name}] ${size / MiB} MiB streamed upload with RSS sampling (fresh server) ...`);
+    memoryResult[size / MiB] = await memory(start, size);
+  }
+  return { startup: startupResult, workload: workloadResult, memory: memoryResult };
+}
+
+/** @param {Record<string, any>} r */
+const s3WithoutLogs = (r) => ({
+  ...r,
+  workload: { ...r.workload, log: undefined },
+  memory: Object.fromEntries(Object.entries(r.memory).map(([mib, m]) => [mib, { ...m, log: undefined }])),
+});
+/** @param {Record<string, any>} r */
+const s3Logs = (r) => [r.workload.log, ...Object.values(r.memory).map((m) => m.log)].filter(Boolean).join('\n');
+
+const load = () =>
+  loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ');
+
 async function main() {
   const began = performance.now();
+  const loadAtStart = load();
   say(
-    `bench: ${cpus().length} CPU(s), node ${process.version}, moto ${motoVersion()}; ` +
-      `${config.ops} ops per 1 KiB phase, ${config.largeBytes / MiB} MiB x${config.largeRuns}, ${config.streamBytes / MiB} MiB streamed`,
+    `bench: ${cpus().length} CPU(s), node ${process.version}, moto ${motoVersion()}, load average ${loadAtStart}; ` +
+      `sections: ${sections.join(', ')}`,
   );
-  /** @type {Record<string, any>} */
+  if (sections.includes('s3')) {
+    say(
+      `s3: ${config.ops} ops per 1 KiB phase, ${config.largeBytes / MiB} MiB x${config.largeRuns}, ${config.streamBytes / MiB} MiB streamed`,
+    );
+  }
+  if (sections.includes('lambda')) {
+    const c = config.lambda;
+    say(
+      `lambda: ${c.coldStarts} cold starts, ${c.invokes} warm invokes per phase (${c.warmup} warm-up), ${c.concurrency} concurrent callers` +
+        (c.cpuProfileDir ? `; lambda-tasks CPU profiles in ${c.cpuProfileDir}` : ''),
+    );
+  }
+  /** @type {Record<string, Record<string, any>>} results by section, then server name */
   const results = {};
+  /** @type {Record<string, string>} */
+  const logs = {};
   for (const [name, start] of Object.entries(servers)) {
     const t0 = performance.now();
-    say(`[${name}] start-to-ready x${config.starts} ...`);
-    const startupResult = await startup(start);
-    say(`[${name}] 1 KiB and ${config.largeBytes / MiB} MiB workloads ...`);
-    const workloadResult = await workload(start);
-    /** @type {Record<number, any>} */
-    const memoryResult = {};
-    for (const size of streamSizes()) {
-      if (name === 'moto' && size > config.motoMaxStreamBytes) continue;
-      say(`[${name}] ${size / MiB} MiB streamed upload with RSS sampling (fresh server) ...`);
-      memoryResult[size / MiB] = await memory(start, size);
+    if (sections.includes('s3')) {
+      const s3 = await s3Section(name, start);
+      results.s3 = { ...results.s3, [name]: s3 };
+      logs[name] = [logs[name], s3Logs(s3)].filter(Boolean).join('\n');
     }
-    const seconds = (performance.now() - t0) / 1000;
-    say(`[${name}] done in ${seconds.toFixed(1)} s`);
-    results[name] = { startup: startupResult, workload: workloadResult, memory: memoryResult, seconds };
+    if (sections.includes('lambda')) {
+      say(`[${name}] Lambda: cold starts, warm invokes, memory (fresh server) ...`);
+      const profiled =
+        name === 'lambda-tasks' && config.lambda.cpuProfileDir
+          ? () => startLambdaTasks({ nodeArgs: ['--cpu-prof', '--cpu-prof-dir', String(config.lambda.cpuProfileDir)] })
+          : start;
+      const lambda = await lambdaSection(profiled);
+      results.lambda = { ...results.lambda, [name]: { ...lambda, log: undefined } };
+      logs[name] = [logs[name], lambda.log].filter(Boolean).join('\n');
+    }
+    say(`[${name}] done in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
   }
-  const rows = tableRows(results);
+  /** @type {Record<string, import('./report.mjs').Row[]>} */
+  const rowsBySection = {};
+  if (results.s3) rowsBySection.s3 = tableRows(results.s3);
+  if (results.lambda) rowsBySection.lambda = lambdaRows(results.lambda);
   const durationSec = (performance.now() - began) / 1000;
-  const table = formatTable(rows);
-  process.stdout.write(`\n${table}\n\nratio = lambda-tasks / moto. Total bench time: ${durationSec.toFixed(1)} s\n`);
+  const loadAtEnd = load();
+  const titles = { s3: 'S3', lambda: 'Lambda' };
+  for (const [section, rows] of Object.entries(rowsBySection)) {
+    process.stdout.write(`\n${titles[/** @type {'s3' | 'lambda'} */ (section)]}\n\n${formatTable(rows)}\n`);
+  }
+  process.stdout.write(
+    `\nratio = lambda-tasks / moto. Total bench time: ${durationSec.toFixed(1)} s. ` +
+      `Load average at start ${loadAtStart}, at end ${loadAtEnd} (other work on the machine skews the numbers).\n`,
+  );
 
   const outDir = join(HERE, 'results');
   mkdirSync(outDir, { recursive: true });
-  /** @param {Record<string, any>} r */
-  const withoutLogs = (r) => ({
-    ...r,
-    workload: { ...r.workload, log: undefined },
-    memory: Object.fromEntries(Object.entries(r.memory).map(([mib, m]) => [mib, { ...m, log: undefined }])),
-  });
-  /** @param {Record<string, any>} r */
-  const logs = (r) => [r.workload.log, ...Object.values(r.memory).map((m) => m.log)].filter(Boolean).join('\n');
   const json = {
     date: new Date().toISOString(),
-    machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model, totalMemBytes: totalmem(), node: process.version },
+    machine: {
+      cpus: cpus().length,
+      cpuModel: cpus()[0]?.model,
+      totalMemBytes: totalmem(),
+      node: process.version,
+      loadAverageAtStart: loadAtStart,
+      loadAverageAtEnd: loadAtEnd,
+    },
     moto: motoVersion(),
+    sections,
     config,
     durationSec,
-    rows,
-    raw: Object.fromEntries(Object.entries(results).map(([name, r]) => [name, withoutLogs(r)])),
-    serverLogTail: Object.fromEntries(Object.entries(results).map(([name, r]) => [name, logs(r)])),
+    rows: Object.entries(rowsBySection).flatMap(([section, rows]) => rows.map((r) => ({ section, ...r }))),
+    raw: {
+      ...(results.s3
+        ? { s3: Object.fromEntries(Object.entries(results.s3).map(([name, r]) => [name, s3WithoutLogs(r)])) }
+        : {}),
+      ...(results.lambda ? { lambda: results.lambda } : {}),
+    },
+    serverLogTail: logs,
   };
-  const file = join(outDir, 'latest.json');
+  const fileName = sections.length === SECTIONS.length ? 'latest.json' : `latest-${sections.join('-')}.json`;
+  const file = join(outDir, fileName);
   const round = (/** @type {string} */ _key, /** @type {unknown} */ value) =>
     typeof value === 'number' && !Number.isInteger(value) ? Math.round(value * 1000) / 1000 : value;
   writeFileSync(file, `${JSON.stringify(json, round, 2)}\n`);
-  formatWithBiome(file);
-  say(`wrote ${join('bench', 'results', 'latest.json')}`);
-  const ltErrors = logs(results['lambda-tasks']);
+  say(`wrote ${join('bench', 'results', fileName)}`);
+  const ltErrors = logs['lambda-tasks'];
   if (ltErrors) say(`\nlambda-tasks stderr (--quiet, so only diagnostics):\n${ltErrors}`);
 }
 

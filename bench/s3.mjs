@@ -37,7 +37,7 @@ export async function createBucket(client, bucket) {
 }
 
 /** @param {unknown} error */
-function describeError(error) {
+export function describeError(error) {
   const e = /** @type {{ name?: string, message?: string, $metadata?: { httpStatusCode?: number } }} */ (error);
   const status = e?.$metadata?.httpStatusCode;
   return `${e?.name ?? 'Error'}${status ? ` (HTTP ${status})` : ''}: ${e?.message ?? String(error)}`;
@@ -66,12 +66,14 @@ async function drain(body) {
 
 /**
  * Runs `op(i)` for i in 0..count-1 with `concurrency` requests in flight; per-op latency and overall rate.
+ * After `maxErrors` failures nothing more is started (a broken server fails fast instead of slowly).
  * @param {number} count
  * @param {number} concurrency
  * @param {(i: number) => Promise<void>} op
+ * @param {{ maxErrors?: number }} [options]
  * @returns {Promise<OpsResult>}
  */
-export async function runOps(count, concurrency, op) {
+export async function runOps(count, concurrency, op, { maxErrors = Number.POSITIVE_INFINITY } = {}) {
   /** @type {number[]} */
   const latencies = [];
   let next = 0;
@@ -88,6 +90,7 @@ export async function runOps(count, concurrency, op) {
       } catch (error) {
         errors++;
         firstError ??= describeError(error);
+        if (errors >= maxErrors) next = count;
       }
     }
   };

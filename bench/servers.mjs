@@ -4,7 +4,7 @@
  * processes so that their start time and memory can be measured from outside.
  */
 import { execFileSync, spawn } from 'node:child_process';
-import { createWriteStream, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createWriteStream, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { request } from 'node:http';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -54,6 +54,84 @@ export function rssBytes(pid) {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * Proportional set size of a process, in bytes (Pss from /proc/PID/smaps_rollup): its private
+ * memory plus its share of pages it shares with others (the node binary, shared libraries). What
+ * one more process really costs, where RSS counts shared pages in full for every process.
+ * @param {number} pid
+ */
+export function pssBytes(pid) {
+  try {
+    const match = /^Pss:\s+(\d+)\s+kB/m.exec(readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8'));
+    return match ? Number(match[1]) * 1024 : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Clock ticks per second of /proc's CPU times (USER_HZ: 100 on Linux builds in practice). */
+const CLOCK_TICKS = 100;
+
+/**
+ * CPU time a process has used so far (user + system), in milliseconds; undefined once it is gone.
+ * @param {number} pid
+ */
+export function cpuTimeMs(pid) {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // utime and stime are fields 14 and 15 of stat; fields[0] here is field 3.
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Every process as /proc/PID/stat describes it: parent and process group.
+ * @returns {{ pid: number, ppid: number, pgrp: number }[]}
+ */
+function processTable() {
+  const table = [];
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+      // The command name in parentheses may hold spaces: fields are counted after its ')'.
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      if (fields[0] === 'Z') continue;
+      table.push({ pid: Number(name), ppid: Number(fields[1]), pgrp: Number(fields[2]) });
+    } catch {
+      // Gone in the meantime.
+    }
+  }
+  return table;
+}
+
+/**
+ * The process groups led by children of `parentPid` (lambda-tasks spawns each execution
+ * environment detached, as the leader of its own group), with each group's memory.
+ * @param {number} parentPid
+ */
+export function processGroups(parentPid) {
+  const table = processTable();
+  return table
+    .filter((p) => p.ppid === parentPid && p.pgrp === p.pid)
+    .map((leader) => {
+      const members = table.filter((p) => p.pgrp === leader.pid);
+      let rss = 0;
+      /** @type {number | undefined} */
+      let pss = 0;
+      for (const member of members) {
+        rss += rssBytes(member.pid) ?? 0;
+        const memberPss = pssBytes(member.pid);
+        pss = memberPss === undefined || pss === undefined ? undefined : pss + memberPss;
+      }
+      const cpuMs = members.reduce((sum, member) => sum + (cpuTimeMs(member.pid) ?? 0), 0);
+      return { pid: leader.pid, processes: members.length, rssBytes: rss, pssBytes: pss, cpuMs };
+    });
 }
 
 /**
@@ -136,15 +214,16 @@ function track(child, cleanup) {
 
 /**
  * Starts `node dist/cli/main.js cloud --port 0` on a fresh data dir; ready when it prints `ready URL`.
- * @param {{ timeoutMs?: number }} [options]
+ * `nodeArgs` go to node before the script (e.g. `--cpu-prof --cpu-prof-dir DIR`).
+ * @param {{ timeoutMs?: number, nodeArgs?: string[] }} [options]
  * @returns {Promise<RunningServer>}
  */
-export async function startLambdaTasks({ timeoutMs = 20_000 } = {}) {
+export async function startLambdaTasks({ timeoutMs = 20_000, nodeArgs = [] } = {}) {
   const dataDir = mkdtempSync(join(tmpdir(), 'bench-lambda-tasks-'));
   const started = performance.now();
   const child = spawn(
     process.execPath,
-    [CLI, 'cloud', '--host', '127.0.0.1', '--port', '0', '--data-dir', dataDir, '--quiet'],
+    [...nodeArgs, CLI, 'cloud', '--host', '127.0.0.1', '--port', '0', '--data-dir', dataDir, '--quiet'],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
   const tail = captureTail(/** @type {import('node:stream').Readable} */ (child.stderr), undefined);

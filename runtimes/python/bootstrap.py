@@ -131,8 +131,15 @@ class Encoder(json.JSONEncoder):
         return super().default(obj)
 
 
-_ENSURE_ASCII = sys.version_info < (3, 12)
-_encoder = Encoder(ensure_ascii=_ENSURE_ASCII)
+def _runtime_version():
+    try:
+        return tuple(int(p) for p in os.environ.get("AWS_EXECUTION_ENV", "").split("python")[1].split("."))
+    except (IndexError, ValueError):
+        return sys.version_info[:2]
+
+
+# As awslambdaric: python3.12 and later answer with UTF-8, earlier runtimes with \uXXXX escapes.
+_encoder = Encoder(ensure_ascii=_runtime_version() < (3, 12))
 
 
 def to_json(obj):

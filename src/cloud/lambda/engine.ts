@@ -7,13 +7,16 @@
  * one (a cold start) when all are busy, so concurrent invokes scale out. Idle environments are
  * reaped after `idleTimeoutMs`; `retire()` drops those of a changed or deleted function.
  *
- * Files: environment.ts (one process and its invocations), runtime-api.ts (the HTTP side of the
- * Runtime API), runtimes.ts (command and environment per runtime), log-capture.ts (stdout/stderr
- * to log events), process-watch.ts (memory and process groups), platform.ts (AWS's wording).
+ * Files: environment.ts (one process: lifecycle and the Runtime API calls it gets), invocation.ts
+ * (one invocation's hand-over and completion), runtime-api.ts (the HTTP side of the Runtime API),
+ * runtimes.ts (command and environment per runtime; the bootstraps live in /runtimes),
+ * log-capture.ts (stdout/stderr to log events), process-watch.ts (memory, process groups),
+ * platform.ts (AWS's wording of platform log lines and errors).
  */
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Environment, type Invocation } from './environment.js';
+import { Environment } from './environment.js';
+import type { Invocation } from './invocation.js';
 import { killLeftoverGroups, MemoryWatch } from './process-watch.js';
 import { findPython, isSupportedRuntime, type PythonInstallation } from './runtimes.js';
 

@@ -14,20 +14,10 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { FunctionSnapshot, InvokeRequest, InvokeResult, LogSink } from './engine.js';
+import type { FunctionSnapshot, LogSink } from './engine.js';
+import { completeInvocation, errorBody, failure, type Invocation, nextHeaders, type Outcome } from './invocation.js';
 import { LogStream } from './log-capture.js';
-import {
-  billedDuration,
-  endLine,
-  exitMessage,
-  initReportLine,
-  payload,
-  reportLine,
-  responseTooLargePayload,
-  startLine,
-  timeoutLogLine,
-  timeoutPayload,
-} from './platform.js';
+import { exitMessage, responseTooLargePayload, startLine, timeoutLogLine, timeoutPayload } from './platform.js';
 import { killGroup, type MemoryWatch } from './process-watch.js';
 import { ACCEPTED, type ApiAnswer, apiError, type NextReply, RuntimeApiServer } from './runtime-api.js';
 import { launchSpec, type PythonInstallation } from './runtimes.js';
@@ -37,23 +27,6 @@ const PIPE_GRACE_MS = 200;
 /** A process that survives SIGKILL this long (uninterruptible sleep) is given up on. */
 const KILL_GRACE_MS = 2000;
 const MIB = 1024 * 1024;
-
-export interface Invocation {
-  readonly request: InvokeRequest;
-  readonly resolve: (result: InvokeResult) => void;
-  readonly reject: (error: Error) => void;
-  settled: boolean;
-  delivered: boolean;
-  cold: boolean;
-  /** performance.now() when it was handed to the runtime (before that: when it was created). */
-  startedAt: number;
-  /** Epoch ms, for Lambda-Runtime-Deadline-Ms. */
-  deadlineMs: number;
-  initDurationMs?: number;
-  timer?: NodeJS.Timeout;
-  /** How often it was moved off an environment that died before running it. */
-  moves: number;
-}
 
 export interface EnvironmentDeps {
   fn: FunctionSnapshot;
@@ -76,19 +49,6 @@ export interface EnvironmentDeps {
 }
 
 export type KillReason = 'timeout' | 'oom' | 'init-error' | 'reaped' | 'retired' | 'closed';
-
-/** How an invocation ended. */
-interface Outcome {
-  payload: Buffer;
-  functionError?: 'Unhandled';
-  /** For REPORT's Status/Error Type (platform-detected failures and init errors). */
-  status?: 'timeout' | 'error';
-  errorType?: string;
-  /** Lines the platform writes before END (the timeout notice, the exit error). */
-  lines?: string[];
-  /** Instead of the measured duration (a timeout reports exactly the limit, as AWS does). */
-  durationMs?: number;
-}
 
 export class Environment {
   readonly id = randomBytes(16).toString('hex');
@@ -310,7 +270,8 @@ export class Environment {
   private failureOf(inv: Invocation, code: number | null, signal: NodeJS.Signals | null): Outcome {
     const id = inv.request.requestId;
     if (this.killReason === 'timeout') {
-      const seconds = inv.delivered ? this.fn.timeoutSeconds : this.initLimitMs() / 1000;
+      // A cold invocation that never started ran into the init limit instead.
+      const seconds = inv.delivered || !inv.cold ? this.fn.timeoutSeconds : this.initLimitMs() / 1000;
       return {
         payload: timeoutPayload(id, seconds),
         functionError: 'Unhandled',
@@ -359,13 +320,7 @@ export class Environment {
     inv.delivered = true;
     const r = inv.request;
     this.logs.platform(startLine(r.requestId, this.fn.version));
-    const headers: Record<string, string> = {
-      'Lambda-Runtime-Aws-Request-Id': r.requestId,
-      'Lambda-Runtime-Deadline-Ms': String(inv.deadlineMs),
-      'Lambda-Runtime-Invoked-Function-Arn': r.invokedFunctionArn,
-      'Lambda-Runtime-Trace-Id': traceId(),
-    };
-    if (r.clientContext) headers['Lambda-Runtime-Client-Context'] = headerValue(r.clientContext);
+    const headers = nextHeaders(inv);
     reply.send(headers, r.payload);
   }
 
@@ -390,6 +345,8 @@ export class Environment {
   }
 
   private invocationFor(requestId: string): Invocation | ApiAnswer {
+    // Being killed (timeout, memory): a late answer does not change how the invocation ends.
+    if (this.state === 'dead') return apiError(403, 'InvalidStateTransition', 'The environment is shutting down');
     const inv = this.current;
     if (inv?.delivered && inv.request.requestId === requestId && !inv.settled) return inv;
     if (requestId === inv?.request.requestId || requestId === this.lastSettledId) {
@@ -441,46 +398,19 @@ export class Environment {
     this.lastSettledId = inv.request.requestId;
     clearTimeout(inv.timer);
     const end = performance.now();
-    const done = () => this.finish(inv, outcome, end);
+    const done = () => setImmediate(() => this.finish(inv, outcome, end));
+    // The first invocation also waits for the first memory measurement (REPORT needs one).
     if (this.peakRssBytes === 0 && this.firstSample) this.firstSample.then(done, done);
-    else setImmediate(done);
+    else done();
   }
 
   /** Writes END/REPORT, frees the environment and resolves the invoke. */
   private finish(inv: Invocation, outcome: Outcome, end: number): void {
-    const r = inv.request;
-    const durationMs = outcome.durationMs ?? end - inv.startedAt;
-    if (!inv.delivered) {
-      // It never reached the handler (init failed or timed out): AWS still logs the invocation.
-      if (inv.cold && outcome.errorType) this.logs.platform(initReportLine(end - this.spawnedAt, outcome.errorType));
-      this.logs.platform(startLine(r.requestId, this.fn.version));
-    }
-    this.logs.endOutput();
-    for (const line of outcome.lines ?? []) this.logs.platform(line);
-    this.logs.platform(endLine(r.requestId));
-    const maxMemoryUsedMb = Math.ceil(this.peakRssBytes / MIB);
-    this.logs.platform(
-      reportLine({
-        requestId: r.requestId,
-        durationMs,
-        billedDurationMs: billedDuration(durationMs, inv.initDurationMs),
-        memorySizeMb: this.fn.memorySizeMb,
-        maxMemoryUsedMb,
-        initDurationMs: inv.initDurationMs,
-        status: outcome.status,
-        errorType: outcome.status ? outcome.errorType : undefined,
-      }),
-    );
-    const logResult = this.logs.end();
-    const result: InvokeResult = {
-      payload: outcome.payload,
-      durationMs,
-      billedDurationMs: billedDuration(durationMs, inv.initDurationMs),
-      maxMemoryUsedMb,
-    };
-    if (outcome.functionError) result.functionError = outcome.functionError;
-    if (logResult !== undefined) result.logResult = logResult;
-    if (inv.initDurationMs !== undefined) result.initDurationMs = inv.initDurationMs;
+    const result = completeInvocation(this.logs, this.fn, inv, outcome, {
+      end,
+      initStartedAt: this.spawnedAt,
+      peakRssBytes: this.peakRssBytes,
+    });
     if (this.current === inv) this.current = undefined;
     if (this.state === 'busy') {
       this.state = 'idle';
@@ -501,35 +431,4 @@ export class Environment {
       () => {},
     );
   }
-}
-
-function failure(errorType: string, message: string): Outcome {
-  return { payload: payload(errorType, message), functionError: 'Unhandled', status: 'error', errorType };
-}
-
-/** The runtime's error body is returned as is; without one, a minimal AWS-shaped payload. */
-function errorBody(errorType: string | undefined, body: Buffer | undefined): Buffer {
-  if (body && body.length > 0) return body;
-  if (body) return payload(errorType ?? 'Unhandled', '');
-  return responseTooLargePayload();
-}
-
-/** X-Ray's trace header format, with a fresh root per invocation. */
-function traceId(): string {
-  const bytes = randomBytes(20).toString('hex');
-  const time = Math.floor(Date.now() / 1000)
-    .toString(16)
-    .padStart(8, '0');
-  return `Root=1-${time}-${bytes.slice(0, 24)};Parent=${bytes.slice(24, 40)};Sampled=0`;
-}
-
-/** Header values are bytes: UTF-8 text travels as latin1 characters, control characters as spaces. */
-function headerValue(text: string): string {
-  const latin1 = Buffer.from(text, 'utf8').toString('latin1');
-  let out = '';
-  for (const char of latin1) {
-    const code = char.charCodeAt(0);
-    out += (code < 0x20 && code !== 0x09) || code === 0x7f ? ' ' : char;
-  }
-  return out;
 }

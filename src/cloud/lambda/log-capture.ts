@@ -4,8 +4,9 @@
  *
  * A function can print without limit, so everything here is bounded: lines are cut at 256 KB
  * (CloudWatch's event limit, which Lambda applies by truncating), each invocation may log at most
- * `maxBytesPerInvocation` (the rest is counted and dropped, the pipes keep being drained so the
- * function never blocks on a full pipe), and batches go to the sink every 50 ms or 256 KB.
+ * `maxBytesPerInvocation` (the rest is counted and dropped), and batches go to the sink every
+ * 50 ms or 256 KB. The pipes are always drained: the runtimes write synchronously, as AWS's do, so
+ * a function printing in a loop runs at the speed the server reads, and never gets stuck.
  */
 import type { Readable } from 'node:stream';
 import type { LogEvent, LogSink } from './engine.js';

@@ -18,15 +18,18 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FunctionSnapshot } from './engine.js';
 
+/** The runtimes the local cloud runs (on the machine's node and python3, or the zip's own bootstrap). */
 export const SUPPORTED_RUNTIMES = [
   'nodejs18.x',
   'nodejs20.x',
   'nodejs22.x',
+  'nodejs24.x',
   'python3.9',
   'python3.10',
   'python3.11',
   'python3.12',
   'python3.13',
+  'python3.14',
   'provided.al2',
   'provided.al2023',
 ] as const;
@@ -62,24 +65,25 @@ export interface PythonInstallation {
   version: string;
 }
 
-let pythonLookup: Promise<PythonInstallation | undefined> | undefined;
+const pythonLookups = new Map<string, Promise<PythonInstallation | undefined>>();
 
 /**
  * The machine's python3, resolved once per process to its real executable (a pyenv shim costs
  * 100+ ms per start; the interpreter itself does not).
  */
 export function findPython(command = 'python3'): Promise<PythonInstallation | undefined> {
-  const lookup = () =>
-    new Promise<PythonInstallation | undefined>((resolve) => {
+  let lookup = pythonLookups.get(command);
+  if (!lookup) {
+    lookup = new Promise<PythonInstallation | undefined>((resolve) => {
       const script = 'import sys; print(sys.executable); print("%d.%d" % sys.version_info[:2])';
       execFile(command, ['-c', script], { timeout: 10_000 }, (error, stdout) => {
         const [executable, version] = stdout.trim().split('\n');
         resolve(error || !executable || !version ? undefined : { executable, version });
       });
     });
-  if (command !== 'python3') return lookup();
-  pythonLookup ??= lookup();
-  return pythonLookup;
+    pythonLookups.set(command, lookup);
+  }
+  return lookup;
 }
 
 export interface LaunchContext {
@@ -116,7 +120,7 @@ export async function launchSpec(fn: FunctionSnapshot, ctx: LaunchContext): Prom
       '--expose-gc',
       `--max-semi-space-size=${Math.max(1, Math.floor(newSpace / 2))}`,
       `--max-old-space-size=${fn.memorySizeMb - newSpace}`,
-      join(RUNTIMES_DIR, 'nodejs', 'bootstrap.mjs'),
+      join(RUNTIMES_DIR, 'nodejs', 'bootstrap.cjs'),
     ];
     const env = finish(fn, ctx, { ...base, NODE_PATH: nodePath.join(':') }, join(RUNTIMES_DIR, 'nodejs'));
     return wrap(fn, { ok: true, command: ctx.nodeExecutable, args, env });

@@ -2,8 +2,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { waitFor } from '../../helpers/cloud.js';
-import { isRunning, snapshot, tail, tempDir, useEngine, writeCode } from './helpers.js';
+import { isRunning, snapshot, tail, tempDir, useEngine, waitFor, writeCode } from './helpers.js';
 
 const engine = useEngine();
 const fastInit = useEngine({ initTimeoutMs: 1000 });

@@ -145,3 +145,21 @@ export function useEngine(options: Partial<EngineOptions> = {}): () => Promise<T
 export function tail(result: InvokeResult): string {
   return Buffer.from(result.logResult ?? '', 'base64').toString('utf8');
 }
+
+/**
+ * Polls `check` until it returns a value other than undefined, or fails after `timeoutMs`. (The
+ * engine tests do not start a cloud, so they do not import test/helpers/cloud.ts.)
+ */
+export async function waitFor<T>(
+  what: string,
+  check: () => T | undefined | Promise<T | undefined>,
+  timeoutMs = 10_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}

@@ -1,8 +1,7 @@
 /** Warm reuse, scale-out, reaping, retiring and closing: environments as processes. */
 import { describe, expect, it } from 'vitest';
 import { ExecutionEngine } from '../../../src/cloud/lambda/engine.js';
-import { waitFor } from '../../helpers/cloud.js';
-import { isRunning, MemorySink, snapshot, tempDir, useEngine, writeCode } from './helpers.js';
+import { isRunning, MemorySink, snapshot, tempDir, useEngine, waitFor, writeCode } from './helpers.js';
 
 const engine = useEngine();
 const reapingEngine = useEngine({ idleTimeoutMs: 300 });

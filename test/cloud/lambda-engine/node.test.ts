@@ -29,6 +29,22 @@ describe('node runtime: loading handlers', () => {
     expect(r.json).toEqual({ esm: 'undefined', meta: 'string' });
   });
 
+  it('carries large events and responses (5 MB each way), in Node and Python', async () => {
+    const t = await engine();
+    const big = { data: 'é'.repeat(1000) + 'x'.repeat(5 * 1024 * 1024) };
+    const node = snapshot({ codeDir: await writeCode({ 'index.js': `exports.handler = async (event) => event;` }) });
+    const python = snapshot({
+      runtime: 'python3.12',
+      handler: 'app.handler',
+      codeDir: await writeCode({ 'app.py': 'def handler(event, context):\n    return event\n' }),
+    });
+    for (const fn of [node, python]) {
+      const r = await t.invoke(fn, big);
+      expect(r.functionError, `${fn.runtime}: ${r.payload.subarray(0, 300)}`).toBeUndefined();
+      expect(r.json).toEqual(big);
+    }
+  });
+
   it('resolves nested handler paths and .cjs files', async () => {
     const t = await engine();
     const codeDir = await writeCode({
@@ -164,6 +180,16 @@ describe('node runtime: context and environment', () => {
     }
   });
 
+  it('runs the runtime through AWS_LAMBDA_EXEC_WRAPPER', async () => {
+    const t = await engine();
+    const codeDir = await writeCode({
+      'wrapper.sh': '#!/bin/sh\nexport WRAPPED="args: $#"\nexec "$@"\n',
+      'index.js': `exports.handler = async () => process.env.WRAPPED;`,
+    });
+    const fn = snapshot({ codeDir, environment: { AWS_LAMBDA_EXEC_WRAPPER: `${codeDir}/wrapper.sh` } });
+    expect((await t.invoke(fn)).json).toBe('args: 5'); // node, its three flags, the bootstrap
+  });
+
   it('imports the AWS SDK v3 from CommonJS and ES modules without bundling it', async () => {
     const t = await engine();
     const codeDir = await writeCode({
@@ -172,6 +198,18 @@ describe('node runtime: context and environment', () => {
     });
     expect((await t.invoke(snapshot({ codeDir, handler: 'cjs.handler' }))).json).toBe('function');
     expect((await t.invoke(snapshot({ codeDir, handler: 'esm.handler' }))).json).toBe('function');
+    // An import the runtime's scan cannot see (through package.json "imports") still resolves.
+    const hidden = await writeCode({
+      'package.json': JSON.stringify({ type: 'module', imports: { '#sdk': './sdk.js' } }),
+      'sdk.js': `export { S3Client } from '@aws-sdk/client-s3'; console.log('sdk.js evaluated');`,
+      'index.js': `import { S3Client } from '#sdk'; export const handler = async () => [typeof S3Client, import.meta.url];`,
+    });
+    const fn = snapshot({ codeDir: hidden });
+    const [type, url] = (await t.invoke(fn)).json as string[];
+    expect(type).toBe('function');
+    expect(url).toMatch(/^file:\/\/.*\/index\.js/);
+    await t.engine.close();
+    expect(t.sink.messages(fn.logGroupName).filter((m) => m.includes('sdk.js evaluated'))).toHaveLength(1);
   });
 
   it('finds layer packages (nodejs/node_modules), later layers first', async () => {

@@ -105,7 +105,7 @@ describe('provided runtimes', () => {
     expect((await t.invoke(provided(codeDir, 'echo', [layer]))).json).toMatchObject({ handler: 'echo' });
   });
 
-  it('fails with Runtime.InvalidEntrypoint when bootstrap is missing or not executable', async () => {
+  it('fails init: missing or non-executable bootstrap (InvalidEntrypoint), a bootstrap that exits (ExitError)', async () => {
     const t = await engine();
     const empty = await writeCode({ 'README.md': 'nothing to run' });
     const missing = await t.invoke(provided(empty), {}, { requestId: 'no-boot' });
@@ -122,6 +122,13 @@ describe('provided runtimes', () => {
       errorType: 'Runtime.InvalidEntrypoint',
       errorMessage: `RequestId: no-exec Error: fork/exec ${notExecutable}/bootstrap: permission denied`,
     });
+    const exits = await writeCode({ bootstrap: '#!/bin/sh\necho "cannot start" >&2\nexit 2\n' });
+    const exited = await t.invoke(provided(exits), {}, { requestId: 'init-exit', tailLog: true });
+    expect(exited.json).toEqual({
+      errorType: 'Runtime.ExitError',
+      errorMessage: 'RequestId: init-exit Error: Runtime exited with error: exit status 2',
+    });
+    expect(Buffer.from(exited.logResult ?? '', 'base64').toString()).toMatch(/^cannot start\n/);
     const badInterpreter = await writeCode({ bootstrap: '#!/no/such/interpreter\n' });
     expect((await t.invoke(provided(badInterpreter))).json).toMatchObject({ errorType: 'Runtime.InvalidEntrypoint' });
     expect(t.engine.stats().environments).toBe(0);

@@ -15,8 +15,14 @@ export function invokeHandlers(service: LambdaService, invoker: Invoker, queue: 
   /** The function to invoke; a missing one is reported with its $LATEST ARN, as Invoke does. */
   function resolveForInvoke(input: InvocationRequest, ctx: RequestContext): ResolvedQualifier {
     const ref = service.ref(input.FunctionName ?? '', input.Qualifier, ctx);
-    if (!service.state.getFunction(ref)) throw LambdaErrors.functionNotFound(ref, ref.qualifier ?? LATEST);
-    const resolved = service.resolve(ref);
+    let resolved: ResolvedQualifier;
+    try {
+      resolved = service.resolve(ref);
+    } catch (error) {
+      // A missing function is reported with its $LATEST ARN by Invoke (unlike GetFunction).
+      if (!service.state.getFunction(ref)) throw LambdaErrors.functionNotFound(ref, ref.qualifier ?? LATEST);
+      throw error;
+    }
     if (service.isPending(resolved.version)) throw LambdaErrors.functionPending();
     return resolved;
   }

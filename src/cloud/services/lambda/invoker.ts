@@ -10,6 +10,9 @@ import { LambdaErrors } from './errors.js';
 import { LATEST, type LambdaService, type ResolvedQualifier } from './lambda-service.js';
 import type { VersionRecord } from './state.js';
 
+/** Snapshots kept for warm invokes (a few hundred bytes each). */
+const SNAPSHOT_CACHE_SIZE = 1000;
+
 export interface RunOptions {
   requestId: string;
   payload: Buffer;
@@ -25,6 +28,7 @@ export interface RunOutcome {
 export class Invoker {
   private readonly perFunction = new Map<string, number>();
   private readonly unreservedPool = new Map<string, number>();
+  private readonly snapshots = new Map<string, FunctionSnapshot>();
 
   constructor(
     private readonly service: LambdaService,
@@ -82,8 +86,24 @@ export class Invoker {
     }
   }
 
-  /** What the engine needs to run a version: its extracted code and layers, its settings. */
+  /**
+   * What the engine needs to run a version, cached by the version row's revision: a warm invoke
+   * then costs no hashing, extraction check or layer lookup.
+   */
   async snapshot(version: VersionRecord): Promise<FunctionSnapshot> {
+    const key = `${version.accountId}|${version.region}|${version.name}|${version.version}|${version.revisionId}`;
+    const cached = this.snapshots.get(key);
+    if (cached) return cached;
+    const snapshot = await this.buildSnapshot(version);
+    if (this.snapshots.size >= SNAPSHOT_CACHE_SIZE) {
+      const oldest = this.snapshots.keys().next().value;
+      if (oldest !== undefined) this.snapshots.delete(oldest);
+    }
+    this.snapshots.set(key, snapshot);
+    return snapshot;
+  }
+
+  private async buildSnapshot(version: VersionRecord): Promise<FunctionSnapshot> {
     const { config } = version;
     const codeDir = await this.service.code.extract(version.code);
     const layerDirs: string[] = [];

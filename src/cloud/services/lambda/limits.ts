@@ -3,6 +3,7 @@
  * Model constraints (enums, patterns) are checked by the protocol layer; these are the checks
  * AWS makes in the service itself.
  */
+import { SUPPORTED_RUNTIMES as ENGINE_RUNTIMES } from '../../lambda/engine.js';
 
 export const LIMITS = {
   timeoutMax: 900,
@@ -43,21 +44,8 @@ export const DEFAULTS = {
   maximumEventAgeSeconds: 21_600,
 } as const;
 
-/** The runtimes the local cloud runs: on the machine's node and python3, or the zip's own bootstrap. */
-export const SUPPORTED_RUNTIMES = new Set([
-  'nodejs18.x',
-  'nodejs20.x',
-  'nodejs22.x',
-  'nodejs24.x',
-  'python3.9',
-  'python3.10',
-  'python3.11',
-  'python3.12',
-  'python3.13',
-  'python3.14',
-  'provided.al2',
-  'provided.al2023',
-]);
+/** The runtimes the execution engine runs. */
+export const SUPPORTED_RUNTIMES: ReadonlySet<string> = new Set(ENGINE_RUNTIMES);
 
 /** Runtimes AWS no longer accepts for create or update (the model's enum still lists them). */
 export const DEPRECATED_RUNTIMES = new Set([

@@ -2,39 +2,104 @@
 // Runtime API (AWS_LAMBDA_RUNTIME_API) like AWS's own runtime (aws-lambda-nodejs-runtime-interface-
 // client): same handler resolution, context object, console format and error payloads.
 //
-// Plain JS with no build step (the same file serves src/ and dist/), importing only node: builtins
-// at startup so a cold start stays close to bare `node` start-up time.
+// Plain JS with no build step (the same file serves src/ and dist/), requiring only node: builtins
+// at startup. CommonJS on purpose: an ES module entry point costs ~10 ms more to start, which
+// every cold start would pay; ES module handlers are loaded with import() all the same.
 
-import fs from 'node:fs';
-import http from 'node:http';
-import * as nodeModule from 'node:module';
-import path from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { format } from 'node:util';
+'use strict';
+
+const fs = require('node:fs');
+const nodeModule = require('node:module');
+const net = require('node:net');
+const path = require('node:path');
+const { pathToFileURL } = require('node:url');
+const { format } = require('node:util');
 
 const env = process.env;
 const [apiHost, apiPort] = splitHostPort(env.AWS_LAMBDA_RUNTIME_API ?? '');
-const agent = new http.Agent({ keepAlive: true });
-const require = nodeModule.createRequire(import.meta.url);
 
 // ---- Runtime API client --------------------------------------------------------------------
+
+// HTTP/1.1 over plain keep-alive sockets: the Runtime API is the local cloud's loopback server,
+// which always answers with Content-Length. node:http would cost every invoke (and every cold
+// start) several times what these few lines do.
 
 function splitHostPort(address) {
   const colon = address.lastIndexOf(':');
   return [address.slice(0, colon), Number(address.slice(colon + 1))];
 }
 
+const idleSockets = [];
+const HEADER_END = Buffer.from('\r\n\r\n');
+
+function takeSocket() {
+  for (let socket = idleSockets.pop(); socket; socket = idleSockets.pop()) {
+    if (!socket.destroyed) return socket;
+  }
+  const socket = net.connect({ host: apiHost, port: apiPort, noDelay: true });
+  socket.on('error', () => {}); // reported through the request in flight, if any
+  return socket;
+}
+
 /** One request to the Runtime API; resolves with status, headers and the body as a Buffer. */
-function call(method, urlPath, body, headers) {
+function call(method, urlPath, body, headers = {}) {
   return new Promise((resolve, reject) => {
-    const req = http.request({ host: apiHost, port: apiPort, method, path: urlPath, agent, headers }, (res) => {
-      const chunks = [];
-      res.on('data', (chunk) => chunks.push(chunk));
-      res.on('end', () => resolve({ status: res.statusCode, headers: res.headers, body: Buffer.concat(chunks) }));
-      res.on('error', reject);
-    });
-    req.on('error', reject);
-    req.end(body);
+    const payload = body === undefined ? Buffer.alloc(0) : Buffer.from(body);
+    let request = `${method} ${urlPath} HTTP/1.1\r\nHost: ${apiHost}:${apiPort}\r\nContent-Length: ${payload.length}\r\n`;
+    for (const [name, value] of Object.entries(headers)) request += `${name}: ${value}\r\n`;
+    const socket = takeSocket();
+    // An idle keep-alive socket must not keep the event loop alive (callbackWaitsForEmptyEventLoop).
+    socket.ref();
+    let head = Buffer.alloc(0);
+    const chunks = [];
+    let length = 0;
+    let expected = -1;
+    let response;
+    const done = (error) => {
+      socket.off('data', onData);
+      socket.off('error', done);
+      socket.off('close', onClose);
+      if (error) {
+        socket.destroy();
+        reject(error);
+        return;
+      }
+      if (response.headers.connection === 'close') socket.destroy();
+      else {
+        socket.unref();
+        idleSockets.push(socket);
+      }
+      resolve(response);
+    };
+    const onClose = () => done(new Error('the Runtime API closed the connection'));
+    const onData = (chunk) => {
+      if (!response) {
+        head = head.length === 0 ? chunk : Buffer.concat([head, chunk]);
+        const end = head.indexOf(HEADER_END);
+        if (end < 0) return;
+        const lines = head.subarray(0, end).toString('latin1').split('\r\n');
+        const parsed = {};
+        for (const line of lines.slice(1)) {
+          const colon = line.indexOf(':');
+          if (colon > 0) parsed[line.slice(0, colon).trim().toLowerCase()] = line.slice(colon + 1).trim();
+        }
+        response = { status: Number(lines[0]?.split(' ')[1]), headers: parsed, body: undefined };
+        expected = Number(parsed['content-length'] ?? 0);
+        chunk = head.subarray(end + HEADER_END.length);
+      }
+      // The body is collected as chunks and joined once (an event can be 6 MB).
+      if (chunk.length > 0) {
+        chunks.push(chunk);
+        length += chunk.length;
+      }
+      if (length < expected) return;
+      response.body = (chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, length)).subarray(0, expected);
+      done();
+    };
+    socket.on('data', onData);
+    socket.on('error', done);
+    socket.on('close', onClose);
+    socket.write(Buffer.concat([Buffer.from(`${request}\r\n`, 'latin1'), payload]));
   });
 }
 
@@ -177,42 +242,87 @@ function isTypeModule(folder) {
 let esmFallback;
 
 /** ES modules ignore NODE_PATH; a resolve hook gives them the same fallback dirs (the AWS SDK, layers). */
-function installEsmFallback() {
+function installEsmFallback(fresh) {
   esmFallback ??= (async () => {
     const dirs = (env.NODE_PATH ?? '').split(':').filter(Boolean);
     if (dirs.length === 0) return;
-    const hook = new URL('./resolve-hook.mjs', import.meta.url).href;
-    if (typeof nodeModule.registerHooks !== 'function') {
-      // Node 20/22.14-: the hook runs on a loader thread (register() costs tens of ms, so it is
-      // only paid by functions that load ES modules).
-      nodeModule.register(hook, { parentURL: import.meta.url, data: { dirs } });
-      return;
+    const hook = pathToFileURL(path.join(__dirname, 'resolve-hook.mjs')).href;
+    if (typeof nodeModule.registerHooks === 'function') {
+      // Node 22.15+: synchronous in-thread hooks, no loader thread to start.
+      const { configure, resolveSync } = await import(hook);
+      configure({ dirs, fresh });
+      nodeModule.registerHooks({ resolve: resolveSync });
+    } else {
+      // Node 20: the hook runs on a loader thread, which costs tens of milliseconds to start.
+      nodeModule.register(hook, { parentURL: pathToFileURL(__filename).href, data: { dirs, fresh } });
     }
-    // Node 22.15+: synchronous in-thread hooks, no loader thread to start.
-    const { fallbackParents, isBare } = await import(hook);
-    const parents = fallbackParents(dirs);
-    nodeModule.registerHooks({
-      resolve(specifier, context, nextResolve) {
-        try {
-          return nextResolve(specifier, context);
-        } catch (error) {
-          if (error?.code !== 'ERR_MODULE_NOT_FOUND' || !isBare(specifier)) throw error;
-          for (const parentURL of parents) {
-            try {
-              return nextResolve(specifier, { ...context, parentURL });
-            } catch {}
-          }
-          throw error;
-        }
-      },
-    });
   })();
   return esmFallback;
 }
 
+// What an ES module graph imports, found by a conservative scan of its local files: a bare import
+// that its own node_modules cannot satisfy (or a computed import()) needs the fallback hook.
+const STATIC_IMPORT = /\b(?:import|export)\s*(?:[\w$*{}\s,]+?\s*from\s*)?(['"])([^'"\n]+)\1/g;
+const DYNAMIC_IMPORT = /\bimport\s*\(\s*(?:(['"])([^'"\n]+)\1\s*[,)])?/g;
+const MAX_SCANNED_FILES = 200;
+
+function packageName(specifier) {
+  const parts = specifier.split('/');
+  return specifier.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0];
+}
+
+function reachable(fromDir, name) {
+  for (let dir = fromDir; ; dir = path.dirname(dir)) {
+    if (fs.existsSync(path.join(dir, 'node_modules', name))) return true;
+    if (dir === path.dirname(dir)) return false;
+  }
+}
+
+function needsEsmFallback(entry) {
+  const seen = new Set();
+  const queue = [entry];
+  while (queue.length > 0) {
+    const file = queue.pop();
+    if (seen.has(file)) continue;
+    seen.add(file);
+    if (seen.size > MAX_SCANNED_FILES) return true;
+    let source;
+    try {
+      source = fs.readFileSync(file, 'utf8');
+    } catch {
+      continue;
+    }
+    const specifiers = [];
+    for (const match of source.matchAll(DYNAMIC_IMPORT)) {
+      if (!match[2]) return true; // import(expression): anything could be asked for
+      specifiers.push(match[2]);
+    }
+    for (const match of source.matchAll(STATIC_IMPORT)) specifiers.push(match[2]);
+    for (const specifier of specifiers) {
+      if (specifier.startsWith('.') || specifier.startsWith('/')) {
+        const target = path.resolve(path.dirname(file), specifier);
+        if (/\.m?js$/.test(target)) queue.push(target);
+      } else if (!/^(#|[a-zA-Z][a-zA-Z0-9+.-]*:)/.test(specifier) && !nodeModule.isBuiltin(specifier)) {
+        if (!reachable(path.dirname(file), packageName(specifier))) return true;
+      }
+    }
+  }
+  return false;
+}
+
 async function importModule(file) {
-  await installEsmFallback();
-  return import(pathToFileURL(file).href);
+  const url = pathToFileURL(file).href;
+  if (needsEsmFallback(file)) await installEsmFallback(false);
+  try {
+    return await import(url);
+  } catch (error) {
+    const missingPackage =
+      error?.code === 'ERR_MODULE_NOT_FOUND' && String(error.message).startsWith('Cannot find package');
+    if (esmFallback || !missingPackage) throw error;
+    // The scan missed it: retry with the hook, under fresh URLs (Node keeps the failed modules).
+    await installEsmFallback(true);
+    return import(url);
+  }
 }
 
 async function loadModule(appRoot, moduleRoot, moduleName) {
@@ -384,10 +494,7 @@ function invoke(handler, next) {
 
 // ---- Start ------------------------------------------------------------------------------------
 
-try {
-  const handler = await loadHandler(env.LAMBDA_TASK_ROOT ?? process.cwd(), env._HANDLER ?? '');
-  scheduleNext(handler);
-} catch (error) {
+loadHandler(env.LAMBDA_TASK_ROOT ?? process.cwd(), env._HANDLER ?? '').then(scheduleNext, (error) => {
   logError('Uncaught Exception', error);
   reportFatal(error, 129);
-}
+});
