@@ -174,6 +174,26 @@ done
     expect(text(await crash.lambda.send(new InvokeCommand({ FunctionName: crash.name, Payload: '{}' })))).toBe('1');
   });
 
+  it('kills a function over its memory size with Runtime.OutOfMemory, and recovers', async () => {
+    const { name, lambda } = await deploy(
+      {
+        'index.js': `const hold = [];
+          exports.handler = async (e) => {
+            if (e.grow) for (let i = 0; i < 64; i++) hold.push(Buffer.alloc(8 * 1024 * 1024, 1));
+            return 'ok';
+          };`,
+      },
+      { MemorySize: 128, Timeout: 20 },
+    );
+    const out = await lambda.send(new InvokeCommand({ FunctionName: name, Payload: '{"grow":true}' }));
+    expect(out.FunctionError).toBe('Unhandled');
+    expect(json(out)).toEqual({
+      errorType: 'Runtime.OutOfMemory',
+      errorMessage: `RequestId: ${out.$metadata.requestId} Error: Runtime exited with error: signal: killed`,
+    });
+    expect(text(await lambda.send(new InvokeCommand({ FunctionName: name, Payload: '{}' })))).toBe('"ok"');
+  });
+
   it('returns the log tail, and writes START/END/REPORT and output to CloudWatch Logs', async () => {
     const { name, lambda } = await deploy({
       'index.js': 'exports.handler = async () => { console.log("line from the function"); return 1; };',
