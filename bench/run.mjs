@@ -4,7 +4,7 @@
  * Prints a table per section and writes bench/results/latest.json (latest-<sections>.json when
  * BENCH_ONLY picks sections).
  *
- * BENCH_ONLY=s3|lambda (comma-separated) runs only those sections.
+ * BENCH_ONLY=s3|lambda|cloudformation (comma-separated) runs only those sections.
  *
  * S3 knobs (environment): BENCH_OPS (1 KiB ops per phase, 2000), BENCH_CONCURRENCY (16), BENCH_LARGE_MIB (64),
  * BENCH_LARGE_RUNS (3), BENCH_STREAM_MIB (1024), BENCH_STARTS (5), BENCH_MOTO_STREAM_MIB (largest streamed
@@ -20,12 +20,17 @@
  * `node --cpu-prof --cpu-prof-dir DIR`: a .cpuprofile of the server per run, for Chrome DevTools).
  * The Lambda section uses one fresh server per side; moto cannot run functions without Docker, and
  * its rows say what it answers instead.
+ *
+ * CloudFormation knobs: BENCH_CFN_RUNS (create / no-op update / delete cycles per template, 10),
+ * BENCH_CFN_RESOURCES (resources in the many-resources stacks, 50), BENCH_CFN_POLL_MS (pause between
+ * DescribeStacks polls, 20). One fresh server per side; see bench/cloudformation.mjs.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { cloudFormationRows, cloudFormationWorkload } from './cloudformation.mjs';
 import { lambdaWorkload } from './lambda.mjs';
 import { formatTable, row, toMiB } from './report.mjs';
 import { createBucket, largeObject, s3Client, smallObjects, streamedUploadRss } from './s3.mjs';
@@ -58,9 +63,14 @@ const config = {
     idleSettleMs: 500,
     cpuProfileDir: process.env.BENCH_LAMBDA_CPU_PROF || undefined,
   },
+  cloudformation: {
+    runs: knob('BENCH_CFN_RUNS', 10),
+    resources: knob('BENCH_CFN_RESOURCES', 50),
+    pollMs: knob('BENCH_CFN_POLL_MS', 20),
+  },
 };
 
-const SECTIONS = /** @type {const} */ (['s3', 'lambda']);
+const SECTIONS = /** @type {const} */ (['s3', 'lambda', 'cloudformation']);
 /** The sections to run: BENCH_ONLY=lambda, BENCH_ONLY=s3,lambda; all by default. */
 const only = (process.env.BENCH_ONLY ?? '')
   .split(',')
@@ -546,6 +556,10 @@ async function main() {
         (c.cpuProfileDir ? `; lambda-tasks CPU profiles in ${c.cpuProfileDir}` : ''),
     );
   }
+  if (sections.includes('cloudformation')) {
+    const c = config.cloudformation;
+    say(`cloudformation: ${c.runs} runs per template, ${c.resources}-resource stacks, polled every ${c.pollMs} ms`);
+  }
   /** @type {Record<string, Record<string, any>>} results by section, then server name */
   const results = {};
   /** @type {Record<string, string>} */
@@ -567,17 +581,33 @@ async function main() {
       results.lambda = { ...results.lambda, [name]: { ...lambda, log: undefined } };
       logs[name] = [logs[name], lambda.log].filter(Boolean).join('\n');
     }
+    if (sections.includes('cloudformation')) {
+      say(`[${name}] CloudFormation: create / no-op update / delete of stacks (fresh server) ...`);
+      const server = await start();
+      try {
+        const cloudformation = await cloudFormationWorkload(server, config.cloudformation);
+        results.cloudformation = { ...results.cloudformation, [name]: cloudformation };
+        logs[name] = [logs[name], server.logTail()].filter(Boolean).join('\n');
+      } finally {
+        await server.stop();
+      }
+    }
     say(`[${name}] done in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
   }
   /** @type {Record<string, import('./report.mjs').Row[]>} */
   const rowsBySection = {};
   if (results.s3) rowsBySection.s3 = tableRows(results.s3);
   if (results.lambda) rowsBySection.lambda = lambdaRows(results.lambda);
+  if (results.cloudformation) {
+    rowsBySection.cloudformation = cloudFormationRows(results.cloudformation, config.cloudformation);
+  }
   const durationSec = (performance.now() - began) / 1000;
   const loadAtEnd = load();
-  const titles = { s3: 'S3', lambda: 'Lambda' };
+  const titles = { s3: 'S3', lambda: 'Lambda', cloudformation: 'CloudFormation' };
   for (const [section, rows] of Object.entries(rowsBySection)) {
-    process.stdout.write(`\n${titles[/** @type {'s3' | 'lambda'} */ (section)]}\n\n${formatTable(rows)}\n`);
+    process.stdout.write(
+      `\n${titles[/** @type {'s3' | 'lambda' | 'cloudformation'} */ (section)]}\n\n${formatTable(rows)}\n`,
+    );
   }
   process.stdout.write(
     `\nratio = lambda-tasks / moto. Total bench time: ${durationSec.toFixed(1)} s. ` +
@@ -606,6 +636,7 @@ async function main() {
         ? { s3: Object.fromEntries(Object.entries(results.s3).map(([name, r]) => [name, s3WithoutLogs(r)])) }
         : {}),
       ...(results.lambda ? { lambda: results.lambda } : {}),
+      ...(results.cloudformation ? { cloudformation: results.cloudformation } : {}),
     },
     serverLogTail: logs,
   };

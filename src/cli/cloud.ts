@@ -6,7 +6,8 @@ import { UsageError } from './usage-error.js';
 
 export const cloudUsage = `Usage: lambda-tasks cloud [options]
 
-Runs an AWS-compatible endpoint (S3, STS, ...) for the AWS SDKs, the AWS CLI and boto3.
+Runs an AWS-compatible endpoint (S3, STS, IAM, Lambda, CloudWatch Logs, CloudFormation) for the
+AWS SDKs, the AWS CLI and boto3. Lambda functions run as local processes (Node.js, Python, provided).
 
 Options:
   --host HOST          address to listen on (default 127.0.0.1)
@@ -16,6 +17,9 @@ Options:
   --region REGION      default region (default us-east-1)
   --credentials FILE   JSON list of extra key pairs [{accessKeyId, secretAccessKey, accountId}]
   --quiet              do not log requests on stderr
+  --lambda-pending-ms MS   how long a new function stays Pending and an update InProgress (default 200)
+  --lambda-idle-ms MS      how long an idle function process is kept warm (default 300000)
+  --lambda-concurrency N   concurrent executions per account and region (default 1000)
 
 Credentials: access key "test", secret "test" (account 000000000000) always work; more pairs
 come from --credentials or LAMBDA_TASKS_CREDENTIALS=AKID:SECRET[:ACCOUNT],...
@@ -32,6 +36,9 @@ export async function runCloudCommand(argv: string[]): Promise<number> {
       region: { type: 'string' },
       credentials: { type: 'string' },
       quiet: { type: 'boolean' },
+      'lambda-pending-ms': { type: 'string' },
+      'lambda-idle-ms': { type: 'string' },
+      'lambda-concurrency': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -43,6 +50,11 @@ export async function runCloudCommand(argv: string[]): Promise<number> {
   const port = values.port === undefined ? DEFAULT_PORT : Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535)
     throw new UsageError(`--port must be 0-65535, got "${values.port}"`);
+  const lambda = {
+    ...numberOption(values['lambda-pending-ms'], '--lambda-pending-ms', 'transitionMs'),
+    ...numberOption(values['lambda-idle-ms'], '--lambda-idle-ms', 'idleTimeoutMs'),
+    ...numberOption(values['lambda-concurrency'], '--lambda-concurrency', 'concurrencyLimit'),
+  };
   const credentials: StaticCredential[] = [];
   if (process.env['LAMBDA_TASKS_CREDENTIALS'])
     credentials.push(...parseCredentialList(process.env['LAMBDA_TASKS_CREDENTIALS']));
@@ -64,6 +76,7 @@ export async function runCloudCommand(argv: string[]): Promise<number> {
     ephemeral: values.ephemeral ?? false,
     ...(values.region !== undefined ? { region: values.region } : {}),
     credentials,
+    lambda,
     log: (line) => process.stderr.write(`${line}\n`),
     ...(values.quiet
       ? {}
@@ -77,4 +90,12 @@ export async function runCloudCommand(argv: string[]): Promise<number> {
   // Stop within a second even if a client holds a connection open.
   await Promise.race([cloud.close(), new Promise((resolve) => setTimeout(resolve, 1000).unref())]);
   return 0;
+}
+
+/** A non-negative integer flag, as the `lambda` setting it maps to (nothing when absent). */
+function numberOption<K extends string>(value: string | undefined, flag: string, key: K): { [P in K]?: number } {
+  if (value === undefined) return {};
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new UsageError(`${flag} must be a whole number, got "${value}"`);
+  return { [key]: n } as { [P in K]?: number };
 }

@@ -1,10 +1,12 @@
 /** Wire compatibility with the other AWS clients: the AWS CLI v1 and boto3 (both botocore). */
+
 import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
+import { AWS_CLI_ENV, awsCli } from '../helpers/aws-cli.js';
 import { randomName, useCloud } from '../helpers/cloud.js';
 
 const run = promisify(execFile);
@@ -12,19 +14,8 @@ const t = useCloud();
 const work = mkdtempSync(join(tmpdir(), 'lambda-tasks-clients-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
-const env = {
-  ...process.env,
-  AWS_ACCESS_KEY_ID: 'test',
-  AWS_SECRET_ACCESS_KEY: 'test',
-  AWS_DEFAULT_REGION: 'us-east-1',
-  AWS_CONFIG_FILE: '/dev/null',
-  AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
-};
-
-async function aws(...args: string[]): Promise<string> {
-  const { stdout } = await run('aws', ['--endpoint-url', t.url, '--output', 'json', ...args], { env });
-  return stdout;
-}
+const cli = awsCli(() => t.url);
+const aws = async (...args: string[]) => (await cli.run('--output', 'json', ...args)).stdout;
 
 describe('AWS CLI v1', () => {
   it('sts get-caller-identity', async () => {
@@ -49,7 +40,7 @@ describe('AWS CLI v1', () => {
       ['large.bin', 9 * 1024 * 1024],
     ]);
     expect(listed.Contents[1]?.ETag).toMatch(/^"[0-9a-f]{32}-2"$/);
-    const ls = await run('aws', ['--endpoint-url', t.url, 's3', 'ls', `s3://${bucket}/docs/`], { env });
+    const ls = await cli.run('s3', 'ls', `s3://${bucket}/docs/`);
     expect(ls.stdout).toMatch(/\s23 small\.txt\n$/);
     const down = join(work, 'down.txt');
     await aws('s3', 'cp', `s3://${bucket}/docs/small.txt`, down);
@@ -60,17 +51,17 @@ describe('AWS CLI v1', () => {
   });
 
   it('reports S3 errors with their codes', async () => {
-    const error = await run(
-      'aws',
-      ['--endpoint-url', t.url, 's3api', 'get-object', '--bucket', randomName('none'), '--key', 'k', join(work, 'x')],
-      {
-        env,
-      },
-    ).catch((e: { stderr: string; code: number }) => e);
-    expect((error as { code: number }).code).toBe(255);
-    expect((error as { stderr: string }).stderr).toContain(
-      'An error occurred (NoSuchBucket) when calling the GetObject operation',
+    const error = await cli.failure(
+      's3api',
+      'get-object',
+      '--bucket',
+      randomName('none'),
+      '--key',
+      'k',
+      join(work, 'x'),
     );
+    expect(error.code).toBe(255);
+    expect(error.stderr).toContain('An error occurred (NoSuchBucket) when calling the GetObject operation');
   });
 });
 
@@ -107,7 +98,7 @@ print(json.dumps({
 }))
 `;
     const bucket = randomName('boto');
-    const { stdout } = await run('python3', ['-c', script, t.url, bucket], { env });
+    const { stdout } = await run('python3', ['-c', script, t.url, bucket], { env: AWS_CLI_ENV });
     expect(JSON.parse(stdout)).toEqual({
       prefixes: ['a/', 'b/'],
       metadata: { owner: 'boto3' },

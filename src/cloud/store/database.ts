@@ -50,3 +50,20 @@ export class StatementCache {
     return statement;
   }
 }
+
+/** Base of the services' state classes: statements prepared once by SQL text, and transactions. */
+export abstract class SqlState {
+  private readonly statementCache: StatementCache;
+
+  constructor(readonly db: Db) {
+    this.statementCache = new StatementCache(db);
+  }
+
+  protected sql(sql: string): Statement {
+    return this.statementCache.get(sql);
+  }
+
+  transaction<T>(fn: () => T): T {
+    return this.db.transaction(fn)();
+  }
+}

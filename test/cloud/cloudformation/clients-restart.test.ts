@@ -1,9 +1,8 @@
 /** `aws cloudformation deploy` (create, then update, then no changes), and stacks across restarts. */
-import { execFile } from 'node:child_process';
+
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import {
   CloudFormationClient,
   CreateStackCommand,
@@ -12,26 +11,15 @@ import {
 } from '@aws-sdk/client-cloudformation';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startCloud } from '../../../src/cloud/cloud.js';
+import { awsCli } from '../../helpers/aws-cli.js';
 import { randomName, TEST_CREDENTIALS, useCloud } from '../../helpers/cloud.js';
 import { describe as describeStack, output, WAIT } from './support.js';
 
-const run = promisify(execFile);
 const t = useCloud({ lambda: { transitionMs: 20 } });
 const work = mkdtempSync(join(tmpdir(), 'lambda-tasks-cfn-cli-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
-const env = {
-  ...process.env,
-  AWS_ACCESS_KEY_ID: 'test',
-  AWS_SECRET_ACCESS_KEY: 'test',
-  AWS_DEFAULT_REGION: 'us-east-1',
-  AWS_CONFIG_FILE: '/dev/null',
-  AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
-};
-
-async function aws(...args: string[]): Promise<{ stdout: string; stderr: string }> {
-  return run('aws', ['--endpoint-url', t.url, ...args], { env });
-}
+const aws = awsCli(() => t.url).run;
 
 // The retention is written into the resource: \`deploy\` reuses previous parameter values on update.
 const template = (retention: number) => `

@@ -1,9 +1,8 @@
 /** IAM through the AWS CLI v1 (botocore decodes documents), and IAM state surviving a restart. */
-import { execFile } from 'node:child_process';
+
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import {
   AttachRolePolicyCommand,
   CreatePolicyCommand,
@@ -19,27 +18,16 @@ import {
 } from '@aws-sdk/client-iam';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startCloud } from '../../../src/cloud/cloud.js';
+import { awsCli } from '../../helpers/aws-cli.js';
 import { randomName, TEST_CREDENTIALS, useCloud } from '../../helpers/cloud.js';
 import { ACCOUNT, allowPolicy, BASIC_EXECUTION, trustPolicy } from './support.js';
 
-const run = promisify(execFile);
 const t = useCloud();
 const work = mkdtempSync(join(tmpdir(), 'lambda-tasks-iam-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
-const env = {
-  ...process.env,
-  AWS_ACCESS_KEY_ID: 'test',
-  AWS_SECRET_ACCESS_KEY: 'test',
-  AWS_DEFAULT_REGION: 'us-east-1',
-  AWS_CONFIG_FILE: '/dev/null',
-  AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
-};
-
-async function aws(...args: string[]): Promise<unknown> {
-  const { stdout } = await run('aws', ['--endpoint-url', t.url, '--output', 'json', ...args], { env });
-  return stdout.trim() ? JSON.parse(stdout) : undefined;
-}
+const cli = awsCli(() => t.url);
+const aws = cli.json;
 
 describe('AWS CLI v1', () => {
   it('iam create-role, put-role-policy, attach-role-policy, get-role, and an error', async () => {
@@ -80,11 +68,9 @@ describe('AWS CLI v1', () => {
     const got = (await aws('iam', 'get-role', '--role-name', name)) as { Role: Record<string, unknown> };
     expect(got.Role).toMatchObject({ MaxSessionDuration: 3600, RoleLastUsed: {}, RoleId: created.Role['RoleId'] });
 
-    const error = await run('aws', ['--endpoint-url', t.url, 'iam', 'get-role', '--role-name', 'missing-role'], {
-      env,
-    }).catch((e: { stderr: string; code: number }) => e);
-    expect((error as { code: number }).code).toBe(255);
-    expect((error as { stderr: string }).stderr).toContain(
+    const error = await cli.failure('iam', 'get-role', '--role-name', 'missing-role');
+    expect(error.code).toBe(255);
+    expect(error.stderr).toContain(
       'An error occurred (NoSuchEntity) when calling the GetRole operation: The role with name missing-role cannot be found.',
     );
   });

@@ -1,9 +1,8 @@
 /** Lambda through the AWS CLI v1, and functions (and queued async invokes) surviving a restart. */
-import { execFile } from 'node:child_process';
+
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import {
   CreateFunctionCommand,
   GetFunctionCommand,
@@ -13,27 +12,16 @@ import {
 } from '@aws-sdk/client-lambda';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startCloud } from '../../../src/cloud/cloud.js';
+import { awsCli } from '../../helpers/aws-cli.js';
 import { randomName, TEST_CREDENTIALS, useCloud } from '../../helpers/cloud.js';
 import { TEST_ROLE, zip } from '../../helpers/zip.js';
 
-const run = promisify(execFile);
 const t = useCloud({ lambda: { transitionMs: 50 } });
 const work = mkdtempSync(join(tmpdir(), 'lambda-tasks-lambda-clients-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
-const env = {
-  ...process.env,
-  AWS_ACCESS_KEY_ID: 'test',
-  AWS_SECRET_ACCESS_KEY: 'test',
-  AWS_DEFAULT_REGION: 'us-east-1',
-  AWS_CONFIG_FILE: '/dev/null',
-  AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
-};
-
-async function aws(...args: string[]): Promise<string> {
-  const { stdout } = await run('aws', ['--endpoint-url', t.url, '--output', 'json', ...args], { env });
-  return stdout;
-}
+const cli = awsCli(() => t.url);
+const aws = async (...args: string[]) => (await cli.run('--output', 'json', ...args)).stdout;
 
 describe('AWS CLI v1', () => {
   it('lambda create-function, wait function-active-v2, invoke, get-function', async () => {

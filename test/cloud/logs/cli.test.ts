@@ -1,36 +1,17 @@
 /** CloudWatch Logs through the AWS CLI v1 (botocore), including its automatic pagination and errors. */
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
+
 import { afterAll, describe, expect, it } from 'vitest';
+import { awsCli } from '../../helpers/aws-cli.js';
 import { randomName, useCloud } from '../../helpers/cloud.js';
 import { expectNoInternalErrors } from './support.js';
 
-const run = promisify(execFile);
 const t = useCloud();
 afterAll(() => expectNoInternalErrors(t));
 
-const env = {
-  ...process.env,
-  AWS_ACCESS_KEY_ID: 'test',
-  AWS_SECRET_ACCESS_KEY: 'test',
-  AWS_DEFAULT_REGION: 'us-east-1',
-  AWS_CONFIG_FILE: '/dev/null',
-  AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
-};
+const cli = awsCli(() => t.url);
+const aws = (...args: string[]) => cli.json('logs', ...args);
 
-async function aws(...args: string[]): Promise<unknown> {
-  const { stdout } = await run('aws', ['--endpoint-url', t.url, '--output', 'json', 'logs', ...args], { env });
-  return stdout.trim() ? JSON.parse(stdout) : undefined;
-}
-
-async function awsError(...args: string[]): Promise<{ code: number; stderr: string }> {
-  return run('aws', ['--endpoint-url', t.url, 'logs', ...args], { env }).then(
-    () => {
-      throw new Error('expected the command to fail');
-    },
-    (error: { code: number; stderr: string }) => error,
-  );
-}
+const awsError = (...args: string[]) => cli.failure('logs', ...args);
 
 describe('AWS CLI v1', () => {
   it('creates a group and stream, puts, gets and filters events, and pages describe-log-groups', async () => {

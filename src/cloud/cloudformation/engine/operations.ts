@@ -44,7 +44,10 @@ export class StackOperations {
 
   /** Starts an operation in the background; its failures end in the stack's status, not here. */
   start(stackId: string, operation: () => Promise<void>): void {
-    const run = operation()
+    // The operation begins on a later turn of the event loop, so the API answers first (as AWS
+    // does) however much of the work could be done synchronously.
+    const run = new Promise<void>((resolve) => setImmediate(resolve))
+      .then(operation)
       .catch((error) => {
         if (error instanceof Aborted) return;
         this.o.log(`cloudformation: operation on ${stackId} failed unexpectedly: ${(error as Error).stack ?? error}`);
@@ -479,27 +482,32 @@ export class StackOperations {
 
   setStatus(stack: StackRecord, status: string, reason: string | undefined): void {
     if (this.closing) throw new Aborted();
-    const current = this.current(stack);
-    current.status = status;
-    current.statusReason = reason;
-    if (status.startsWith('UPDATE') || status.startsWith('DELETE_COMPLETE')) current.updatedAt ??= this.o.now();
-    this.o.state.putStack(current);
-    this.event(current, current.name, 'AWS::CloudFormation::Stack', status, current.stackId, reason);
+    this.o.state.transaction(() => {
+      const current = this.current(stack);
+      current.status = status;
+      current.statusReason = reason;
+      if (status.startsWith('UPDATE') || status.startsWith('DELETE_COMPLETE')) current.updatedAt ??= this.o.now();
+      this.o.state.putStack(current);
+      this.event(current, current.name, 'AWS::CloudFormation::Stack', status, current.stackId, reason);
+    });
   }
 
   /** Stores a resource's new state and records the matching event. */
   private record(stack: StackRecord, resource: ResourceRecord, reason?: string): void {
     if (this.closing) throw new Aborted();
-    this.o.state.putResource(stack.stackId, { ...resource, ...(reason ? { statusReason: reason } : {}) });
-    this.event(
-      stack,
-      resource.logicalId,
-      resource.type,
-      resource.status,
-      resource.physicalId,
-      reason,
-      resource.properties,
-    );
+    // The resource's row and its event are one commit.
+    this.o.state.transaction(() => {
+      this.o.state.putResource(stack.stackId, { ...resource, ...(reason ? { statusReason: reason } : {}) });
+      this.event(
+        stack,
+        resource.logicalId,
+        resource.type,
+        resource.status,
+        resource.physicalId,
+        reason,
+        resource.properties,
+      );
+    });
   }
 
   event(

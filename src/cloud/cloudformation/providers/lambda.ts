@@ -74,8 +74,9 @@ async function stabilize(name: string, ctx: ProviderContext): Promise<Record<str
       throw new AwsError('InvalidRequest', String(config['StateReason'] ?? config['LastUpdateStatusReason']));
     }
     if (config['State'] === 'Active' && config['LastUpdateStatus'] === 'Successful') return config;
-    if (attempt > 600) throw new AwsError('NotStabilized', `Function ${name} did not become Active`);
-    await sleep(50);
+    // In-process calls are cheap: poll often so the resource completes soon after the function does.
+    if (attempt > 3000) throw new AwsError('NotStabilized', `Function ${name} did not become Active`);
+    await sleep(10);
   }
 }
 

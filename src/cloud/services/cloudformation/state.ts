@@ -4,7 +4,7 @@
  * sets and exports. A stack's row is rewritten as an operation moves it through its statuses, so
  * a restart finds every stack in a known state (in-progress ones are ended by `interrupted()`).
  */
-import { type Db, type Migration, StatementCache } from '../../store/database.js';
+import { type Migration, SqlState } from '../../store/database.js';
 
 export const cloudFormationMigrations: Migration[] = [
   {
@@ -172,21 +172,7 @@ function toStack(row: StackRow): StackRecord {
   };
 }
 
-export class CloudFormationState {
-  private readonly cache: StatementCache;
-
-  constructor(readonly db: Db) {
-    this.cache = new StatementCache(db);
-  }
-
-  private sql(sql: string) {
-    return this.cache.get(sql);
-  }
-
-  transaction<T>(fn: () => T): T {
-    return this.db.transaction(fn)();
-  }
-
+export class CloudFormationState extends SqlState {
   // Stacks
 
   /** The live (not deleted) stack with this name. */

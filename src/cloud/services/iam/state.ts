@@ -5,7 +5,7 @@
  * name policies by ARN, because an account attaches AWS managed policies, which have no row here.
  */
 import type { Tag } from '@aws-sdk/client-iam';
-import { type Db, type Migration, StatementCache } from '../../store/database.js';
+import { type Migration, SqlState } from '../../store/database.js';
 
 export const iamMigrations: Migration[] = [
   {
@@ -171,21 +171,7 @@ const toVersion = (row: VersionRow): PolicyVersionRecord => ({
 
 const key = (roleName: string) => roleName.toLowerCase();
 
-export class IamState {
-  private readonly cache: StatementCache;
-
-  constructor(readonly db: Db) {
-    this.cache = new StatementCache(db);
-  }
-
-  private sql(sql: string) {
-    return this.cache.get(sql);
-  }
-
-  transaction<T>(fn: () => T): T {
-    return this.db.transaction(fn)();
-  }
-
+export class IamState extends SqlState {
   // Roles
 
   getRole(accountId: string, name: string): RoleRecord | undefined {

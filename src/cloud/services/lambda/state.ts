@@ -4,7 +4,7 @@
  * and the durable queue of asynchronous invokes. Code zips are blobs (store/blobs.ts) that version
  * rows reference; a published version shares its blob with the $LATEST it was published from.
  */
-import { type Db, type Migration, StatementCache } from '../../store/database.js';
+import { type Migration, SqlState } from '../../store/database.js';
 
 export const lambdaMigrations: Migration[] = [
   {
@@ -300,21 +300,7 @@ function toLayer(row: LayerRow): LayerVersionRecord {
 const KEY = 'account_id = ? AND region = ? AND name = ?';
 const keyOf = (k: FunctionKey) => [k.accountId, k.region, k.name] as const;
 
-export class LambdaState {
-  private readonly cache: StatementCache;
-
-  constructor(readonly db: Db) {
-    this.cache = new StatementCache(db);
-  }
-
-  private sql(sql: string) {
-    return this.cache.get(sql);
-  }
-
-  transaction<T>(fn: () => T): T {
-    return this.db.transaction(fn)();
-  }
-
+export class LambdaState extends SqlState {
   // Functions
 
   getFunction(key: FunctionKey): FunctionRecord | undefined {

@@ -3,7 +3,7 @@
  * events. Events are read in (timestamp, id) order, id being the insertion order, so events with
  * equal timestamps come back as they were put and a (timestamp, id) pair is a stable cursor.
  */
-import type { Db, Migration, Statement } from '../../store/database.js';
+import { type Migration, SqlState } from '../../store/database.js';
 
 export const logsMigrations: Migration[] = [
   {
@@ -131,28 +131,11 @@ export interface FilterScan extends EventWindow {
   after: Cursor;
 }
 
-export class LogsState {
-  private readonly statements = new Map<string, Statement>();
-
-  constructor(private readonly db: Db) {}
-
-  private prepare(sql: string): Statement {
-    let statement = this.statements.get(sql);
-    if (!statement) {
-      statement = this.db.prepare(sql);
-      this.statements.set(sql, statement);
-    }
-    return statement;
-  }
-
-  transaction<T>(fn: () => T): T {
-    return this.db.transaction(fn)();
-  }
-
+export class LogsState extends SqlState {
   // Groups
 
   getGroup(accountId: string, region: string, name: string): LogGroupRow | undefined {
-    return this.prepare('SELECT * FROM logs_groups WHERE account_id = ? AND region = ? AND name = ?').get(
+    return this.sql('SELECT * FROM logs_groups WHERE account_id = ? AND region = ? AND name = ?').get(
       accountId,
       region,
       name,
@@ -167,7 +150,7 @@ export class LogsState {
     createdAt: number,
     options: { kmsKeyId?: string | undefined; logGroupClass?: string | undefined; tags?: Record<string, string> } = {},
   ): boolean {
-    const info = this.prepare(
+    const info = this.sql(
       `INSERT OR IGNORE INTO logs_groups (account_id, region, name, created_at, retention_days, kms_key_id, log_group_class, tags)
          VALUES (?, ?, ?, ?, NULL, ?, ?, ?)`,
     ).run(
@@ -183,20 +166,20 @@ export class LogsState {
   }
 
   deleteGroup(id: number): void {
-    this.prepare('DELETE FROM logs_groups WHERE id = ?').run(id);
+    this.sql('DELETE FROM logs_groups WHERE id = ?').run(id);
   }
 
   setRetention(id: number, days: number | null): void {
-    this.prepare('UPDATE logs_groups SET retention_days = ? WHERE id = ?').run(days, id);
+    this.sql('UPDATE logs_groups SET retention_days = ? WHERE id = ?').run(days, id);
   }
 
   setTags(id: number, tags: Record<string, string>): void {
-    this.prepare('UPDATE logs_groups SET tags = ? WHERE id = ?').run(JSON.stringify(tags), id);
+    this.sql('UPDATE logs_groups SET tags = ? WHERE id = ?').run(JSON.stringify(tags), id);
   }
 
   /** Groups in name order with their stored bytes. */
   listGroups(query: GroupQuery): (LogGroupRow & { stored_bytes: number })[] {
-    return this.prepare(
+    return this.sql(
       `SELECT g.*, (SELECT COALESCE(SUM(s.stored_bytes), 0) FROM logs_streams s WHERE s.group_id = g.id) AS stored_bytes
          FROM logs_groups g
         WHERE g.account_id = @accountId AND g.region = @region
@@ -219,7 +202,7 @@ export class LogsState {
   }
 
   groupStoredBytes(id: number): number {
-    const row = this.prepare('SELECT COALESCE(SUM(stored_bytes), 0) AS bytes FROM logs_streams WHERE group_id = ?').get(
+    const row = this.sql('SELECT COALESCE(SUM(stored_bytes), 0) AS bytes FROM logs_streams WHERE group_id = ?').get(
       id,
     ) as { bytes: number };
     return row.bytes;
@@ -231,9 +214,9 @@ export class LogsState {
    */
   purgeExpired(groupId: number, cutoff: number): void {
     this.transaction(() => {
-      const removed = this.prepare('DELETE FROM logs_events WHERE group_id = ? AND timestamp < ?').run(groupId, cutoff);
+      const removed = this.sql('DELETE FROM logs_events WHERE group_id = ? AND timestamp < ?').run(groupId, cutoff);
       if (removed.changes === 0) return;
-      this.prepare(
+      this.sql(
         `UPDATE logs_streams SET stored_bytes =
            (SELECT COALESCE(SUM(length(CAST(message AS BLOB))), 0) FROM logs_events e WHERE e.stream_id = logs_streams.id)
          WHERE group_id = ?`,
@@ -243,7 +226,7 @@ export class LogsState {
 
   /** The account's groups that have a retention policy, for purging before a listing. */
   groupsWithRetention(accountId: string, region: string): { id: number; retention_days: number }[] {
-    return this.prepare(
+    return this.sql(
       'SELECT id, retention_days FROM logs_groups WHERE account_id = ? AND region = ? AND retention_days IS NOT NULL',
     ).all(accountId, region) as { id: number; retention_days: number }[];
   }
@@ -251,14 +234,14 @@ export class LogsState {
   // Streams
 
   getStream(groupId: number, name: string): LogStreamRow | undefined {
-    return this.prepare('SELECT * FROM logs_streams WHERE group_id = ? AND name = ?').get(groupId, name) as
+    return this.sql('SELECT * FROM logs_streams WHERE group_id = ? AND name = ?').get(groupId, name) as
       | LogStreamRow
       | undefined;
   }
 
   /** False when the stream already exists. */
   createStream(groupId: number, name: string, createdAt: number): boolean {
-    const info = this.prepare('INSERT OR IGNORE INTO logs_streams (group_id, name, created_at) VALUES (?, ?, ?)').run(
+    const info = this.sql('INSERT OR IGNORE INTO logs_streams (group_id, name, created_at) VALUES (?, ?, ?)').run(
       groupId,
       name,
       createdAt,
@@ -267,7 +250,7 @@ export class LogsState {
   }
 
   deleteStream(id: number): void {
-    this.prepare('DELETE FROM logs_streams WHERE id = ?').run(id);
+    this.sql('DELETE FROM logs_streams WHERE id = ?').run(id);
   }
 
   /**
@@ -278,7 +261,7 @@ export class LogsState {
     const key = query.byLastEventTime ? 'COALESCE(last_event, 0)' : 'name';
     const direction = query.descending ? 'DESC' : 'ASC';
     const comparison = query.descending ? '<' : '>';
-    return this.prepare(
+    return this.sql(
       `SELECT * FROM logs_streams
         WHERE group_id = @groupId
           AND (@prefix IS NULL OR substr(name, 1, length(@prefix)) = @prefix)
@@ -318,7 +301,7 @@ export class LogsState {
    * Call inside a transaction so the events and the stream's statistics change together.
    */
   appendEvents(groupId: number, streamId: number, events: NewLogEvent[], ingestionTime: number): number {
-    const insert = this.prepare(
+    const insert = this.sql(
       'INSERT INTO logs_events (group_id, stream_id, timestamp, ingestion_time, message) VALUES (?, ?, ?, ?, ?)',
     );
     let bytes = 0;
@@ -330,7 +313,7 @@ export class LogsState {
       if (first === null || event.timestamp < first) first = event.timestamp;
       if (last === null || event.timestamp > last) last = event.timestamp;
     }
-    const row = this.prepare(
+    const row = this.sql(
       `UPDATE logs_streams SET
          first_event = CASE WHEN @first IS NULL THEN first_event ELSE MIN(COALESCE(first_event, @first), @first) END,
          last_event = CASE WHEN @last IS NULL THEN last_event ELSE MAX(COALESCE(last_event, @last), @last) END,
@@ -357,7 +340,7 @@ export class LogsState {
       : `SELECT id, timestamp, ingestion_time, message FROM logs_events
           WHERE stream_id = @streamId AND timestamp >= @start AND timestamp < @end AND (timestamp, id) > (@timestamp, @id)
           ORDER BY timestamp, id LIMIT @limit`;
-    return this.prepare(sql).iterate({
+    return this.sql(sql).iterate({
       streamId,
       start: window.start,
       end: window.end,
@@ -369,7 +352,7 @@ export class LogsState {
 
   /** A group's events after `scan.after` in time order across the selected streams. */
   groupEvents(scan: FilterScan): IterableIterator<FilteredEventRow> {
-    return this.prepare(
+    return this.sql(
       `SELECT e.id, e.timestamp, e.ingestion_time, e.message, s.name AS stream_name
          FROM logs_events e JOIN logs_streams s ON s.id = e.stream_id
         WHERE e.group_id = @groupId AND e.timestamp >= @start AND e.timestamp < @end

@@ -4,7 +4,7 @@
  * (SQLite's BINARY collation over UTF-8), which is S3's listing order.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { type Db, type Migration, type Statement, StatementCache } from '../../store/database.js';
+import { type Migration, SqlState } from '../../store/database.js';
 
 export const s3Migrations: Migration[] = [
   {
@@ -254,34 +254,22 @@ export function isPlausibleVersionId(versionId: string): boolean {
 
 export type NewObject = Omit<ObjectVersion, 'seq' | 'isLatest' | 'versionId'>;
 
-export class S3State {
-  /** Prepared once, reused: preparing was ~10% of a small PUT's server time. */
-  private readonly statements: StatementCache;
-
-  constructor(private readonly db: Db) {
-    this.statements = new StatementCache(db);
-  }
-
-  private prepare(sql: string): Statement {
-    return this.statements.get(sql);
-  }
-
+/** Statements are prepared once and reused: preparing was ~10% of a small PUT's server time. */
+export class S3State extends SqlState {
   // Buckets
 
   getBucket(name: string): Bucket | undefined {
-    const row = this.prepare('SELECT * FROM s3_buckets WHERE name = ?').get(name) as BucketRow | undefined;
+    const row = this.sql('SELECT * FROM s3_buckets WHERE name = ?').get(name) as BucketRow | undefined;
     return row ? toBucket(row) : undefined;
   }
 
   listBuckets(accountId: string): Bucket[] {
-    const rows = this.prepare('SELECT * FROM s3_buckets WHERE account_id = ? ORDER BY name').all(
-      accountId,
-    ) as BucketRow[];
+    const rows = this.sql('SELECT * FROM s3_buckets WHERE account_id = ? ORDER BY name').all(accountId) as BucketRow[];
     return rows.map(toBucket);
   }
 
   createBucket(bucket: Bucket): void {
-    this.prepare(
+    this.sql(
       'INSERT INTO s3_buckets (name, region, account_id, created_at, versioning, tags) VALUES (?, ?, ?, ?, NULL, NULL)',
     ).run(bucket.name, bucket.region, bucket.accountId, bucket.createdAt);
   }
@@ -289,47 +277,44 @@ export class S3State {
   deleteBucket(name: string): string[] {
     return this.db.transaction(() => {
       const blobs = (
-        this.prepare(
-          'SELECT p.blob FROM s3_parts p JOIN s3_uploads u ON u.upload_id = p.upload_id WHERE u.bucket = ?',
-        ).all(name) as { blob: string }[]
+        this.sql('SELECT p.blob FROM s3_parts p JOIN s3_uploads u ON u.upload_id = p.upload_id WHERE u.bucket = ?').all(
+          name,
+        ) as { blob: string }[]
       ).map((r) => r.blob);
-      this.prepare('DELETE FROM s3_parts WHERE upload_id IN (SELECT upload_id FROM s3_uploads WHERE bucket = ?)').run(
-        name,
-      );
-      this.prepare('DELETE FROM s3_uploads WHERE bucket = ?').run(name);
-      this.prepare('DELETE FROM s3_buckets WHERE name = ?').run(name);
+      this.sql('DELETE FROM s3_parts WHERE upload_id IN (SELECT upload_id FROM s3_uploads WHERE bucket = ?)').run(name);
+      this.sql('DELETE FROM s3_uploads WHERE bucket = ?').run(name);
+      this.sql('DELETE FROM s3_buckets WHERE name = ?').run(name);
       return blobs;
     })();
   }
 
   bucketHasObjects(name: string): boolean {
-    return this.prepare('SELECT 1 FROM s3_objects WHERE bucket = ? LIMIT 1').get(name) !== undefined;
+    return this.sql('SELECT 1 FROM s3_objects WHERE bucket = ? LIMIT 1').get(name) !== undefined;
   }
 
   setVersioning(name: string, status: 'Enabled' | 'Suspended'): void {
-    this.prepare('UPDATE s3_buckets SET versioning = ? WHERE name = ?').run(status, name);
+    this.sql('UPDATE s3_buckets SET versioning = ? WHERE name = ?').run(status, name);
   }
 
   setBucketPolicy(name: string, policy: string | undefined): void {
-    this.prepare('UPDATE s3_buckets SET policy = ? WHERE name = ?').run(policy ?? null, name);
+    this.sql('UPDATE s3_buckets SET policy = ? WHERE name = ?').run(policy ?? null, name);
   }
 
   setBucketTags(name: string, tags: Tag[] | undefined): void {
-    this.prepare('UPDATE s3_buckets SET tags = ? WHERE name = ?').run(tags ? JSON.stringify(tags) : null, name);
+    this.sql('UPDATE s3_buckets SET tags = ? WHERE name = ?').run(tags ? JSON.stringify(tags) : null, name);
   }
 
   // Objects
 
   latest(bucket: string, key: string): ObjectVersion | undefined {
-    const row = this.prepare('SELECT * FROM s3_objects WHERE bucket = ? AND key = ? AND is_latest = 1').get(
-      bucket,
-      key,
-    ) as ObjectRow | undefined;
+    const row = this.sql('SELECT * FROM s3_objects WHERE bucket = ? AND key = ? AND is_latest = 1').get(bucket, key) as
+      | ObjectRow
+      | undefined;
     return row ? toVersion(row) : undefined;
   }
 
   version(bucket: string, key: string, versionId: string): ObjectVersion | undefined {
-    const row = this.prepare('SELECT * FROM s3_objects WHERE bucket = ? AND key = ? AND version_id = ?').get(
+    const row = this.sql('SELECT * FROM s3_objects WHERE bucket = ? AND key = ? AND version_id = ?').get(
       bucket,
       key,
       versionId,
@@ -345,20 +330,20 @@ export class S3State {
     return this.db.transaction(() => {
       const replacedBlobs: string[] = [];
       if (versionId === 'null') {
-        const previous = this.prepare(
+        const previous = this.sql(
           "SELECT blob FROM s3_objects WHERE bucket = ? AND key = ? AND version_id = 'null'",
         ).get(object.bucket, object.key) as { blob: string | null } | undefined;
         if (previous?.blob) replacedBlobs.push(previous.blob);
-        this.prepare("DELETE FROM s3_objects WHERE bucket = ? AND key = ? AND version_id = 'null'").run(
+        this.sql("DELETE FROM s3_objects WHERE bucket = ? AND key = ? AND version_id = 'null'").run(
           object.bucket,
           object.key,
         );
       }
-      this.prepare('UPDATE s3_objects SET is_latest = 0 WHERE bucket = ? AND key = ? AND is_latest = 1').run(
+      this.sql('UPDATE s3_objects SET is_latest = 0 WHERE bucket = ? AND key = ? AND is_latest = 1').run(
         object.bucket,
         object.key,
       );
-      const info = this.prepare(
+      const info = this.sql(
         `INSERT INTO s3_objects (bucket, key, version_id, is_latest, delete_marker, blob, size, etag, last_modified, headers, metadata, tags, checksum, parts_count)
            VALUES (?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ).run(
@@ -377,7 +362,7 @@ export class S3State {
         object.partsCount ?? null,
       );
       const version = toVersion(
-        this.prepare('SELECT * FROM s3_objects WHERE seq = ?').get(info.lastInsertRowid) as ObjectRow,
+        this.sql('SELECT * FROM s3_objects WHERE seq = ?').get(info.lastInsertRowid) as ObjectRow,
       );
       return { replacedBlobs, version };
     })();
@@ -388,9 +373,9 @@ export class S3State {
     return this.db.transaction(() => {
       const existing = this.version(bucket, key, versionId);
       if (!existing) return undefined;
-      this.prepare('DELETE FROM s3_objects WHERE seq = ?').run(existing.seq);
+      this.sql('DELETE FROM s3_objects WHERE seq = ?').run(existing.seq);
       if (existing.isLatest) {
-        this.prepare(
+        this.sql(
           'UPDATE s3_objects SET is_latest = 1 WHERE seq = (SELECT seq FROM s3_objects WHERE bucket = ? AND key = ? ORDER BY seq DESC LIMIT 1)',
         ).run(bucket, key);
       }
@@ -399,12 +384,12 @@ export class S3State {
   }
 
   setObjectTags(seq: number, tags: Tag[]): void {
-    this.prepare('UPDATE s3_objects SET tags = ? WHERE seq = ?').run(JSON.stringify(tags), seq);
+    this.sql('UPDATE s3_objects SET tags = ? WHERE seq = ?').run(JSON.stringify(tags), seq);
   }
 
   /** Latest, non-deleted objects with key > `after` and key >= `from`, in key order. */
   listLatest(bucket: string, from: string, after: string | undefined, limit: number): ObjectVersion[] {
-    const rows = this.prepare(
+    const rows = this.sql(
       `SELECT * FROM s3_objects WHERE bucket = ? AND is_latest = 1 AND delete_marker = 0 AND key >= ? AND (? IS NULL OR key > ?)
          ORDER BY key LIMIT ?`,
     ).all(bucket, from, after ?? null, after ?? null, limit) as ObjectRow[];
@@ -418,7 +403,7 @@ export class S3State {
     after: { key: string; seq: number } | undefined,
     limit: number,
   ): ObjectVersion[] {
-    const rows = this.prepare(
+    const rows = this.sql(
       `SELECT * FROM s3_objects WHERE bucket = ? AND key >= ?
          AND (? IS NULL OR key > ? OR (key = ? AND seq < ?)) ORDER BY key, seq DESC LIMIT ?`,
     ).all(
@@ -436,7 +421,7 @@ export class S3State {
   // Multipart uploads
 
   createUpload(upload: Upload): void {
-    this.prepare('INSERT INTO s3_uploads VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)').run(
+    this.sql('INSERT INTO s3_uploads VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)').run(
       upload.uploadId,
       upload.bucket,
       upload.key,
@@ -450,12 +435,12 @@ export class S3State {
   }
 
   getUpload(uploadId: string): Upload | undefined {
-    const row = this.prepare('SELECT * FROM s3_uploads WHERE upload_id = ?').get(uploadId) as UploadRow | undefined;
+    const row = this.sql('SELECT * FROM s3_uploads WHERE upload_id = ?').get(uploadId) as UploadRow | undefined;
     return row ? toUpload(row) : undefined;
   }
 
   listUploads(bucket: string): Upload[] {
-    const rows = this.prepare('SELECT * FROM s3_uploads WHERE bucket = ? ORDER BY key, initiated, upload_id').all(
+    const rows = this.sql('SELECT * FROM s3_uploads WHERE bucket = ? ORDER BY key, initiated, upload_id').all(
       bucket,
     ) as UploadRow[];
     return rows.map(toUpload);
@@ -464,11 +449,11 @@ export class S3State {
   /** Stores a part, returning the blob of the part it replaced. */
   putPart(part: Part): string | undefined {
     return this.db.transaction(() => {
-      const previous = this.prepare('SELECT blob FROM s3_parts WHERE upload_id = ? AND part_number = ?').get(
+      const previous = this.sql('SELECT blob FROM s3_parts WHERE upload_id = ? AND part_number = ?').get(
         part.uploadId,
         part.partNumber,
       ) as { blob: string } | undefined;
-      this.prepare('INSERT OR REPLACE INTO s3_parts VALUES (?, ?, ?, ?, ?, ?, ?, ?)').run(
+      this.sql('INSERT OR REPLACE INTO s3_parts VALUES (?, ?, ?, ?, ?, ?, ?, ?)').run(
         part.uploadId,
         part.partNumber,
         part.blob,
@@ -483,7 +468,7 @@ export class S3State {
   }
 
   listParts(uploadId: string): Part[] {
-    const rows = this.prepare('SELECT * FROM s3_parts WHERE upload_id = ? ORDER BY part_number').all(uploadId) as {
+    const rows = this.sql('SELECT * FROM s3_parts WHERE upload_id = ? ORDER BY part_number').all(uploadId) as {
       upload_id: string;
       part_number: number;
       blob: string;
@@ -508,11 +493,11 @@ export class S3State {
   /** Removes an upload and its parts; returns the part blobs. */
   deleteUpload(uploadId: string): string[] {
     return this.db.transaction(() => {
-      const blobs = (
-        this.prepare('SELECT blob FROM s3_parts WHERE upload_id = ?').all(uploadId) as { blob: string }[]
-      ).map((r) => r.blob);
-      this.prepare('DELETE FROM s3_parts WHERE upload_id = ?').run(uploadId);
-      this.prepare('DELETE FROM s3_uploads WHERE upload_id = ?').run(uploadId);
+      const blobs = (this.sql('SELECT blob FROM s3_parts WHERE upload_id = ?').all(uploadId) as { blob: string }[]).map(
+        (r) => r.blob,
+      );
+      this.sql('DELETE FROM s3_parts WHERE upload_id = ?').run(uploadId);
+      this.sql('DELETE FROM s3_uploads WHERE upload_id = ?').run(uploadId);
       return blobs;
     })();
   }
@@ -533,9 +518,9 @@ export class S3State {
   /** Every blob id a row references, for garbage collection at start. */
   referencedBlobs(): Set<string> {
     const ids = new Set<string>();
-    for (const r of this.prepare('SELECT blob FROM s3_objects WHERE blob IS NOT NULL').all() as { blob: string }[])
+    for (const r of this.sql('SELECT blob FROM s3_objects WHERE blob IS NOT NULL').all() as { blob: string }[])
       ids.add(r.blob);
-    for (const r of this.prepare('SELECT blob FROM s3_parts').all() as { blob: string }[]) ids.add(r.blob);
+    for (const r of this.sql('SELECT blob FROM s3_parts').all() as { blob: string }[]) ids.add(r.blob);
     return ids;
   }
 }
