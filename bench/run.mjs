@@ -4,7 +4,7 @@
  * Prints a table per section and writes bench/results/latest.json (latest-<sections>.json when
  * BENCH_ONLY picks sections).
  *
- * BENCH_ONLY=s3|lambda|cloudformation (comma-separated) runs only those sections.
+ * BENCH_ONLY=s3|lambda|cloudformation|deploy (comma-separated) runs only those sections.
  *
  * S3 knobs (environment): BENCH_OPS (1 KiB ops per phase, 2000), BENCH_CONCURRENCY (16), BENCH_LARGE_MIB (64),
  * BENCH_LARGE_RUNS (3), BENCH_STREAM_MIB (1024), BENCH_STARTS (5), BENCH_MOTO_STREAM_MIB (largest streamed
@@ -24,6 +24,10 @@
  * CloudFormation knobs: BENCH_CFN_RUNS (create / no-op update / delete cycles per template, 10),
  * BENCH_CFN_RESOURCES (resources in the many-resources stacks, 50), BENCH_CFN_POLL_MS (pause between
  * DescribeStacks polls, 20). One fresh server per side; see bench/cloudformation.mjs.
+ *
+ * Deploy knobs: BENCH_DEPLOY_RUNS (cold + redeploy pairs per side, 3). `lambda-tasks run
+ * examples/hello` next to the same steps as an AWS CLI script, both against one lambda-tasks local
+ * cloud (moto cannot run the function); see bench/deploy.mjs.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -31,6 +35,7 @@ import { cpus, loadavg, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { cloudFormationRows, cloudFormationWorkload } from './cloudformation.mjs';
+import { deployRows, deploySection, formatDeployTable } from './deploy.mjs';
 import { lambdaWorkload } from './lambda.mjs';
 import { formatTable, row, toMiB } from './report.mjs';
 import { createBucket, largeObject, s3Client, smallObjects, streamedUploadRss } from './s3.mjs';
@@ -68,9 +73,10 @@ const config = {
     resources: knob('BENCH_CFN_RESOURCES', 50),
     pollMs: knob('BENCH_CFN_POLL_MS', 20),
   },
+  deploy: { runs: knob('BENCH_DEPLOY_RUNS', 3) },
 };
 
-const SECTIONS = /** @type {const} */ (['s3', 'lambda', 'cloudformation']);
+const SECTIONS = /** @type {const} */ (['s3', 'lambda', 'cloudformation', 'deploy']);
 /** The sections to run: BENCH_ONLY=lambda, BENCH_ONLY=s3,lambda; all by default. */
 const only = (process.env.BENCH_ONLY ?? '')
   .split(',')
@@ -565,6 +571,7 @@ async function main() {
   /** @type {Record<string, string>} */
   const logs = {};
   for (const [name, start] of Object.entries(servers)) {
+    if (!sections.some((section) => section !== 'deploy')) break;
     const t0 = performance.now();
     if (sections.includes('s3')) {
       const s3 = await s3Section(name, start);
@@ -594,6 +601,14 @@ async function main() {
     }
     say(`[${name}] done in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
   }
+  if (sections.includes('deploy')) {
+    say(
+      `[deploy] lambda-tasks run examples/hello vs an AWS CLI script, ${config.deploy.runs} runs each (fresh server)`,
+    );
+    const deploy = await deploySection(startLambdaTasks, config.deploy, say);
+    results.deploy = { ...deploy, log: undefined };
+    logs['lambda-tasks'] = [logs['lambda-tasks'], deploy.log].filter(Boolean).join('\n');
+  }
   /** @type {Record<string, import('./report.mjs').Row[]>} */
   const rowsBySection = {};
   if (results.s3) rowsBySection.s3 = tableRows(results.s3);
@@ -608,6 +623,10 @@ async function main() {
     process.stdout.write(
       `\n${titles[/** @type {'s3' | 'lambda' | 'cloudformation'} */ (section)]}\n\n${formatTable(rows)}\n`,
     );
+  }
+  const deployTable = results.deploy ? deployRows(results.deploy) : undefined;
+  if (deployTable) {
+    process.stdout.write(`\nDeploy (ratio = lambda-tasks / aws CLI script)\n\n${formatDeployTable(deployTable)}\n`);
   }
   process.stdout.write(
     `\nratio = lambda-tasks / moto. Total bench time: ${durationSec.toFixed(1)} s. ` +
@@ -630,13 +649,17 @@ async function main() {
     sections,
     config,
     durationSec,
-    rows: Object.entries(rowsBySection).flatMap(([section, rows]) => rows.map((r) => ({ section, ...r }))),
+    rows: [
+      ...Object.entries(rowsBySection).flatMap(([section, rows]) => rows.map((r) => ({ section, ...r }))),
+      ...(deployTable ?? []).map((r) => ({ section: 'deploy', ...r })),
+    ],
     raw: {
       ...(results.s3
         ? { s3: Object.fromEntries(Object.entries(results.s3).map(([name, r]) => [name, s3WithoutLogs(r)])) }
         : {}),
       ...(results.lambda ? { lambda: results.lambda } : {}),
       ...(results.cloudformation ? { cloudformation: results.cloudformation } : {}),
+      ...(results.deploy ? { deploy: results.deploy } : {}),
     },
     serverLogTail: logs,
   };

@@ -6,11 +6,26 @@ import { UsageError } from './usage-error.js';
 const usage = `Usage: lambda-tasks <command> [options]
 
 Commands:
-  cloud     run the local AWS-compatible cloud (S3, STS)
+  run       run a pipeline file (default lambda-tasks.yml)
+  plan      show what a pipeline would change, changing nothing
+  validate  check a pipeline file and list every problem
+  schema    print the pipeline file's JSON Schema (for editors)
+  cloud     run the local AWS-compatible cloud (S3, STS, IAM, Lambda, CloudWatch Logs, CloudFormation)
 
 Run "lambda-tasks <command> --help" for a command's options.`;
 
+// The SDK warns on every start that its 2027 releases will need Node 22; this release supports
+// Node 20 (see package.json engines), so the warning is noise in every CI log. Set the variable
+// to "false" to see it.
+process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] ??= 'true';
+
+// The pipeline commands load the AWS SDK and the tasks: imported when used, so `--help` and
+// `cloud` start without them.
 const commands: Record<string, (argv: string[]) => Promise<number>> = {
+  run: async (argv) => (await import('./run.js')).runRunCommand(argv),
+  plan: async (argv) => (await import('./plan.js')).runPlanCommand(argv),
+  validate: async (argv) => (await import('./validate.js')).runValidateCommand(argv),
+  schema: async (argv) => (await import('./schema.js')).runSchemaCommand(argv),
   cloud: runCloudCommand,
 };
 

@@ -1,0 +1,76 @@
+/**
+ * A step's error -> StepFailure: the deploy tool's code, the AWS error code, HTTP status and
+ * request id when AWS refused a call (read from the SDK exception, also when a task wrapped it
+ * as the cause of a PipelineError), the message, and what to do.
+ */
+import { PipelineError } from './errors.js';
+import type { StepFailure } from './events.js';
+
+interface SdkError extends Error {
+  $metadata: { httpStatusCode?: number; requestId?: string };
+  $fault?: 'client' | 'server';
+}
+
+function isSdkError(error: unknown): error is SdkError {
+  return error instanceof Error && typeof (error as Partial<SdkError>).$metadata === 'object';
+}
+
+/** What to do, by AWS error code, when the task gave no hint of its own. */
+const AWS_HINTS: Readonly<Record<string, string>> = {
+  AccessDenied: "the connection's identity lacks a permission: check its IAM policy (or the resource's policy)",
+  AccessDeniedException:
+    "the connection's identity lacks a permission: check its IAM policy (or the resource's policy)",
+  UnrecognizedClientException: "the connection's credentials are not valid for this endpoint",
+  InvalidAccessKeyId: "the connection's access key is not known to this endpoint",
+  InvalidClientTokenId: "the connection's access key is not known to this endpoint",
+  SignatureDoesNotMatch: "the connection's secret key does not match its access key",
+  ExpiredToken: "the connection's session credentials expired: refresh them",
+  ExpiredTokenException: "the connection's session credentials expired: refresh them",
+  ResourceNotFoundException: 'check the name or ARN, or create the resource in an earlier step',
+  NoSuchBucket: 'check the bucket name, or create the bucket in an earlier step',
+  NoSuchKey: 'check the key, or upload the object in an earlier step',
+  ResourceConflictException: 'another change to the resource is in progress: wait for it and run again',
+  InvalidParameterValueException: "check the step's parameters against the AWS API reference",
+  ValidationError: "check the step's parameters against the AWS API reference",
+  ValidationException: "check the step's parameters against the AWS API reference",
+  ThrottlingException: 'AWS throttled the calls even after retries: try again later',
+  TooManyRequestsException: 'AWS throttled the calls even after retries: try again later',
+};
+
+const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'ETIMEDOUT', 'EAI_AGAIN']);
+
+export function describeFailure(stepId: string, error: unknown): StepFailure {
+  const sdk = isSdkError(error) ? error : error instanceof Error && isSdkError(error.cause) ? error.cause : undefined;
+  const aws = sdk
+    ? {
+        awsCode: sdk.name,
+        ...(sdk.$metadata.httpStatusCode !== undefined ? { httpStatus: sdk.$metadata.httpStatusCode } : {}),
+        ...(sdk.$metadata.requestId ? { requestId: sdk.$metadata.requestId } : {}),
+      }
+    : {};
+  if (error instanceof PipelineError) {
+    const hint = error.hint ?? (sdk ? AWS_HINTS[sdk.name] : undefined);
+    return { stepId, code: error.code, ...aws, message: error.message, ...(hint ? { hint } : {}) };
+  }
+  if (sdk) {
+    const message = sdk.message && sdk.message !== 'UnknownError' && sdk.message !== sdk.name ? sdk.message : '';
+    const hint = AWS_HINTS[sdk.name] ?? 'see the AWS error: fix the parameters or permissions it names and run again';
+    return { stepId, code: 'AwsError', ...aws, message: `${sdk.name}${message ? `: ${message}` : ''}`, hint };
+  }
+  const code = (error as { code?: unknown } | undefined)?.code;
+  if (typeof code === 'string' && NETWORK_CODES.has(code)) {
+    return {
+      stepId,
+      code: 'ConnectionFailed',
+      message: (error as Error).message,
+      hint: "check that the connection's endpoint is reachable",
+    };
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  return {
+    stepId,
+    code: 'ActionFailed',
+    message,
+    hint: 'this looks like a bug in the task: please report it with the pipeline file',
+  };
+}

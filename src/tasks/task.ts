@@ -1,0 +1,90 @@
+/**
+ * The contract between the pipeline runner and the tasks. A task (`lambda-function`) is a set of
+ * actions (`deploy`, `invoke` ...); an action declares its parameters as a strict zod schema
+ * (AWS API member names in lowerCamelCase plus the task's own options), can plan (say what it
+ * would change without changing anything) and run (make the calls, report outputs). Actions
+ * never print: they emit structured events that the CLI renders.
+ */
+import type { z } from 'zod';
+import type { AwsClients } from '../aws/clients.js';
+import type { WaitOptions } from '../aws/wait.js';
+
+/** A value a step hands to later steps and to CI; secret ones are masked in every log and report. */
+export type OutputValue = string | number | boolean | { value: string; secret: true };
+
+/** What an action tells the runner while it works. */
+export type ActionEvent =
+  | { type: 'info'; message: string }
+  /** A skipped change, with why: "code unchanged (CodeSha256 matches)". */
+  | { type: 'skip'; message: string }
+  /** A change made: "updated configuration: Timeout 3 -> 10". */
+  | { type: 'change'; message: string }
+  /** A wait in progress: "waiting for LastUpdateStatus Successful" (elapsed ms). */
+  | { type: 'wait'; what: string; elapsedMs: number }
+  /** A transient failure being retried: "ResourceConflictException, retrying in 400 ms". */
+  | { type: 'retry'; message: string }
+  /** Lines the step wants shown as-is (an invoke's log tail). */
+  | { type: 'log'; lines: string[] };
+
+export interface ActionContext {
+  /** SDK clients for the step's connection and region. */
+  aws: AwsClients;
+  /** The directory of the pipeline file: relative paths in parameters are relative to it. */
+  baseDir: string;
+  /** The step's id, for names and messages. */
+  stepId: string;
+  emit(event: ActionEvent): void;
+  /** Registers a value to be masked as `****` wherever it would be shown. */
+  secret(value: string): void;
+  /** The step's timeout and cancellation. */
+  signal: AbortSignal;
+  /** The one polling helper, with progress reported as `wait` events. */
+  waitFor<T>(check: () => Promise<T | undefined>, options: WaitOptions): Promise<T>;
+}
+
+export interface ActionResult {
+  outputs: Record<string, OutputValue>;
+  /** Whether anything changed (false for a skip: the summary says why). */
+  changed: boolean;
+  /** One line for the summary table: "created function hello (version 1)". */
+  summary: string;
+}
+
+/** One change a plan foresees. */
+export interface PlannedChange {
+  action: 'create' | 'update' | 'replace' | 'delete' | 'invoke' | 'none';
+  /** What it concerns: "function hello", "s3://bucket/key". */
+  resource: string;
+  /** Human-readable details: "Timeout: 3 -> 10", "code: sha256 abc... -> def...". */
+  details: string[];
+}
+
+export interface ActionDefinition<P = unknown> {
+  description: string;
+  /** The `with:` parameters, strict (unknown keys are errors). */
+  params: z.ZodType<P>;
+  run(params: P, ctx: ActionContext): Promise<ActionResult>;
+  /** What `run` would change; absent for actions whose effect cannot be previewed. */
+  plan?(params: P, ctx: ActionContext): Promise<PlannedChange[]>;
+  /**
+   * Output names this action sets (for validating `${steps.x.outputs.y}` before running). `'*'`
+   * means further names only known at run time may be set (a CloudFormation stack's Outputs).
+   */
+  outputs: readonly string[];
+}
+
+export interface TaskDefinition {
+  name: string;
+  description: string;
+  // biome-ignore lint/suspicious/noExplicitAny: each action has its own parameter type; the registry is heterogeneous.
+  actions: Record<string, ActionDefinition<any>>;
+  /** The action used when a step names none (the `package` task has one). */
+  defaultAction?: string;
+}
+
+/** Declares an action with its parameter type inferred from the schema. */
+export function defineAction<S extends z.ZodType>(
+  definition: Omit<ActionDefinition<z.infer<S>>, 'params'> & { params: S },
+): ActionDefinition<z.infer<S>> {
+  return definition as ActionDefinition<z.infer<S>>;
+}

@@ -1,0 +1,112 @@
+/**
+ * The examples as users run them: `lambda-tasks run examples/<name>/lambda-tasks.yml` (the built
+ * CLI, a child process) against a local cloud on port 0, twice: the first run deploys and invokes,
+ * the second finds nothing to change. The examples are copied to a temporary directory so the
+ * runs leave nothing in the repository.
+ */
+import { spawn } from 'node:child_process';
+import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import { useCloud } from '../helpers/cloud.js';
+import { CLI } from '../helpers/process.js';
+
+const EXAMPLES = fileURLToPath(new URL('../../examples', import.meta.url));
+
+const t = useCloud();
+const work = mkdtempSync(join(tmpdir(), 'lambda-tasks-examples-'));
+cpSync(EXAMPLES, work, { recursive: true, filter: (src) => !src.split('/').includes('.lambda-tasks') });
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+  outputs: Record<string, Record<string, unknown>>;
+}
+
+/** `lambda-tasks run <example> --endpoint <cloud> [args]`, with the steps' outputs read back. */
+function runExample(name: string, args: string[] = []): Promise<Run> {
+  const outputsFile = join(work, `${name}-outputs-${Date.now()}.json`);
+  const env: NodeJS.ProcessEnv = { ...process.env, CI: 'true' };
+  for (const key of ['AWS_ENDPOINT_URL', 'AWS_PROFILE', 'GITHUB_OUTPUT']) delete env[key];
+  const child = spawn(
+    process.execPath,
+    [CLI, 'run', join(work, name, 'lambda-tasks.yml'), '--endpoint', t.url, '--outputs', outputsFile, ...args],
+    { stdio: ['ignore', 'pipe', 'pipe'], env },
+  );
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d: Buffer) => {
+    stdout += d.toString();
+  });
+  child.stderr.on('data', (d: Buffer) => {
+    stderr += d.toString();
+  });
+  return new Promise((resolve, reject) => {
+    child.once('error', reject);
+    child.once('close', (code) => {
+      let outputs: Run['outputs'] = {};
+      try {
+        const steps = JSON.parse(readFileSync(outputsFile, 'utf8')).steps as Record<string, { outputs: never }>;
+        outputs = Object.fromEntries(Object.entries(steps).map(([id, s]) => [id, s.outputs]));
+      } catch {
+        // No outputs file: the run failed before writing it; code and stderr say why.
+      }
+      resolve({ code, stdout, stderr, outputs });
+    });
+  });
+}
+
+function expectSuccess(run: Run): void {
+  expect(run.code, `stdout:\n${run.stdout}\nstderr:\n${run.stderr}`).toBe(0);
+}
+
+/** The invoke step's result, as the function returned it. */
+function invokeResult(run: Run): Record<string, unknown> {
+  return JSON.parse(String(run.outputs['invoke']?.['payload'] ?? 'null'));
+}
+
+describe('examples', () => {
+  it('hello: packages, uploads, deploys, publishes behind an alias and invokes; a second run changes nothing', async () => {
+    const first = await runExample('hello');
+    expectSuccess(first);
+    const result = invokeResult(first);
+    expect(result).toMatchObject({
+      message: 'Hello, lambda-tasks!',
+      bucket: 'lambda-tasks-hello-artifacts',
+      objects: ['hello/function.zip'],
+      region: 'us-east-1',
+    });
+    expect(first.outputs['deploy']).toMatchObject({ functionName: 'lambda-tasks-hello', version: '1' });
+
+    const second = await runExample('hello');
+    expectSuccess(second);
+    expect(invokeResult(second)).toEqual(result);
+    // Nothing was deployed again: the same version serves.
+    expect(second.outputs['deploy']).toMatchObject({ version: '1' });
+    expect(second.outputs['upload']).toMatchObject({ uploaded: 0, skipped: 1 });
+  });
+
+  it('cloudformation: deploys the function through a stack, invokes it by the stack’s output; a second run is "No updates"', async () => {
+    const first = await runExample('cloudformation');
+    expectSuccess(first);
+    expect(first.outputs['stack']).toMatchObject({
+      stackName: 'lambda-tasks-hello-cfn',
+      stackStatus: 'CREATE_COMPLETE',
+      FunctionName: 'lambda-tasks-hello-cfn',
+    });
+    expect(invokeResult(first)).toMatchObject({
+      message: 'Hello, CloudFormation!',
+      bucket: 'lambda-tasks-cfn-artifacts',
+    });
+
+    const second = await runExample('cloudformation');
+    expectSuccess(second);
+    expect(second.stdout).toContain('No updates are to be performed.');
+    expect(second.outputs['stack']).toMatchObject({ stackStatus: 'CREATE_COMPLETE' });
+    expect(invokeResult(second)).toMatchObject({ message: 'Hello, CloudFormation!' });
+  });
+});
