@@ -3,14 +3,22 @@
  * a named profile, static keys, an assumed role) and a region become a set of clients; actions
  * never call `new LambdaClient()` themselves, so every call honours the step's connection.
  */
-import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
-import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
-import { IAMClient } from '@aws-sdk/client-iam';
-import { LambdaClient } from '@aws-sdk/client-lambda';
-import { S3Client } from '@aws-sdk/client-s3';
-import { STSClient } from '@aws-sdk/client-sts';
-import { fromIni, fromTemporaryCredentials } from '@aws-sdk/credential-providers';
+import { createRequire } from 'node:module';
+import type { CloudFormationClient } from '@aws-sdk/client-cloudformation';
+import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
+import type { IAMClient } from '@aws-sdk/client-iam';
+import type { LambdaClient } from '@aws-sdk/client-lambda';
+import type { S3Client } from '@aws-sdk/client-s3';
+import type { STSClient } from '@aws-sdk/client-sts';
+import type * as CredentialProviders from '@aws-sdk/credential-providers';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
+
+/**
+ * SDK packages are loaded when a client is first asked for, not at import: each costs 0.2-0.5 s
+ * to load, and a pipeline usually needs two or three of the six. The packages are CommonJS (no
+ * `exports` map), so `require` here and `import` elsewhere share one module instance.
+ */
+const load = createRequire(import.meta.url);
 
 /** How to reach AWS, after the pipeline's connection settings were resolved. */
 export interface ResolvedConnection {
@@ -52,10 +60,11 @@ const MAX_ATTEMPTS = 3;
 export function createClients(connection: ResolvedConnection, region: string): AwsClients {
   const cache = new Map<string, { destroy(): void }>();
   let credentials: AwsCredentialIdentityProvider | AwsCredentialIdentity | undefined = connection.credentials;
-  if (!credentials && connection.profile) credentials = fromIni({ profile: connection.profile });
+  const providers = () => load('@aws-sdk/credential-providers') as typeof CredentialProviders;
+  if (!credentials && connection.profile) credentials = providers().fromIni({ profile: connection.profile });
   if (connection.assumeRole) {
     const role = connection.assumeRole;
-    credentials = fromTemporaryCredentials({
+    credentials = providers().fromTemporaryCredentials({
       params: {
         RoleArn: role.roleArn,
         RoleSessionName: role.sessionName ?? `lambda-tasks-${Date.now()}`,
@@ -86,12 +95,40 @@ export function createClients(connection: ResolvedConnection, region: string): A
   return {
     region,
     connection,
-    lambda: () => client('lambda', () => new LambdaClient(config)),
-    s3: () => client('s3', () => new S3Client({ ...config, forcePathStyle: connection.forcePathStyle ?? false })),
-    cloudFormation: () => client('cloudformation', () => new CloudFormationClient(config)),
-    sts: () => client('sts', () => new STSClient(config)),
-    iam: () => client('iam', () => new IAMClient(config)),
-    logs: () => client('logs', () => new CloudWatchLogsClient(config)),
+    lambda: () =>
+      client('lambda', () => {
+        const { LambdaClient: Client } = load('@aws-sdk/client-lambda') as typeof import('@aws-sdk/client-lambda');
+        return new Client(config);
+      }),
+    s3: () =>
+      client('s3', () => {
+        const { S3Client: Client } = load('@aws-sdk/client-s3') as typeof import('@aws-sdk/client-s3');
+        return new Client({ ...config, forcePathStyle: connection.forcePathStyle ?? false });
+      }),
+    cloudFormation: () =>
+      client('cloudformation', () => {
+        const { CloudFormationClient: Client } = load(
+          '@aws-sdk/client-cloudformation',
+        ) as typeof import('@aws-sdk/client-cloudformation');
+        return new Client(config);
+      }),
+    sts: () =>
+      client('sts', () => {
+        const { STSClient: Client } = load('@aws-sdk/client-sts') as typeof import('@aws-sdk/client-sts');
+        return new Client(config);
+      }),
+    iam: () =>
+      client('iam', () => {
+        const { IAMClient: Client } = load('@aws-sdk/client-iam') as typeof import('@aws-sdk/client-iam');
+        return new Client(config);
+      }),
+    logs: () =>
+      client('logs', () => {
+        const { CloudWatchLogsClient: Client } = load(
+          '@aws-sdk/client-cloudwatch-logs',
+        ) as typeof import('@aws-sdk/client-cloudwatch-logs');
+        return new Client(config);
+      }),
     credentials: () => credentials,
     destroy() {
       for (const c of cache.values()) c.destroy();

@@ -187,6 +187,9 @@ function baseEnvironment(fn: FunctionSnapshot, ctx: LaunchContext): Record<strin
     HOME: ctx.scratchDir,
     TMPDIR: ctx.scratchDir,
     AWS_ENDPOINT_URL: ctx.endpoint,
+    // Functions run on this machine's Node, which may be older than the SDK would like; AWS's
+    // runtime never prints that warning, so neither do functions here.
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
   };
 }
 

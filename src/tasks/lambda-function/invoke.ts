@@ -123,6 +123,9 @@ export const invoke = defineAction({
           ? 'could be invoked (dry run)'
           : 'succeeded';
     ctx.emit({ type: 'info', message: `invoked ${target}: ${outcome} (status ${statusCode})` });
+    if (result && params.invocationType !== 'Event' && params.invocationType !== 'DryRun') {
+      ctx.emit({ type: 'info', message: `response: ${preview(result)}` });
+    }
     return {
       outputs: {
         functionName: shortName(params.functionName),
@@ -136,3 +139,9 @@ export const invoke = defineAction({
     };
   },
 });
+
+/** The response as shown in progress output: one line, cut at 1,000 characters. */
+function preview(payload: string): string {
+  const line = payload.replace(/\s*\n\s*/g, ' ');
+  return line.length > 1000 ? `${line.slice(0, 1000)}... (${payload.length} bytes)` : line;
+}
