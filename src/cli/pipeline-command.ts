@@ -1,6 +1,9 @@
 /** What `run`, `plan` and `validate` share: the file, variables, step selection, connection, and how a bad pipeline is reported. */
 import type { parseArgs } from 'node:util';
 import { formatProblem, PipelineError, PipelineValidationError } from '../pipeline/errors.js';
+import type { TaskRegistry } from '../pipeline/registry.js';
+import { chooseReporter } from '../pipeline/reporters/index.js';
+import type { PipelineResult, planPipeline, runPipeline } from '../pipeline/runner.js';
 import type { LoadPipelineOptions } from '../pipeline/validate.js';
 import type { CliIo } from './io.js';
 import { UsageError } from './usage-error.js';
@@ -94,4 +97,33 @@ export function reportPipelineError(error: unknown, io: CliIo, json: boolean): n
     return error.code === 'PipelineNotFound' ? 2 : 1;
   }
   throw error;
+}
+
+/**
+ * Runs or plans the pipeline with the shared flags, rendering its events with the reporter the
+ * output calls for. Resolves the result, or the exit code when the pipeline could not be loaded.
+ */
+export async function executePipeline(
+  execute: typeof runPipeline | typeof planPipeline,
+  values: Parameters<typeof loadOptions>[0] & { json?: boolean | undefined; endpoint?: string | undefined },
+  file: string | undefined,
+  io: CliIo,
+  registry: TaskRegistry | undefined,
+): Promise<PipelineResult | number> {
+  const json = values.json ?? false;
+  const reporter = chooseReporter({ out: io.stdout, env: io.env, json, fixedTimes: fixedTimes(io) });
+  try {
+    return await execute({
+      ...loadOptions(values, file, io),
+      env: io.env,
+      ...(values.endpoint !== undefined ? { endpoint: values.endpoint } : {}),
+      ...(registry ? { registry } : {}),
+      ...(io.signal ? { signal: io.signal } : {}),
+      onEvent: (event) => reporter.onEvent(event),
+    });
+  } catch (error) {
+    return reportPipelineError(error, io, json);
+  } finally {
+    reporter.close();
+  }
 }

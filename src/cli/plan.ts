@@ -1,16 +1,8 @@
 /** `lambda-tasks plan`: what each step would change, without changing anything. */
 import { parseArgs } from 'node:util';
-import { chooseReporter } from '../pipeline/reporters/index.js';
-import { type PipelineResult, planPipeline } from '../pipeline/runner.js';
+import { planPipeline } from '../pipeline/runner.js';
 import { type CliIo, processIo } from './io.js';
-import {
-  fixedTimes,
-  loadOptions,
-  onlyFile,
-  PIPELINE_OPTIONS,
-  PIPELINE_OPTIONS_HELP,
-  reportPipelineError,
-} from './pipeline-command.js';
+import { executePipeline, onlyFile, PIPELINE_OPTIONS, PIPELINE_OPTIONS_HELP } from './pipeline-command.js';
 import type { CommandOptions } from './run.js';
 
 export const planUsage = `Usage: lambda-tasks plan [file] [options]
@@ -41,26 +33,7 @@ export async function runPlanCommand(
     return 0;
   }
   const file = onlyFile(positionals);
-  const reporter = chooseReporter({
-    out: io.stdout,
-    env: io.env,
-    json: values.json ?? false,
-    fixedTimes: fixedTimes(io),
-  });
-  let result: PipelineResult;
-  try {
-    result = await planPipeline({
-      ...loadOptions(values, file, io),
-      env: io.env,
-      ...(values.endpoint !== undefined ? { endpoint: values.endpoint } : {}),
-      ...(command.registry ? { registry: command.registry } : {}),
-      ...(io.signal ? { signal: io.signal } : {}),
-      onEvent: (event) => reporter.onEvent(event),
-    });
-  } catch (error) {
-    return reportPipelineError(error, io, values.json ?? false);
-  } finally {
-    reporter.close();
-  }
+  const result = await executePipeline(planPipeline, values, file, io, command.registry);
+  if (typeof result === 'number') return result;
   return result.result === 'succeeded' ? 0 : 1;
 }

@@ -10,18 +10,10 @@ import {
   revealedSecrets,
 } from '../pipeline/outputs.js';
 import type { TaskRegistry } from '../pipeline/registry.js';
-import { chooseReporter } from '../pipeline/reporters/index.js';
 import { type PipelineResult, runPipeline } from '../pipeline/runner.js';
 import type { CliIo } from './io.js';
 import { processIo } from './io.js';
-import {
-  fixedTimes,
-  loadOptions,
-  onlyFile,
-  PIPELINE_OPTIONS,
-  PIPELINE_OPTIONS_HELP,
-  reportPipelineError,
-} from './pipeline-command.js';
+import { executePipeline, onlyFile, PIPELINE_OPTIONS, PIPELINE_OPTIONS_HELP } from './pipeline-command.js';
 import { UsageError } from './usage-error.js';
 
 export const runUsage = `Usage: lambda-tasks run [file] [options]
@@ -70,27 +62,8 @@ export async function runRunCommand(
   }
   const file = onlyFile(positionals);
   const format = outputsFormat(values.outputs, values['outputs-format']);
-  const reporter = chooseReporter({
-    out: io.stdout,
-    env: io.env,
-    json: values.json ?? false,
-    fixedTimes: fixedTimes(io),
-  });
-  let result: PipelineResult;
-  try {
-    result = await runPipeline({
-      ...loadOptions(values, file, io),
-      env: io.env,
-      ...(values.endpoint !== undefined ? { endpoint: values.endpoint } : {}),
-      ...(command.registry ? { registry: command.registry } : {}),
-      ...(io.signal ? { signal: io.signal } : {}),
-      onEvent: (event) => reporter.onEvent(event),
-    });
-  } catch (error) {
-    return reportPipelineError(error, io, values.json ?? false);
-  } finally {
-    reporter.close();
-  }
+  const result = await executePipeline(runPipeline, values, file, io, command.registry);
+  if (typeof result === 'number') return result;
   writeOutputs(result, io, {
     includeSecrets: values['include-secrets'] ?? false,
     ...(values.outputs !== undefined ? { file: values.outputs } : {}),

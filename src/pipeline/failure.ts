@@ -3,6 +3,7 @@
  * request id when AWS refused a call (read from the SDK exception, also when a task wrapped it
  * as the cause of a PipelineError), the message, and what to do.
  */
+import { GENERIC_HINTS } from '../tasks/aws-errors.js';
 import { PipelineError } from './errors.js';
 import type { StepFailure } from './events.js';
 
@@ -17,15 +18,7 @@ function isSdkError(error: unknown): error is SdkError {
 
 /** What to do, by AWS error code, when the task gave no hint of its own. */
 const AWS_HINTS: Readonly<Record<string, string>> = {
-  AccessDenied: "the connection's identity lacks a permission: check its IAM policy (or the resource's policy)",
-  AccessDeniedException:
-    "the connection's identity lacks a permission: check its IAM policy (or the resource's policy)",
-  UnrecognizedClientException: "the connection's credentials are not valid for this endpoint",
-  InvalidAccessKeyId: "the connection's access key is not known to this endpoint",
-  InvalidClientTokenId: "the connection's access key is not known to this endpoint",
-  SignatureDoesNotMatch: "the connection's secret key does not match its access key",
-  ExpiredToken: "the connection's session credentials expired: refresh them",
-  ExpiredTokenException: "the connection's session credentials expired: refresh them",
+  ...GENERIC_HINTS,
   ResourceNotFoundException: 'check the name or ARN, or create the resource in an earlier step',
   NoSuchBucket: 'check the bucket name, or create the bucket in an earlier step',
   NoSuchKey: 'check the key, or upload the object in an earlier step',
@@ -33,8 +26,6 @@ const AWS_HINTS: Readonly<Record<string, string>> = {
   InvalidParameterValueException: "check the step's parameters against the AWS API reference",
   ValidationError: "check the step's parameters against the AWS API reference",
   ValidationException: "check the step's parameters against the AWS API reference",
-  ThrottlingException: 'AWS throttled the calls even after retries: try again later',
-  TooManyRequestsException: 'AWS throttled the calls even after retries: try again later',
 };
 
 const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'ETIMEDOUT', 'EAI_AGAIN']);

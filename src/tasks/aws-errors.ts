@@ -35,7 +35,7 @@ export function isNotFound(error: unknown): error is ServiceError {
 }
 
 /** Hints that hold whatever the call was. */
-const GENERIC_HINTS: Readonly<Record<string, string>> = {
+export const GENERIC_HINTS: Readonly<Record<string, string>> = {
   AccessDenied: "the connection's identity lacks a permission: check its IAM policy (or the resource's policy)",
   AccessDeniedException:
     "the connection's identity lacks a permission: check its IAM policy (or the resource's policy)",

@@ -179,7 +179,11 @@ done
       {
         'index.js': `const hold = [];
           exports.handler = async (e) => {
-            if (e.grow) for (let i = 0; i < 64; i++) hold.push(Buffer.alloc(8 * 1024 * 1024, 1));
+            // Grows until the memory watch kills it (a fixed amount could finish between two samples).
+            while (e.grow) {
+              hold.push(Buffer.alloc(8 * 1024 * 1024, 1));
+              await new Promise((resolve) => setImmediate(resolve));
+            }
             return 'ok';
           };`,
       },
