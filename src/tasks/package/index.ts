@@ -80,7 +80,8 @@ function formatSize(bytes: number): string {
 const zip = defineAction({
   description: 'Zip a directory into a reproducible deployment package (same input, same bytes and SHA-256).',
   params: zipParams,
-  outputs: ['file', 'sha256', 'size'],
+  /** `sha256` is base64 like Lambda's CodeSha256; `sha256Hex` suits S3 keys and file names. */
+  outputs: ['file', 'sha256', 'sha256Hex', 'size'],
   async plan(params, ctx) {
     const { source, file } = locations(params, ctx);
     const files = await selectFiles(source, selection(params, file));
@@ -102,7 +103,12 @@ const zip = defineAction({
     if (changed) ctx.emit({ type: 'change', message: `wrote ${what}` });
     else ctx.emit({ type: 'skip', message: `package unchanged: ${what} has the same sha256 as before` });
     return {
-      outputs: { file, sha256: digest.sha256, size: digest.size },
+      outputs: {
+        file,
+        sha256: digest.sha256,
+        sha256Hex: Buffer.from(digest.sha256, 'base64').toString('hex'),
+        size: digest.size,
+      },
       changed,
       summary: `${changed ? 'packaged' : 'unchanged'} ${shown} (${files.length} files, ${formatSize(digest.size)})`,
     };

@@ -61,6 +61,7 @@ describe('package: zip', () => {
     expect(second.bytes.equals(first.bytes)).toBe(true);
     expect(second.result.outputs['sha256']).toBe(first.result.outputs['sha256']);
     expect(first.result.outputs['sha256']).toBe(createHash('sha256').update(first.bytes).digest('base64'));
+    expect(first.result.outputs['sha256Hex']).toBe(createHash('sha256').update(first.bytes).digest('hex'));
     expect(first.result.outputs['size']).toBe(first.bytes.length);
     expect(first.file).toBe(join(a.baseDir, '.lambda-tasks/build/pkg.zip'));
 
