@@ -267,7 +267,12 @@ class Execution {
     let changes: PlannedChange[];
     try {
       const params = await this.parameters(step, value);
-      changes = await this.withDeadline(step, (ctx) => plan(params, ctx));
+      const planned = await this.withDeadline(step, (ctx) => plan(params, ctx));
+      changes = Array.isArray(planned) ? planned : planned.changes;
+      // Outputs known before running (an unchanged step's) let later steps plan precisely.
+      if (!Array.isArray(planned) && planned.outputs && !unknown.length) {
+        this.scope.setOutputs(step.id, planned.outputs);
+      }
     } catch (error) {
       if (!depends) throw error;
       return unknownReport(`known after run: ${depends}`);

@@ -59,13 +59,22 @@ export interface PlannedChange {
   details: string[];
 }
 
+/**
+ * A plan with the outputs the step will have when they are already known (an unchanged package's
+ * file and hash, an unchanged function's ARN), so later steps' plans can use them.
+ */
+export interface PlanResult {
+  changes: PlannedChange[];
+  outputs?: Record<string, OutputValue>;
+}
+
 export interface ActionDefinition<P = unknown> {
   description: string;
   /** The `with:` parameters, strict (unknown keys are errors). */
   params: z.ZodType<P>;
   run(params: P, ctx: ActionContext): Promise<ActionResult>;
   /** What `run` would change; absent for actions whose effect cannot be previewed. */
-  plan?(params: P, ctx: ActionContext): Promise<PlannedChange[]>;
+  plan?(params: P, ctx: ActionContext): Promise<PlannedChange[] | PlanResult>;
   /**
    * Output names this action sets (for validating `${steps.x.outputs.y}` before running). `'*'`
    * means further names only known at run time may be set (a CloudFormation stack's Outputs).

@@ -28,13 +28,14 @@ interface Run {
 }
 
 /** `lambda-tasks run <example> --endpoint <cloud> [args]`, with the steps' outputs read back. */
-function runExample(name: string, args: string[] = []): Promise<Run> {
+function runExample(name: string, args: string[] = [], command = 'run'): Promise<Run> {
   const outputsFile = join(work, `${name}-outputs-${Date.now()}.json`);
+  const outputArgs = command === 'run' ? ['--outputs', outputsFile] : [];
   const env: NodeJS.ProcessEnv = { ...process.env, CI: 'true' };
   for (const key of ['AWS_ENDPOINT_URL', 'AWS_PROFILE', 'GITHUB_OUTPUT']) delete env[key];
   const child = spawn(
     process.execPath,
-    [CLI, 'run', join(work, name, 'lambda-tasks.yml'), '--endpoint', t.url, '--outputs', outputsFile, ...args],
+    [CLI, command, join(work, name, 'lambda-tasks.yml'), '--endpoint', t.url, ...outputArgs, ...args],
     { stdio: ['ignore', 'pipe', 'pipe'], env },
   );
   let stdout = '';
@@ -88,6 +89,21 @@ describe('examples', () => {
     // Nothing was deployed again: the same version serves.
     expect(second.outputs['deploy']).toMatchObject({ version: '1' });
     expect(second.outputs['upload']).toMatchObject({ uploaded: 0, skipped: 1 });
+
+    // The plan knows the unchanged steps' outputs, so only the invoke is a change.
+    const plan = await runExample('hello', ['--json'], 'plan');
+    expectSuccess(plan);
+    const ends = plan.stdout
+      .split('\n')
+      .filter((line) => line.startsWith('{'))
+      .map((line) => JSON.parse(line) as { type: string; stepId?: string; result?: string })
+      .filter((e) => e.type === 'step-end');
+    expect(ends.map((e) => `${e.stepId}:${e.result}`)).toEqual([
+      'package:unchanged',
+      'upload:unchanged',
+      'deploy:unchanged',
+      'invoke:changed',
+    ]);
   });
 
   it('cloudformation: deploys the function through a stack, invokes it by the stack’s output; a second run is "No updates"', async () => {

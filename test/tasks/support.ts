@@ -16,6 +16,7 @@ import type {
   ActionEvent,
   ActionResult,
   PlannedChange,
+  PlanResult,
 } from '../../src/tasks/task.js';
 import { TEST_CREDENTIALS, type TestCloud } from '../helpers/cloud.js';
 
@@ -128,9 +129,20 @@ export function run<P>(action: ActionDefinition<P>, params: unknown, tc: TaskCon
   return action.run(action.params.parse(params), tc.ctx);
 }
 
-export function plan<P>(action: ActionDefinition<P>, params: unknown, tc: TaskContext): Promise<PlannedChange[]> {
+/** The action's planned changes (the outputs a plan may also give are in `planResult`). */
+export async function plan<P>(action: ActionDefinition<P>, params: unknown, tc: TaskContext): Promise<PlannedChange[]> {
+  const planned = await planResult(action, params, tc);
+  return planned.changes;
+}
+
+export async function planResult<P>(
+  action: ActionDefinition<P>,
+  params: unknown,
+  tc: TaskContext,
+): Promise<PlanResult> {
   if (!action.plan) throw new Error('the action has no plan()');
-  return action.plan(action.params.parse(params), tc.ctx);
+  const planned = await action.plan(action.params.parse(params), tc.ctx);
+  return Array.isArray(planned) ? { changes: planned } : planned;
 }
 
 /** The value of a secret output, or the output itself. */

@@ -7,7 +7,7 @@
  */
 import { z } from 'zod';
 import { PipelineError } from '../../pipeline/errors.js';
-import { type ActionContext, defineAction, type PlannedChange } from '../task.js';
+import { type ActionContext, defineAction, type PlannedChange, type PlanResult } from '../task.js';
 import { getAlias, pointAlias } from './aliases.js';
 import { applyDecision, type CurrentFunction, decide, describeDecision, hasChanges, type Wanted } from './changes.js';
 import { codeSha256, loadCode } from './code.js';
@@ -64,7 +64,7 @@ function ensureCreatable(params: DeployParams): void {
   }
 }
 
-async function planDeploy(params: DeployParams, ctx: ActionContext): Promise<PlannedChange[]> {
+async function planDeploy(params: DeployParams, ctx: ActionContext): Promise<PlanResult> {
   const name = shortName(params.functionName);
   const resource = `function ${name}`;
   const publishing = params.publish ?? params.alias !== undefined;
@@ -88,11 +88,14 @@ async function planDeploy(params: DeployParams, ctx: ActionContext): Promise<Pla
     changes.push({ action: hasChanges(decision) ? 'update' : 'none', resource, details: describeDecision(decision) });
   }
   let version = 'the new version';
+  let knownVersion: string | undefined;
+  let aliasArn = '';
   if (publishing) {
     const existing =
       !versionChanges && current ? await publishedLatest(ctx, params.functionName, current.config) : undefined;
     if (existing) {
       version = `version ${existing.Version}`;
+      knownVersion = existing.Version;
       changes.push({ action: 'none', resource: `${resource} version`, details: [`${version} already holds $LATEST`] });
     } else {
       changes.push({ action: 'create', resource: `${resource} version`, details: ['publish $LATEST'] });
@@ -103,6 +106,7 @@ async function planDeploy(params: DeployParams, ctx: ActionContext): Promise<Pla
     const alias = current ? await getAlias(ctx, params.functionName, params.alias) : undefined;
     if (!alias) changes.push({ action: 'create', resource: aliasResource, details: [`-> ${version}`] });
     else if (`version ${alias.FunctionVersion}` === version && !alias.RoutingConfig?.AdditionalVersionWeights) {
+      aliasArn = alias.AliasArn ?? '';
       changes.push({ action: 'none', resource: aliasResource, details: [`already -> ${version}`] });
     } else {
       changes.push({
@@ -112,7 +116,9 @@ async function planDeploy(params: DeployParams, ctx: ActionContext): Promise<Pla
       });
     }
   }
-  return changes;
+  // A deploy that changes nothing will report the function as it is: later steps can plan with it.
+  if (!current || changes.some((c) => c.action !== 'none')) return { changes };
+  return { changes, outputs: { ...functionOutputs(current.config, knownVersion), aliasArn } };
 }
 
 export const deploy = defineAction({

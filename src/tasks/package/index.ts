@@ -77,6 +77,15 @@ function formatSize(bytes: number): string {
   return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 }
 
+function packageOutputs(file: string, digest: { sha256: string; size: number }) {
+  return {
+    file,
+    sha256: digest.sha256,
+    sha256Hex: Buffer.from(digest.sha256, 'base64').toString('hex'),
+    size: digest.size,
+  };
+}
+
 const zip = defineAction({
   description: 'Zip a directory into a reproducible deployment package (same input, same bytes and SHA-256).',
   params: zipParams,
@@ -88,8 +97,10 @@ const zip = defineAction({
     const [digest, previous] = await Promise.all([zipDigest(files), fileSha256(file)]);
     const shown = displayPath(ctx.baseDir, file);
     const details = [`${files.length} files from ${displayPath(ctx.baseDir, source)}, sha256 ${digest.sha256}`];
-    if (previous === digest.sha256) return [{ action: 'none', resource: shown, details }];
-    return [{ action: previous ? 'update' : 'create', resource: shown, details }];
+    // The zip is reproducible, so its path and hash are known before it is written.
+    const outputs = packageOutputs(file, digest);
+    if (previous === digest.sha256) return { changes: [{ action: 'none', resource: shown, details }], outputs };
+    return { changes: [{ action: previous ? 'update' : 'create', resource: shown, details }], outputs };
   },
   async run(params, ctx) {
     const { source, file } = locations(params, ctx);
@@ -103,12 +114,7 @@ const zip = defineAction({
     if (changed) ctx.emit({ type: 'change', message: `wrote ${what}` });
     else ctx.emit({ type: 'skip', message: `package unchanged: ${what} has the same sha256 as before` });
     return {
-      outputs: {
-        file,
-        sha256: digest.sha256,
-        sha256Hex: Buffer.from(digest.sha256, 'base64').toString('hex'),
-        size: digest.size,
-      },
+      outputs: packageOutputs(file, digest),
       changed,
       summary: `${changed ? 'packaged' : 'unchanged'} ${shown} (${files.length} files, ${formatSize(digest.size)})`,
     };

@@ -253,13 +253,28 @@ export const upload = defineAction({
   outputs: ['bucket', 'key', 'keys', 'versionId', 'etag', 'uploaded', 'skipped'],
   async plan(params, ctx) {
     const objects = await localObjects(params, ctx);
-    return mapLimit(objects, 8, async (object): Promise<PlannedChange> => {
-      const resource = s3Url(params.bucket, object.key);
+    const states = await mapLimit(objects, 8, (object) => inspect(ctx, params, object));
+    const changes = states.map((state, i): PlannedChange => {
+      const resource = s3Url(params.bucket, objects[i]?.key ?? '');
       // A bucket that does not exist yet answers HeadObject with 404: every object is new.
-      const state = await inspect(ctx, params, object);
       if (state.same && params.skipUnchanged) return { action: 'none', resource, details: [state.reason] };
       return { action: state.head ? 'update' : 'create', resource, details: [state.reason] };
     });
+    // When nothing will be uploaded, the outputs are those of the objects already there.
+    const first = states[0];
+    if (!first?.head || changes.some((c) => c.action !== 'none')) return changes;
+    return {
+      changes,
+      outputs: {
+        bucket: params.bucket,
+        key: objects[0]?.key ?? '',
+        keys: JSON.stringify(objects.map((o) => o.key)),
+        versionId: first.head.VersionId ?? '',
+        etag: first.head.ETag ?? '',
+        uploaded: 0,
+        skipped: objects.length,
+      },
+    };
   },
   async run(params, ctx) {
     const objects = await localObjects(params, ctx);
