@@ -4,6 +4,7 @@ import {
   CreateFunctionCommand,
   InvokeCommand,
   type InvokeCommandOutput,
+  LambdaClient,
   PublishVersionCommand,
   PutFunctionConcurrencyCommand,
   PutFunctionEventInvokeConfigCommand,
@@ -13,7 +14,8 @@ import {
 } from '@aws-sdk/client-lambda';
 import { CreateBucketCommand, GetObjectCommand } from '@aws-sdk/client-s3';
 import { describe, expect, it } from 'vitest';
-import { failure, randomName, useCloud, waitFor } from '../../helpers/cloud.js';
+import { startCloud } from '../../../src/cloud/cloud.js';
+import { failure, randomName, TEST_CREDENTIALS, useCloud, waitFor } from '../../helpers/cloud.js';
 import { TEST_ROLE, type ZipEntry, zip } from '../../helpers/zip.js';
 
 const t = useCloud({ lambda: { transitionMs: 50, asyncRetryDelayMs: 50 } });
@@ -249,24 +251,35 @@ done
     );
   });
 
-  it('refuses to invoke a Pending function', async () => {
-    const lambda = t.lambda();
-    const name = randomName('fn');
-    const slowCloudFn = new CreateFunctionCommand({
-      FunctionName: name,
-      Runtime: 'nodejs20.x',
-      Handler: 'index.handler',
-      Role: TEST_ROLE,
-      Code: { ZipFile: await zip({ 'index.js': 'exports.handler = async () => 1;' }) },
+  it('refuses to invoke a Pending function, as AWS does', async () => {
+    // A cloud whose functions stay Pending for a minute makes the Pending state certain.
+    const cloud = await startCloud({ port: 0, ephemeral: true, lambda: { transitionMs: 60_000 } });
+    const lambda = new LambdaClient({
+      endpoint: cloud.url,
+      region: 'us-east-1',
+      credentials: TEST_CREDENTIALS,
+      maxAttempts: 1,
     });
-    await lambda.send(slowCloudFn);
-    const early = await lambda.send(new InvokeCommand({ FunctionName: name })).catch((e: Error) => e);
-    // With a 50 ms Pending period the invoke may already find it Active; when it does not, the error is AWS's.
-    if (early instanceof Error) {
-      expect(early.name).toBe('ResourceConflictException');
-      expect(early.message).toBe(
-        'The operation cannot be performed at this time. The function is currently in the following state: Pending',
+    try {
+      const name = randomName('pending');
+      await lambda.send(
+        new CreateFunctionCommand({
+          FunctionName: name,
+          Runtime: 'nodejs20.x',
+          Handler: 'index.handler',
+          Role: TEST_ROLE,
+          Code: { ZipFile: await zip({ 'index.js': 'exports.handler = async () => 1;' }) },
+        }),
       );
+      expect(await failure(lambda.send(new InvokeCommand({ FunctionName: name })))).toEqual({
+        name: 'ResourceConflictException',
+        message:
+          'The operation cannot be performed at this time. The function is currently in the following state: Pending',
+        status: 409,
+      });
+    } finally {
+      lambda.destroy();
+      await cloud.close();
     }
   });
 });
