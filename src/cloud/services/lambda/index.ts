@@ -1,7 +1,8 @@
 /** AWS Lambda (restJson1, 2015-03-31): the control plane's handlers, the invoke path and the async queue. */
 import type { CloudContext } from '../../context.js';
-import { ExecutionEngine, type LogSink } from '../../lambda/engine.js';
+import { ExecutionEngine } from '../../lambda/engine.js';
 import type { ServiceDefinition } from '../../service.js';
+import type { LogStore } from '../logs/index.js';
 import type { S3Service } from '../s3/s3-service.js';
 import { AsyncInvokes } from './async-invokes.js';
 import { CodeStore } from './code.js';
@@ -12,6 +13,7 @@ import { Invoker } from './invoker.js';
 import { LambdaService } from './lambda-service.js';
 import { layerHandlers } from './layers.js';
 import { LIMITS } from './limits.js';
+import { BatchedLogSink } from './log-batches.js';
 import { policyHandlers } from './policy.js';
 import { settingsHandlers } from './settings.js';
 import { LambdaState } from './state.js';
@@ -27,7 +29,8 @@ export interface LambdaParts {
   close(): Promise<void>;
 }
 
-export function createLambda(context: CloudContext, s3: S3Service, logs: LogSink): LambdaParts {
+export function createLambda(context: CloudContext, s3: S3Service, logStore: LogStore): LambdaParts {
+  const logs = new BatchedLogSink(logStore, context.log);
   const state = new LambdaState(context.db);
   const service = new LambdaService(state, new CodeStore(context.blobs, s3, context.dataDir), context);
   const engine = new ExecutionEngine({
@@ -48,6 +51,7 @@ export function createLambda(context: CloudContext, s3: S3Service, logs: LogSink
     async close() {
       await queue.stop();
       await engine.close();
+      logs.flush();
     },
     definition: {
       model: 'lambda',

@@ -29,11 +29,20 @@ export class LogStore {
    * stream if missing. Ingestion time is now; AWS's age limits do not apply to service writes.
    */
   append(accountId: string, region: string, group: string, stream: string, events: NewLogEvent[]): void {
-    if (events.length === 0) return;
+    this.appendMany([{ accountId, region, group, stream, events }]);
+  }
+
+  /** Several appends in one transaction (one commit for many invocations' logs). */
+  appendMany(
+    batches: { accountId: string; region: string; group: string; stream: string; events: NewLogEvent[] }[],
+  ): void {
     const now = this.now();
     this.state.transaction(() => {
-      const { groupId, streamId } = this.state.ensureStream(accountId, region, group, stream, now);
-      this.state.appendEvents(groupId, streamId, events, now);
+      for (const { accountId, region, group, stream, events } of batches) {
+        if (events.length === 0) continue;
+        const { groupId, streamId } = this.state.ensureStream(accountId, region, group, stream, now);
+        this.state.appendEvents(groupId, streamId, events, now);
+      }
     });
   }
 }
