@@ -158,7 +158,9 @@ export function createCloudServer(options: CloudServerOptions): Server {
       const validationErrorCode =
         codec.validationErrorCode && (service.definition.validationErrorCode ?? codec.validationErrorCode);
       if (validationErrorCode && op.input) {
-        const problems = validateInput(codec.model, op.input, input);
+        const problems = validateInput(codec.model, op.input, input, {
+          wholeValuePatterns: service.definition.wholeValuePatterns ?? false,
+        });
         if (problems.length) {
           throw (
             service.definition.refineValidation?.(problems) ??

@@ -39,6 +39,8 @@ export interface ServiceDefinition {
   maxBodyBytes?: number;
   /** Error code for failed model constraints when the service differs from its protocol's default (Logs: InvalidParameterException). */
   validationErrorCode?: string;
+  /** The service matches model patterns against whole values (IAM), not anywhere in them. */
+  wholeValuePatterns?: boolean;
   /** Lets a service report some failed model constraints its own way (Lambda's runtime enum). */
   refineValidation?: (problems: string[]) => AwsError | undefined;
 }

@@ -6,18 +6,27 @@
  */
 import { type ServiceModel, type ShapeRef, shapeOf } from './model.js';
 
+export interface ValidateOptions {
+  /**
+   * Match patterns against the whole value. Smithy patterns are not anchored, and most services
+   * test them anywhere in a value; some (IAM) match names and documents whole, refusing `my role`.
+   */
+  wholeValuePatterns?: boolean;
+}
+
 const patternCache = new Map<string, RegExp | null>();
 
-function compilePattern(pattern: string): RegExp | null {
-  let re = patternCache.get(pattern);
+function compilePattern(pattern: string, whole: boolean): RegExp | null {
+  const key = whole ? `^(?:${pattern})$` : pattern;
+  let re = patternCache.get(key);
   if (re === undefined) {
     try {
       // Smithy patterns are ECMA-262 compatible by spec; a few models still carry Java-only syntax, which we skip.
-      re = new RegExp(pattern, 'u');
+      re = new RegExp(key, 'u');
     } catch {
       re = null;
     }
-    patternCache.set(pattern, re);
+    patternCache.set(key, re);
   }
   return re;
 }
@@ -33,13 +42,25 @@ function show(value: unknown): string {
   return `'${String(value)}'`;
 }
 
-export function validateInput(model: ServiceModel, ref: ShapeRef, value: unknown): string[] {
+export function validateInput(
+  model: ServiceModel,
+  ref: ShapeRef,
+  value: unknown,
+  options: ValidateOptions = {},
+): string[] {
   const problems: string[] = [];
-  visit(model, ref, value, '', problems);
+  visit(model, ref, value, '', problems, options);
   return problems;
 }
 
-function visit(model: ServiceModel, ref: ShapeRef, value: unknown, path: string, problems: string[]): void {
+function visit(
+  model: ServiceModel,
+  ref: ShapeRef,
+  value: unknown,
+  path: string,
+  problems: string[],
+  options: ValidateOptions,
+): void {
   const shape = shapeOf(model, ref);
   const fail = (constraint: string) =>
     problems.push(`Value ${show(value)} at '${path}' failed to satisfy constraint: ${constraint}`);
@@ -55,7 +76,7 @@ function visit(model: ServiceModel, ref: ShapeRef, value: unknown, path: string,
       for (const [name, memberRef] of Object.entries(shape.members ?? {})) {
         const member = record[name];
         if (member === undefined || member === null) continue;
-        visit(model, memberRef, member, path ? `${path}.${lowerCamel(name)}` : lowerCamel(name), problems);
+        visit(model, memberRef, member, path ? `${path}.${lowerCamel(name)}` : lowerCamel(name), problems, options);
       }
       return;
     }
@@ -67,7 +88,7 @@ function visit(model: ServiceModel, ref: ShapeRef, value: unknown, path: string,
       if (shape.max !== undefined && list.length > shape.max)
         fail(`Member must have length less than or equal to ${shape.max}`);
       list.forEach((item, i) => {
-        visit(model, shape.member as ShapeRef, item, `${path}.${i + 1}.member`, problems);
+        visit(model, shape.member as ShapeRef, item, `${path}.${i + 1}.member`, problems, options);
       });
       return;
     }
@@ -79,8 +100,8 @@ function visit(model: ServiceModel, ref: ShapeRef, value: unknown, path: string,
       if (shape.max !== undefined && size > shape.max)
         fail(`Member must have length less than or equal to ${shape.max}`);
       for (const [k, v] of Object.entries(map)) {
-        visit(model, shape.key as ShapeRef, k, `${path}.key`, problems);
-        visit(model, shape.value as ShapeRef, v, `${path}.${k}`, problems);
+        visit(model, shape.key as ShapeRef, k, `${path}.key`, problems, options);
+        visit(model, shape.value as ShapeRef, v, `${path}.${k}`, problems, options);
       }
       return;
     }
@@ -96,7 +117,7 @@ function visit(model: ServiceModel, ref: ShapeRef, value: unknown, path: string,
       if (shape.max !== undefined && length > shape.max)
         fail(`Member must have length less than or equal to ${shape.max}`);
       if (shape.pattern) {
-        const re = compilePattern(shape.pattern);
+        const re = compilePattern(shape.pattern, options.wholeValuePatterns ?? false);
         if (re && !re.test(value)) fail(`Member must satisfy regular expression pattern: ${shape.pattern}`);
       }
       return;

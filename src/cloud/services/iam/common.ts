@@ -4,7 +4,6 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { Tag } from '@aws-sdk/client-iam';
-import { loadModel } from '../../protocol/model.js';
 import type { RequestContext } from '../../service.js';
 import { IamErrors, IamMessages } from './errors.js';
 
@@ -48,25 +47,6 @@ export const parsePolicyArn = (arn: string) => parseArn(arn, 'policy');
 /** The caller as IAM names it in AccessDenied messages. */
 export function callerArn(ctx: RequestContext): string {
   return ctx.credentials?.principalArn ?? `arn:aws:iam::${ctx.accountId}:root`;
-}
-
-/**
- * The generic validator tests the model's patterns anywhere in a value (Smithy patterns are not
- * anchored); IAM matches names, paths and documents whole, so `my role` is refused at `roleName`
- * although `my` matches. Checks the given members against their shapes' patterns, whole.
- */
-export function checkWhole(members: [value: string | undefined, member: string, shape: string][]): void {
-  const problems: string[] = [];
-  for (const [value, member, shape] of members) {
-    const pattern = loadModel('iam').shapes[shape]?.pattern;
-    if (value === undefined || !pattern) continue;
-    if (!new RegExp(`^(?:${pattern})$`, 'u').test(value)) {
-      problems.push(
-        `Value '${value}' at '${member}' failed to satisfy constraint: Member must satisfy regular expression pattern: ${pattern}`,
-      );
-    }
-  }
-  if (problems.length) throw IamErrors.validation(problems);
 }
 
 /** Tag keys are case-insensitive: a request may not repeat one, and a new value replaces the old. */

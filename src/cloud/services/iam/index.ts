@@ -29,6 +29,8 @@ export function createIam(context: CloudContext): IamParts {
     definition: {
       model: 'iam',
       signingNames: ['iam'],
+      // IAM matches names, paths and documents whole: `my role` is not a role name.
+      wholeValuePatterns: true,
       handlers: {
         ...roleHandlers(service),
         ...rolePolicyHandlers(service),

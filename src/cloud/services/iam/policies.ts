@@ -28,17 +28,7 @@ import type {
   UntagPolicyRequest,
 } from '@aws-sdk/client-iam';
 import type { RequestContext } from '../../service.js';
-import {
-  apiDate,
-  callerArn,
-  checkWhole,
-  indexKey,
-  mergeTags,
-  paginate,
-  policyArn,
-  removeTags,
-  uniqueId,
-} from './common.js';
+import { apiDate, callerArn, indexKey, mergeTags, paginate, policyArn, removeTags, uniqueId } from './common.js';
 import { encodeDocument, policySize, validatePolicyDocument } from './documents.js';
 import { IamErrors, IamMessages } from './errors.js';
 import type { IamService, ManagedPolicy } from './iam-service.js';
@@ -50,7 +40,6 @@ const POLICY_SIZE_MAX = 6144;
 const VERSIONS_MAX = 5;
 
 function checkDocument(document: string): void {
-  checkWhole([[document, 'policyDocument', 'policyDocumentType']]);
   validatePolicyDocument(document, 'managed');
   if (policySize(document) > POLICY_SIZE_MAX) {
     throw IamErrors.limitExceeded(`Cannot exceed quota for PolicySize: ${POLICY_SIZE_MAX}`);
@@ -97,10 +86,6 @@ export function policyHandlers(iam: IamService) {
   return {
     CreatePolicy(input: CreatePolicyRequest, ctx: RequestContext): CreatePolicyResponse {
       const name = input.PolicyName as string;
-      checkWhole([
-        [name, 'policyName', 'policyNameType'],
-        [input.Path, 'path', 'policyPathType'],
-      ]);
       const document = input.PolicyDocument as string;
       checkDocument(document);
       const tags = mergeTags([], input.Tags);
@@ -147,7 +132,6 @@ export function policyHandlers(iam: IamService) {
     },
 
     ListPolicies(input: ListPoliciesRequest, ctx: RequestContext): ListPoliciesResponse {
-      checkWhole([[input.PathPrefix, 'pathPrefix', 'policyPathType']]);
       const scope = input.Scope ?? 'All';
       const prefix = input.PathPrefix ?? '/';
       // AWS's policies first, then the account's, each oldest first; the key orders both.
@@ -208,7 +192,6 @@ export function policyHandlers(iam: IamService) {
     GetPolicyVersion(input: GetPolicyVersionRequest, ctx: RequestContext): GetPolicyVersionResponse {
       const arn = input.PolicyArn as string;
       const versionId = input.VersionId as string;
-      checkWhole([[versionId, 'versionId', 'policyVersionIdType']]);
       const managed = iam.policy(ctx.accountId, arn, IamErrors.noSuchPolicy);
       const version = versionsOf(managed).find((v) => v.versionId === versionId);
       if (!version) throw IamErrors.noSuchPolicyVersion(arn, versionId);
@@ -228,7 +211,6 @@ export function policyHandlers(iam: IamService) {
     DeletePolicyVersion(input: DeletePolicyVersionRequest, ctx: RequestContext): Record<string, never> {
       const arn = input.PolicyArn as string;
       const versionId = input.VersionId as string;
-      checkWhole([[versionId, 'versionId', 'policyVersionIdType']]);
       state.transaction(() => {
         const policy = ownPolicy(ctx, arn, 'DeletePolicyVersion');
         if (!state.getVersion(ctx.accountId, policy.name, versionId))
@@ -242,7 +224,6 @@ export function policyHandlers(iam: IamService) {
     SetDefaultPolicyVersion(input: SetDefaultPolicyVersionRequest, ctx: RequestContext): Record<string, never> {
       const arn = input.PolicyArn as string;
       const versionId = input.VersionId as string;
-      checkWhole([[versionId, 'versionId', 'policyVersionIdType']]);
       state.transaction(() => {
         const policy = ownPolicy(ctx, arn, 'SetDefaultPolicyVersion');
         if (!state.getVersion(ctx.accountId, policy.name, versionId))
@@ -278,7 +259,6 @@ export function policyHandlers(iam: IamService) {
     },
 
     ListEntitiesForPolicy(input: ListEntitiesForPolicyRequest, ctx: RequestContext): ListEntitiesForPolicyResponse {
-      checkWhole([[input.PathPrefix, 'pathPrefix', 'pathType']]);
       const managed = iam.policy(ctx.accountId, input.PolicyArn as string, IamErrors.noSuchPolicy);
       // Only roles exist locally; users and groups are always empty lists.
       const wantRoles = input.EntityFilter === undefined || input.EntityFilter === 'Role';

@@ -12,7 +12,7 @@ import type {
   PutRolePolicyRequest,
 } from '@aws-sdk/client-iam';
 import type { RequestContext } from '../../service.js';
-import { checkWhole, indexKey, paginate, parsePolicyArn } from './common.js';
+import { indexKey, paginate, parsePolicyArn } from './common.js';
 import { encodeDocument, policySize, validatePolicyDocument } from './documents.js';
 import { IamErrors } from './errors.js';
 import type { IamService } from './iam-service.js';
@@ -29,11 +29,6 @@ export function rolePolicyHandlers(iam: IamService) {
     PutRolePolicy(input: PutRolePolicyRequest, ctx: RequestContext): Record<string, never> {
       const policyName = input.PolicyName as string;
       const document = input.PolicyDocument as string;
-      checkWhole([
-        [input.RoleName, 'roleName', 'roleNameType'],
-        [policyName, 'policyName', 'policyNameType'],
-        [document, 'policyDocument', 'policyDocumentType'],
-      ]);
       validatePolicyDocument(document, 'inline');
       state.transaction(() => {
         const role = iam.role(ctx.accountId, input.RoleName as string);
@@ -98,7 +93,6 @@ export function rolePolicyHandlers(iam: IamService) {
       input: ListAttachedRolePoliciesRequest,
       ctx: RequestContext,
     ): ListAttachedRolePoliciesResponse {
-      checkWhole([[input.PathPrefix, 'pathPrefix', 'policyPathType']]);
       const role = iam.role(ctx.accountId, input.RoleName as string);
       const prefix = input.PathPrefix ?? '/';
       const attached = state

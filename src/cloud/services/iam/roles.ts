@@ -20,7 +20,7 @@ import type {
   UpdateRoleResponse,
 } from '@aws-sdk/client-iam';
 import type { RequestContext } from '../../service.js';
-import { checkWhole, indexKey, mergeTags, paginate, removeTags, uniqueId } from './common.js';
+import { indexKey, mergeTags, paginate, removeTags, uniqueId } from './common.js';
 import { policySize, validatePolicyDocument } from './documents.js';
 import { IamErrors, IamMessages } from './errors.js';
 import type { IamService } from './iam-service.js';
@@ -31,7 +31,6 @@ const TRUST_POLICY_MAX = 2048;
 const DEFAULT_MAX_SESSION_DURATION = 3600;
 
 function checkTrustPolicy(document: string): void {
-  checkWhole([[document, 'assumeRolePolicyDocument', 'policyDocumentType']]);
   validatePolicyDocument(document, 'trust');
   if (policySize(document) > TRUST_POLICY_MAX) {
     throw IamErrors.limitExceeded(`Cannot exceed quota for ACLSizePerRole: ${TRUST_POLICY_MAX}`);
@@ -57,10 +56,6 @@ export function roleHandlers(iam: IamService) {
   return {
     CreateRole(input: CreateRoleRequest, ctx: RequestContext): CreateRoleResponse {
       const name = input.RoleName as string;
-      checkWhole([
-        [name, 'roleName', 'roleNameType'],
-        [input.Path, 'path', 'pathType'],
-      ]);
       const document = input.AssumeRolePolicyDocument as string;
       checkTrustPolicy(document);
       if (input.PermissionsBoundary) iam.checkBoundary(ctx.accountId, input.PermissionsBoundary);
@@ -91,7 +86,6 @@ export function roleHandlers(iam: IamService) {
     },
 
     ListRoles(input: ListRolesRequest, ctx: RequestContext): ListRolesResponse {
-      checkWhole([[input.PathPrefix, 'pathPrefix', 'pathPrefixType']]);
       const prefix = input.PathPrefix ?? '/';
       const roles = state.listRoles(ctx.accountId).filter((r) => r.path.startsWith(prefix));
       const page = paginate(roles, (r) => r.name.toLowerCase(), input);
