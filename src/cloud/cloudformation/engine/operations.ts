@@ -450,7 +450,7 @@ export class StackOperations {
       stackId: stack.stackId,
     };
     const find = (logicalId: string) => {
-      const resource = this.o.state.resources(stack.stackId).find((r) => r.logicalId === logicalId);
+      const resource = this.o.state.resource(stack.stackId, logicalId);
       if (!resource?.physicalId) throw new AwsError('ValidationError', `Resource ${logicalId} is not available`);
       return resource;
     };

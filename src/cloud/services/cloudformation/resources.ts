@@ -103,7 +103,7 @@ export function resourceHandlers(service: CloudFormationService): Record<string,
 
     DescribeStackResource(input: DescribeStackResourceInput, ctx: RequestContext): DescribeStackResourceOutput {
       const stack = service.stack(input.StackName, ctx);
-      const resource = state.resources(stack.stackId).find((r) => r.logicalId === input.LogicalResourceId);
+      const resource = state.resource(stack.stackId, input.LogicalResourceId ?? '');
       if (!resource) {
         throw validationError(`Resource ${input.LogicalResourceId} does not exist for stack ${stack.name}`);
       }

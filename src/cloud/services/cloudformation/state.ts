@@ -231,6 +231,14 @@ export class CloudFormationState extends SqlState {
     return rows.map((r) => JSON.parse(r.data) as ResourceRecord);
   }
 
+  resource(stackId: string, logicalId: string): ResourceRecord | undefined {
+    const row = this.sql('SELECT data FROM cfn_resources WHERE stack_id = ? AND logical_id = ?').get(
+      stackId,
+      logicalId,
+    ) as { data: string } | undefined;
+    return row ? (JSON.parse(row.data) as ResourceRecord) : undefined;
+  }
+
   putResource(stackId: string, resource: ResourceRecord): void {
     this.sql('INSERT OR REPLACE INTO cfn_resources (stack_id, logical_id, data) VALUES (?, ?, ?)').run(
       stackId,
