@@ -4,14 +4,13 @@
  * the second finds nothing to change. The examples are copied to a temporary directory so the
  * runs leave nothing in the repository.
  */
-import { spawn } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { useCloud } from '../helpers/cloud.js';
-import { CLI } from '../helpers/process.js';
+import { runCli } from '../helpers/process.js';
 
 const EXAMPLES = fileURLToPath(new URL('../../examples', import.meta.url));
 
@@ -28,37 +27,23 @@ interface Run {
 }
 
 /** `lambda-tasks run <example> --endpoint <cloud> [args]`, with the steps' outputs read back. */
-function runExample(name: string, args: string[] = [], command = 'run'): Promise<Run> {
+async function runExample(name: string, args: string[] = [], command = 'run'): Promise<Run> {
   const outputsFile = join(work, `${name}-outputs-${Date.now()}.json`);
   const outputArgs = command === 'run' ? ['--outputs', outputsFile] : [];
   const env: NodeJS.ProcessEnv = { ...process.env, CI: 'true' };
   for (const key of ['AWS_ENDPOINT_URL', 'AWS_PROFILE', 'GITHUB_OUTPUT']) delete env[key];
-  const child = spawn(
-    process.execPath,
-    [CLI, command, join(work, name, 'lambda-tasks.yml'), '--endpoint', t.url, ...outputArgs, ...args],
-    { stdio: ['ignore', 'pipe', 'pipe'], env },
+  const run = await runCli(
+    [command, join(work, name, 'lambda-tasks.yml'), '--endpoint', t.url, ...outputArgs, ...args],
+    { env, timeoutMs: 60_000 },
   );
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (d: Buffer) => {
-    stdout += d.toString();
-  });
-  child.stderr.on('data', (d: Buffer) => {
-    stderr += d.toString();
-  });
-  return new Promise((resolve, reject) => {
-    child.once('error', reject);
-    child.once('close', (code) => {
-      let outputs: Run['outputs'] = {};
-      try {
-        const steps = JSON.parse(readFileSync(outputsFile, 'utf8')).steps as Record<string, { outputs: never }>;
-        outputs = Object.fromEntries(Object.entries(steps).map(([id, s]) => [id, s.outputs]));
-      } catch {
-        // No outputs file: the run failed before writing it; code and stderr say why.
-      }
-      resolve({ code, stdout, stderr, outputs });
-    });
-  });
+  let outputs: Run['outputs'] = {};
+  try {
+    const steps = JSON.parse(readFileSync(outputsFile, 'utf8')).steps as Record<string, { outputs: never }>;
+    outputs = Object.fromEntries(Object.entries(steps).map(([id, s]) => [id, s.outputs]));
+  } catch {
+    // No outputs file: the run failed before writing it; code and stderr say why.
+  }
+  return { ...run, outputs };
 }
 
 function expectSuccess(run: Run): void {

@@ -50,13 +50,26 @@ export function spawnCloud(args: string[], env: NodeJS.ProcessEnv = {}, timeoutM
   });
 }
 
-/** Runs the CLI to completion. */
+export interface RunCliOptions {
+  cwd?: string;
+  /** The whole environment of the process. @default this process's */
+  env?: NodeJS.ProcessEnv;
+  /** @default 10000 */
+  timeoutMs?: number;
+}
+
+/** Runs the built CLI to completion; `options` may be just the timeout in ms. */
 export function runCli(
   args: string[],
-  timeoutMs = 10_000,
+  options: number | RunCliOptions = {},
 ): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const { cwd, env, timeoutMs = 10_000 } = typeof options === 'number' ? { timeoutMs: options } : options;
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [CLI, ...args], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      ...(cwd !== undefined ? { cwd } : {}),
+      ...(env !== undefined ? { env } : {}),
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => {
@@ -67,7 +80,7 @@ export function runCli(
     });
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
-      reject(new Error(`lambda-tasks ${args.join(' ')} did not finish within ${timeoutMs} ms`));
+      reject(new Error(`lambda-tasks ${args.join(' ')} did not finish within ${timeoutMs} ms: ${stdout}`));
     }, timeoutMs);
     child.once('exit', (code) => {
       clearTimeout(timer);

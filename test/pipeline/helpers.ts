@@ -3,7 +3,6 @@
  * test/tasks), a registry of them, temporary pipeline directories, and the CLI commands called
  * in-process with captured output.
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,7 +14,7 @@ import type { CliIo } from '../../src/cli/io.js';
 import { PipelineError } from '../../src/pipeline/errors.js';
 import type { TaskRegistry } from '../../src/pipeline/registry.js';
 import { defineAction, type TaskDefinition } from '../../src/tasks/task.js';
-import { CLI } from '../helpers/process.js';
+import { runCli } from '../helpers/process.js';
 
 async function bucketExists(ctx: Parameters<TaskDefinition['actions'][string]['run']>[1], name: string) {
   try {
@@ -243,34 +242,14 @@ export async function runCommand(
   return { code, stdout, stderr };
 }
 
-/** Runs the built CLI (dist/, made by `npm run build`) as a process, in `cwd`, to completion. */
+/** Runs the built CLI (dist/, made by `npm run build`) as a process, in `cwd`, with a minimal environment. */
 export function spawnCli(
   args: string[],
   options: { cwd: string; env?: Record<string, string>; timeoutMs?: number },
 ): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], {
-      cwd: options.cwd,
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '', ...options.env },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => {
-      stdout += d.toString();
-    });
-    child.stderr.on('data', (d: Buffer) => {
-      stderr += d.toString();
-    });
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(
-        new Error(`lambda-tasks ${args.join(' ')} did not exit within ${options.timeoutMs ?? 20_000} ms: ${stdout}`),
-      );
-    }, options.timeoutMs ?? 20_000);
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
+  return runCli(args, {
+    cwd: options.cwd,
+    env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '', ...options.env },
+    timeoutMs: options.timeoutMs ?? 20_000,
   });
 }

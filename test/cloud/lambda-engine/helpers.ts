@@ -146,20 +146,5 @@ export function tail(result: InvokeResult): string {
   return Buffer.from(result.logResult ?? '', 'base64').toString('utf8');
 }
 
-/**
- * Polls `check` until it returns a value other than undefined, or fails after `timeoutMs`. (The
- * engine tests do not start a cloud, so they do not import test/helpers/cloud.ts.)
- */
-export async function waitFor<T>(
-  what: string,
-  check: () => T | undefined | Promise<T | undefined>,
-  timeoutMs = 10_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
+// The engine tests start no cloud, so the polling helper comes from its own module.
+export { waitFor } from '../../helpers/wait.js';
