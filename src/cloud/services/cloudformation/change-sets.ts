@@ -145,7 +145,7 @@ export function changeSetHandlers(service: CloudFormationService): Record<string
       state.putChangeSet(changeSet);
       // Planning is done already; like AWS, the change set still reports CREATE_PENDING first.
       setImmediate(() => {
-        if (service.closed) return;
+        if (service.operations.isClosing) return;
         const current = state.changeSetById(changeSet.changeSetId);
         if (!current) return;
         if (changes.length === 0 && type === 'UPDATE') {

@@ -24,9 +24,6 @@ export const TEMPLATE_URL_LIMIT = 1_000_000;
 export const MASK = '****';
 
 export class CloudFormationService {
-  /** Set when the cloud closes: deferred work must not touch the database any more. */
-  closed = false;
-
   constructor(
     readonly state: CloudFormationState,
     readonly operations: StackOperations,

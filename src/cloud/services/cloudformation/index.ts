@@ -53,10 +53,7 @@ export function createCloudFormation(
   const service = new CloudFormationService(state, operations, context, s3);
   return {
     service,
-    async close() {
-      service.closed = true;
-      await operations.close();
-    },
+    close: () => operations.close(),
     definition: {
       model: 'cloudformation',
       signingNames: ['cloudformation'],

@@ -49,14 +49,18 @@ export class CodeStore {
    * Stores and checks the package a request names. The caller owns the returned blob: it must
    * reference it in a committed row or remove it.
    */
-  async store(source: CodeSource | undefined, accountId: string, allowS3 = true): Promise<CodeRef> {
+  async store(source: CodeSource | undefined, accountId: string): Promise<CodeRef> {
     let blob: string;
+    // A zip from the request is hashed in memory; one copied from S3 is read back once to hash it.
+    let known: { sha256: string; size: number } | undefined;
     if (source?.ZipFile) {
       if (source.ZipFile.byteLength > LIMITS.zippedDirectBytes) {
         throw LambdaErrors.requestTooLarge(`Zipped size must be smaller than ${LIMITS.zippedDirectBytes} bytes`);
       }
-      blob = (await this.blobs.write(Readable.from([Buffer.from(source.ZipFile)]))).id;
-    } else if (allowS3 && source?.S3Bucket && source.S3Key) {
+      const zip = Buffer.from(source.ZipFile);
+      known = { sha256: createHash('sha256').update(zip).digest('base64'), size: zip.length };
+      blob = (await this.blobs.write(Readable.from([zip]))).id;
+    } else if (source?.S3Bucket && source.S3Key) {
       blob = this.copyFromS3(source.S3Bucket, source.S3Key, source.S3ObjectVersion, accountId);
     } else {
       throw LambdaErrors.invalidParameter(
@@ -65,7 +69,7 @@ export class CodeStore {
     }
     try {
       await inspectZip(this.blobs.path(blob));
-      const { sha256, size } = await digest(this.blobs.path(blob));
+      const { sha256, size } = known ?? (await digest(this.blobs.path(blob)));
       return { blob, sha256, size };
     } catch (error) {
       this.blobs.remove(blob);
