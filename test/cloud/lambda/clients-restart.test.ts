@@ -15,6 +15,7 @@ import { startCloud } from '../../../src/cloud/cloud.js';
 import { awsCli } from '../../helpers/aws-cli.js';
 import { randomName, TEST_CREDENTIALS, useCloud } from '../../helpers/cloud.js';
 import { TEST_ROLE, zip } from '../../helpers/zip.js';
+import { WAIT } from './support.js';
 
 const t = useCloud({ lambda: { transitionMs: 50 } });
 const work = mkdtempSync(join(tmpdir(), 'lambda-tasks-lambda-clients-'));
@@ -76,10 +77,7 @@ describe('persistence', () => {
           Code: { ZipFile: await zip({ 'index.js': 'exports.handler = async (e) => ({ twice: e.n * 2 });' }) },
         }),
       );
-      await waitUntilFunctionActiveV2(
-        { client: lambda, maxWaitTime: 10, minDelay: 0.05, maxDelay: 0.1 },
-        { FunctionName: name },
-      );
+      await waitUntilFunctionActiveV2({ client: lambda, ...WAIT }, { FunctionName: name });
       const before = await lambda.send(new GetFunctionCommand({ FunctionName: name }));
       lambda.destroy();
       await cloud.close();

@@ -15,9 +15,9 @@ import { CreateBucketCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { describe, expect, it } from 'vitest';
 import { failure, randomName, useCloud } from '../../helpers/cloud.js';
 import { nodeFunction, renameEntries, TEST_ROLE, zip } from '../../helpers/zip.js';
+import { WAIT } from './support.js';
 
 const t = useCloud({ lambda: { transitionMs: 150 } });
-const WAIT = { maxWaitTime: 10, minDelay: 0.05, maxDelay: 0.1 };
 
 async function create(name = randomName('fn'), extra: Record<string, unknown> = {}) {
   const lambda = t.lambda();

@@ -9,7 +9,6 @@ import {
   PutFunctionConcurrencyCommand,
   PutFunctionEventInvokeConfigCommand,
   UpdateFunctionCodeCommand,
-  waitUntilFunctionActiveV2,
   waitUntilFunctionUpdatedV2,
 } from '@aws-sdk/client-lambda';
 import { CreateBucketCommand, GetObjectCommand } from '@aws-sdk/client-s3';
@@ -17,25 +16,13 @@ import { describe, expect, it } from 'vitest';
 import { startCloud } from '../../../src/cloud/cloud.js';
 import { failure, randomName, TEST_CREDENTIALS, useCloud, waitFor } from '../../helpers/cloud.js';
 import { TEST_ROLE, type ZipEntry, zip } from '../../helpers/zip.js';
+import { deployFunction, WAIT } from './support.js';
 
 const t = useCloud({ lambda: { transitionMs: 50, asyncRetryDelayMs: 50 } });
-const WAIT = { maxWaitTime: 10, minDelay: 0.05, maxDelay: 0.1 };
 
 async function deploy(files: Record<string, ZipEntry>, options: Record<string, unknown> = {}) {
   const lambda = t.lambda();
-  const name = randomName('fn');
-  await lambda.send(
-    new CreateFunctionCommand({
-      FunctionName: name,
-      Runtime: 'nodejs20.x',
-      Handler: 'index.handler',
-      Role: TEST_ROLE,
-      Code: { ZipFile: await zip(files) },
-      ...options,
-    }),
-  );
-  await waitUntilFunctionActiveV2({ client: lambda, ...WAIT }, { FunctionName: name });
-  return { name, lambda };
+  return { name: await deployFunction(lambda, files, options), lambda };
 }
 
 const text = (out: InvokeCommandOutput) => Buffer.from(out.Payload ?? new Uint8Array()).toString('utf8');

@@ -17,9 +17,9 @@ import { describe, expect, it } from 'vitest';
 import { startCloud } from '../../../src/cloud/cloud.js';
 import { randomName, TEST_CREDENTIALS, useCloud, waitFor } from '../../helpers/cloud.js';
 import { TEST_ROLE, zip } from '../../helpers/zip.js';
+import { deployFunction, WAIT } from './support.js';
 
 const t = useCloud({ lambda: { transitionMs: 20 } });
-const WAIT = { maxWaitTime: 10, minDelay: 0.05, maxDelay: 0.1 };
 const json = (out: InvokeCommandOutput) => JSON.parse(Buffer.from(out.Payload ?? []).toString('utf8'));
 
 describe('layers', () => {
@@ -81,17 +81,9 @@ describe('layers', () => {
 describe('client context', () => {
   it('passes X-Amz-Client-Context to the function', async () => {
     const lambda = t.lambda();
-    const name = randomName('fn');
-    await lambda.send(
-      new CreateFunctionCommand({
-        FunctionName: name,
-        Runtime: 'nodejs20.x',
-        Handler: 'index.handler',
-        Role: TEST_ROLE,
-        Code: { ZipFile: await zip({ 'index.js': 'exports.handler = async (e, context) => context.clientContext;' }) },
-      }),
-    );
-    await waitUntilFunctionActiveV2({ client: lambda, ...WAIT }, { FunctionName: name });
+    const name = await deployFunction(lambda, {
+      'index.js': 'exports.handler = async (e, context) => context.clientContext;',
+    });
     const clientContext = Buffer.from(JSON.stringify({ custom: { tenant: 'acme' } })).toString('base64');
     const out = await lambda.send(new InvokeCommand({ FunctionName: name, ClientContext: clientContext }));
     expect(json(out)).toMatchObject({ custom: { tenant: 'acme' } });

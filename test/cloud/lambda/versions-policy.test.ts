@@ -27,29 +27,17 @@ import {
   UpdateAliasCommand,
   UpdateFunctionCodeCommand,
   UpdateFunctionConfigurationCommand,
-  waitUntilFunctionActiveV2,
   waitUntilFunctionUpdatedV2,
 } from '@aws-sdk/client-lambda';
 import { describe, expect, it } from 'vitest';
 import { failure, randomName, useCloud } from '../../helpers/cloud.js';
 import { nodeFunction, TEST_ROLE, zip } from '../../helpers/zip.js';
+import { deployFunction, WAIT } from './support.js';
 
 const t = useCloud({ lambda: { transitionMs: 50 } });
-const WAIT = { maxWaitTime: 10, minDelay: 0.05, maxDelay: 0.1 };
-
 async function activeFunction() {
   const lambda = t.lambda();
-  const name = randomName('fn');
-  await lambda.send(
-    new CreateFunctionCommand({
-      FunctionName: name,
-      Runtime: 'nodejs20.x',
-      Handler: 'index.handler',
-      Role: TEST_ROLE,
-      Code: { ZipFile: await nodeFunction('return 1;') },
-    }),
-  );
-  await waitUntilFunctionActiveV2({ client: lambda, ...WAIT }, { FunctionName: name });
+  const name = await deployFunction(lambda, await nodeFunction('return 1;'));
   const arn = `arn:aws:lambda:us-east-1:000000000000:function:${name}`;
   return { name, lambda, arn };
 }
