@@ -3,6 +3,7 @@
  * it, and random resource names. Every test file starts its own server (files run in parallel).
  */
 import { randomBytes } from 'node:crypto';
+import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { IAMClient } from '@aws-sdk/client-iam';
 import { LambdaClient } from '@aws-sdk/client-lambda';
@@ -12,6 +13,9 @@ import { afterAll, beforeAll } from 'vitest';
 import { type CloudOptions, type RunningCloud, startCloud } from '../../src/cloud/cloud.js';
 
 export const TEST_CREDENTIALS = { accessKeyId: 'test', secretAccessKey: 'test' };
+
+type Credentials = { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
+type ClientSettings = { endpoint: string; region: string; credentials: Credentials; maxAttempts: number };
 
 export function randomName(prefix = 'test'): string {
   return `${prefix}-${randomBytes(6).toString('hex')}`;
@@ -28,6 +32,7 @@ export interface TestCloud {
     credentials?: { accessKeyId: string; secretAccessKey: string };
   }): CloudWatchLogsClient;
   lambda(config?: { region?: string }): LambdaClient;
+  cloudFormation(config?: { region?: string }): CloudFormationClient;
   /** An IAM client (signed for us-east-1 like the real global endpoint, unless `region` says otherwise). */
   iam(config?: {
     region?: string;
@@ -53,6 +58,22 @@ export function useCloud(options: CloudOptions = {}): TestCloud {
     if (!cloud) throw new Error('the cloud is not started yet (use it inside a test)');
     return cloud;
   };
+  /** An SDK client for the test cloud (test keys, one attempt), destroyed after the file's tests. */
+  function client<C extends { destroy(): void }>(
+    Client: new (config: ClientSettings) => C,
+    config: { region?: string; credentials?: Credentials },
+    extra: object = {},
+  ): C {
+    const made = new Client({
+      endpoint: current().url,
+      region: config.region ?? 'us-east-1',
+      credentials: config.credentials ?? TEST_CREDENTIALS,
+      maxAttempts: 1,
+      ...extra,
+    });
+    clients.push(made);
+    return made;
+  }
   return {
     get cloud() {
       return current();
@@ -61,53 +82,12 @@ export function useCloud(options: CloudOptions = {}): TestCloud {
       return current().url;
     },
     logs,
-    s3(config = {}) {
-      const client = new S3Client({
-        endpoint: current().url,
-        region: 'us-east-1',
-        forcePathStyle: true,
-        credentials: TEST_CREDENTIALS,
-        maxAttempts: 1,
-        ...config,
-      });
-      clients.push(client);
-      return client;
-    },
-    sts(credentials = TEST_CREDENTIALS) {
-      const client = new STSClient({ endpoint: current().url, region: 'us-east-1', credentials, maxAttempts: 1 });
-      clients.push(client);
-      return client;
-    },
-    lambda(config = {}) {
-      const client = new LambdaClient({
-        endpoint: current().url,
-        region: config.region ?? 'us-east-1',
-        credentials: TEST_CREDENTIALS,
-        maxAttempts: 1,
-      });
-      clients.push(client);
-      return client;
-    },
-    iam(config = {}) {
-      const client = new IAMClient({
-        endpoint: current().url,
-        region: config.region ?? 'us-east-1',
-        credentials: config.credentials ?? TEST_CREDENTIALS,
-        maxAttempts: 1,
-      });
-      clients.push(client);
-      return client;
-    },
-    cwLogs(config = {}) {
-      const client = new CloudWatchLogsClient({
-        endpoint: current().url,
-        region: config.region ?? 'us-east-1',
-        credentials: config.credentials ?? TEST_CREDENTIALS,
-        maxAttempts: 1,
-      });
-      clients.push(client);
-      return client;
-    },
+    s3: (config = {}) => client(S3Client, {}, { forcePathStyle: true, ...config }),
+    sts: (credentials = TEST_CREDENTIALS) => client(STSClient, { credentials }),
+    lambda: (config = {}) => client(LambdaClient, config),
+    cloudFormation: (config = {}) => client(CloudFormationClient, config),
+    iam: (config = {}) => client(IAMClient, config),
+    cwLogs: (config = {}) => client(CloudWatchLogsClient, config),
   };
 }
 

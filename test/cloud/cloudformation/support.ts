@@ -1,6 +1,6 @@
 /** CloudFormation test support: SDK clients for a test cloud, waiters with short delays, event helpers. */
 import {
-  CloudFormationClient,
+  type CloudFormationClient,
   DescribeStackEventsCommand,
   DescribeStacksCommand,
   type StackEvent,
@@ -8,8 +8,7 @@ import {
   waitUntilStackDeleteComplete,
   waitUntilStackUpdateComplete,
 } from '@aws-sdk/client-cloudformation';
-import type { LambdaClient } from '@aws-sdk/client-lambda';
-import { TEST_CREDENTIALS, type TestCloud } from '../../helpers/cloud.js';
+import type { TestCloud } from '../../helpers/cloud.js';
 
 export const WAIT = { maxWaitTime: 30, minDelay: 0.05, maxDelay: 0.2 };
 
@@ -18,19 +17,10 @@ const clients = new WeakMap<TestCloud, CloudFormationClient>();
 export function cfn(t: TestCloud): CloudFormationClient {
   let client = clients.get(t);
   if (!client) {
-    client = new CloudFormationClient({
-      endpoint: t.url,
-      region: 'us-east-1',
-      credentials: TEST_CREDENTIALS,
-      maxAttempts: 1,
-    });
+    client = t.cloudFormation();
     clients.set(t, client);
   }
   return client;
-}
-
-export function lambdaClient(t: TestCloud): LambdaClient {
-  return t.lambda();
 }
 
 export async function created(t: TestCloud, stackName: string) {
