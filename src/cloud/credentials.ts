@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import type { Credentials } from './auth/sigv4.js';
-import type { Db, Migration } from './store/database.js';
+import { type Db, type Migration, StatementCache } from './store/database.js';
 
 export const DEFAULT_ACCOUNT_ID = '000000000000';
 export const DEFAULT_CREDENTIALS: Credentials = {
@@ -59,11 +59,10 @@ export function readCredentialFile(file: string): StaticCredential[] {
 
 export class CredentialRegistry {
   private readonly staticKeys = new Map<string, Credentials>();
+  private readonly statements: StatementCache;
 
-  constructor(
-    private readonly db: Db,
-    extra: StaticCredential[] = [],
-  ) {
+  constructor(db: Db, extra: StaticCredential[] = []) {
+    this.statements = new StatementCache(db);
     for (const c of [DEFAULT_CREDENTIALS, ...extra]) {
       this.staticKeys.set(c.accessKeyId, {
         accessKeyId: c.accessKeyId,
@@ -76,7 +75,7 @@ export class CredentialRegistry {
   lookup = (accessKeyId: string): Credentials | undefined => {
     const known = this.staticKeys.get(accessKeyId);
     if (known) return known;
-    const row = this.db.prepare('SELECT * FROM sts_sessions WHERE access_key_id = ?').get(accessKeyId) as
+    const row = this.statements.get('SELECT * FROM sts_sessions WHERE access_key_id = ?').get(accessKeyId) as
       | {
           access_key_id: string;
           secret_access_key: string;
@@ -108,10 +107,10 @@ export class CredentialRegistry {
       Pick<Credentials, 'accessKeyId' | 'secretAccessKey' | 'sessionToken' | 'accountId' | 'principalArn' | 'expiresAt'>
     >,
   ): void {
-    this.db
-      .prepare('INSERT INTO sts_sessions VALUES (?, ?, ?, ?, ?, ?)')
+    this.statements
+      .get('INSERT INTO sts_sessions VALUES (?, ?, ?, ?, ?, ?)')
       .run(c.accessKeyId, c.secretAccessKey, c.sessionToken, c.accountId, c.principalArn, c.expiresAt);
     // Expired sessions are useless; drop them as new ones arrive.
-    this.db.prepare('DELETE FROM sts_sessions WHERE expires_at < ?').run(Date.now() - 86_400_000);
+    this.statements.get('DELETE FROM sts_sessions WHERE expires_at < ?').run(Date.now() - 86_400_000);
   }
 }

@@ -365,13 +365,24 @@ function normalizePath(path: string): string {
   return `${lead}${segments.join('/')}${trail}`;
 }
 
-function canonicalUriCandidates(rawPath: string, s3: boolean): string[] {
+/** The candidates in order, each computed only when the ones before it did not match. */
+function* canonicalUriCandidates(rawPath: string, s3: boolean): Generator<string> {
   const path = rawPath === '' ? '/' : rawPath;
-  const reencoded = uriEncode(percentDecode(path), true);
-  const list = s3
-    ? [path, reencoded]
-    : [uriEncode(wireBytes(normalizePath(path)), true), uriEncode(wireBytes(path), true), path, reencoded];
-  return [...new Set(list)];
+  const seen = new Set<string>();
+  const candidates: (() => string)[] = s3
+    ? [() => path, () => uriEncode(percentDecode(path), true)]
+    : [
+        () => uriEncode(wireBytes(normalizePath(path)), true),
+        () => uriEncode(wireBytes(path), true),
+        () => path,
+        () => uriEncode(percentDecode(path), true),
+      ];
+  for (const candidate of candidates) {
+    const uri = candidate();
+    if (seen.has(uri)) continue;
+    seen.add(uri);
+    yield uri;
+  }
 }
 
 function canonicalQuery(params: QueryParam[], presigned: boolean): string {
@@ -384,7 +395,11 @@ function canonicalQuery(params: QueryParam[], presigned: boolean): string {
   return pairs.map(([k, v]) => `${k}=${v}`).join('&');
 }
 
+const NEEDS_SQUEEZE = /[\r\n\t]| {2}|^\s|\s$/;
+
 function canonicalHeaderValue(v: string): string {
+  // Most values have nothing to squeeze: skip the two regex replacements for them.
+  if (!NEEDS_SQUEEZE.test(v)) return v;
   return v
     .replace(/[\r\n]/g, ' ')
     .replace(/[ \t]+/g, ' ')
@@ -392,14 +407,17 @@ function canonicalHeaderValue(v: string): string {
 }
 
 function canonicalHeaders(req: IncomingSignedRequest, names: string[]): string {
+  // Only the signed headers are collected from the raw list (a request has many unsigned ones).
   let raw: Map<string, string[]> | undefined;
   if (req.rawHeaders) {
+    const wanted = new Set(names);
     raw = new Map();
     for (let i = 0; i + 1 < req.rawHeaders.length; i += 2) {
       const name = (req.rawHeaders[i] as string).toLowerCase();
-      const list = raw.get(name) ?? [];
-      list.push(req.rawHeaders[i + 1] as string);
-      raw.set(name, list);
+      if (!wanted.has(name)) continue;
+      const list = raw.get(name);
+      if (list) list.push(req.rawHeaders[i + 1] as string);
+      else raw.set(name, [req.rawHeaders[i + 1] as string]);
     }
   }
   let out = '';
@@ -411,7 +429,7 @@ function canonicalHeaders(req: IncomingSignedRequest, names: string[]): string {
       const v = req.headers[name];
       values = v === undefined ? [] : Array.isArray(v) ? v : [v];
     }
-    out += `${name}:${values.map(canonicalHeaderValue).join(',')}\n`;
+    out += `${name}:${values.length === 1 ? canonicalHeaderValue(values[0] as string) : values.map(canonicalHeaderValue).join(',')}\n`;
   }
   return out;
 }
@@ -579,13 +597,13 @@ export function verifyRequest(req: IncomingSignedRequest, opts: VerifyOptions): 
   }
 
   // Time checks.
-  const timeDetail = { requestTime: formatAmzDate(parsed.requestTime), serverTime: formatAmzDate(now) };
+  const timeDetail = () => ({ requestTime: formatAmzDate(parsed.requestTime), serverTime: formatAmzDate(now) });
   if (parsed.presigned) {
     if (parsed.requestTime - now > MAX_SKEW_MS) {
       throw new AuthFailure(
         'RequestTimeSkewed',
         'The difference between the request time and the current time is too large.',
-        timeDetail,
+        timeDetail(),
       );
     }
     const expiresAt = parsed.requestTime + (parsed.expiresSeconds ?? 0) * 1000;
@@ -600,7 +618,7 @@ export function verifyRequest(req: IncomingSignedRequest, opts: VerifyOptions): 
     throw new AuthFailure(
       'RequestTimeSkewed',
       'The difference between the request time and the current time is too large.',
-      timeDetail,
+      timeDetail(),
     );
   }
 

@@ -51,19 +51,61 @@ export class StatementCache {
   }
 }
 
-/** Base of the services' state classes: statements prepared once by SQL text, and transactions. */
+/** Entries a state's read cache holds before it starts over (records are a few hundred bytes). */
+const READ_CACHE_LIMIT = 5000;
+
+/**
+ * Base of the services' state classes: statements prepared once by SQL text, transactions, and a
+ * read cache for rows that hot paths read on every request (Lambda's Invoke reads the function and
+ * its version). The cache is dropped whenever a statement that can write is used, and is neither
+ * read nor filled inside a transaction (which could still roll back), so it never serves a row
+ * that differs from the table. Cached values are frozen: callers share them.
+ */
 export abstract class SqlState {
   private readonly statementCache: StatementCache;
+  private readonly readCache = new Map<string, unknown>();
+  /** Writes so far; the read cache belongs to the count it was filled at. */
+  private writes = 0;
+  private readCacheWrites = 0;
 
   constructor(readonly db: Db) {
     this.statementCache = new StatementCache(db);
   }
 
   protected sql(sql: string): Statement {
-    return this.statementCache.get(sql);
+    const statement = this.statementCache.get(sql);
+    if (!statement.readonly) this.writes++;
+    return statement;
+  }
+
+  /** `load()`'s result, from the cache while no write happened since it was read. */
+  protected cachedRead<T>(key: string, load: () => T): T {
+    if (this.db.inTransaction) return load();
+    if (this.readCacheWrites !== this.writes || this.readCache.size >= READ_CACHE_LIMIT) {
+      this.readCache.clear();
+      this.readCacheWrites = this.writes;
+    }
+    if (this.readCache.has(key)) return this.readCache.get(key) as T;
+    const value = deepFreeze(load());
+    // Loading may have written (it should not); then the value is not kept.
+    if (this.readCacheWrites === this.writes) this.readCache.set(key, value);
+    return value;
   }
 
   transaction<T>(fn: () => T): T {
-    return this.db.transaction(fn)();
+    try {
+      return this.db.transaction(fn)();
+    } finally {
+      // A rollback undoes writes the cache may have been cleared for already; count it as a write.
+      this.writes++;
+    }
   }
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const inner of Object.values(value)) deepFreeze(inner);
+  }
+  return value;
 }

@@ -303,9 +303,14 @@ const keyOf = (k: FunctionKey) => [k.accountId, k.region, k.name] as const;
 export class LambdaState extends SqlState {
   // Functions
 
+  // Invoke reads the function, its version (or alias) and the reserved concurrency on every call:
+  // these reads are cached until the next write (SqlState.cachedRead).
+
   getFunction(key: FunctionKey): FunctionRecord | undefined {
-    const row = this.sql(`SELECT * FROM lambda_functions WHERE ${KEY}`).get(...keyOf(key)) as FunctionRow | undefined;
-    return row ? toFunction(row) : undefined;
+    return this.cachedRead(`fn|${key.accountId}|${key.region}|${key.name}`, () => {
+      const row = this.sql(`SELECT * FROM lambda_functions WHERE ${KEY}`).get(...keyOf(key)) as FunctionRow | undefined;
+      return row ? toFunction(row) : undefined;
+    });
   }
 
   insertFunction(fn: FunctionRecord): void {
@@ -359,19 +364,23 @@ export class LambdaState extends SqlState {
   }
 
   sumReservedConcurrency(accountId: string, region: string, except: string): number {
-    const row = this.sql(
-      'SELECT COALESCE(SUM(reserved_concurrency), 0) AS total FROM lambda_functions WHERE account_id = ? AND region = ? AND name != ?',
-    ).get(accountId, region, except) as { total: number };
-    return row.total;
+    return this.cachedRead(`reserved|${accountId}|${region}|${except}`, () => {
+      const row = this.sql(
+        'SELECT COALESCE(SUM(reserved_concurrency), 0) AS total FROM lambda_functions WHERE account_id = ? AND region = ? AND name != ?',
+      ).get(accountId, region, except) as { total: number };
+      return row.total;
+    });
   }
 
   // Versions
 
   getVersion(key: FunctionKey, version: string): VersionRecord | undefined {
-    const row = this.sql(`SELECT * FROM lambda_versions WHERE ${KEY} AND version = ?`).get(...keyOf(key), version) as
-      | VersionRow
-      | undefined;
-    return row ? toVersion(row) : undefined;
+    return this.cachedRead(`version|${key.accountId}|${key.region}|${key.name}|${version}`, () => {
+      const row = this.sql(`SELECT * FROM lambda_versions WHERE ${KEY} AND version = ?`).get(...keyOf(key), version) as
+        | VersionRow
+        | undefined;
+      return row ? toVersion(row) : undefined;
+    });
   }
 
   listVersions(key: FunctionKey): VersionRecord[] {
@@ -432,10 +441,12 @@ export class LambdaState extends SqlState {
   // Aliases
 
   getAlias(key: FunctionKey, alias: string): AliasRecord | undefined {
-    const row = this.sql(`SELECT * FROM lambda_aliases WHERE ${KEY} AND alias = ?`).get(...keyOf(key), alias) as
-      | AliasRow
-      | undefined;
-    return row ? toAlias(row) : undefined;
+    return this.cachedRead(`alias|${key.accountId}|${key.region}|${key.name}|${alias}`, () => {
+      const row = this.sql(`SELECT * FROM lambda_aliases WHERE ${KEY} AND alias = ?`).get(...keyOf(key), alias) as
+        | AliasRow
+        | undefined;
+      return row ? toAlias(row) : undefined;
+    });
   }
 
   listAliases(key: FunctionKey): AliasRecord[] {

@@ -132,6 +132,22 @@ export interface FilterScan extends EventWindow {
 }
 
 export class LogsState extends SqlState {
+  /**
+   * Group and stream ids by account, region, group and stream name, for ensureStream (Lambda calls
+   * it for every batch of function logs). An id stays valid until its group or stream is deleted,
+   * or the transaction that created it rolls back; then the map is dropped.
+   */
+  private readonly streamIds = new Map<string, { groupId: number; streamId: number }>();
+
+  override transaction<T>(fn: () => T): T {
+    try {
+      return super.transaction(fn);
+    } catch (error) {
+      this.streamIds.clear();
+      throw error;
+    }
+  }
+
   // Groups
 
   getGroup(accountId: string, region: string, name: string): LogGroupRow | undefined {
@@ -166,6 +182,7 @@ export class LogsState extends SqlState {
   }
 
   deleteGroup(id: number): void {
+    this.streamIds.clear();
     this.sql('DELETE FROM logs_groups WHERE id = ?').run(id);
   }
 
@@ -250,6 +267,7 @@ export class LogsState extends SqlState {
   }
 
   deleteStream(id: number): void {
+    this.streamIds.clear();
     this.sql('DELETE FROM logs_streams WHERE id = ?').run(id);
   }
 
@@ -287,11 +305,17 @@ export class LogsState extends SqlState {
     streamName: string,
     now: number,
   ): { groupId: number; streamId: number } {
+    const key = `${accountId}\n${region}\n${groupName}\n${streamName}`;
+    const known = this.streamIds.get(key);
+    if (known) return known;
     this.createGroup(accountId, region, groupName, now);
     const group = this.getGroup(accountId, region, groupName) as LogGroupRow;
     this.createStream(group.id, streamName, now);
     const stream = this.getStream(group.id, streamName) as LogStreamRow;
-    return { groupId: group.id, streamId: stream.id };
+    const ids = { groupId: group.id, streamId: stream.id };
+    if (this.streamIds.size >= 10_000) this.streamIds.clear();
+    this.streamIds.set(key, ids);
+    return ids;
   }
 
   // Events
