@@ -261,18 +261,52 @@ function toAwsError(error: unknown, s3: boolean, context: CloudContext, where: s
       );
 }
 
-async function readAll(stream: Readable, limit: number): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of stream) {
-    size += (chunk as Buffer).length;
-    if (size > limit) {
-      stream.resume();
-      throw new AwsError('RequestEntityTooLargeException', `Request must be smaller than ${limit} bytes.`, 413);
+/**
+ * The whole body, up to `limit` bytes. Plain 'data' events rather than `for await`: the async
+ * iterator costs a promise per chunk, on every request.
+ */
+function readAll(stream: Readable, limit: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const cleanup = () => {
+      stream.off('data', onData);
+      stream.off('end', onEnd);
+      stream.off('error', onError);
+      stream.off('close', onClose);
+    };
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        cleanup();
+        stream.resume();
+        reject(new AwsError('RequestEntityTooLargeException', `Request must be smaller than ${limit} bytes.`, 413));
+        return;
+      }
+      chunks.push(chunk);
+    };
+    const onEnd = () => {
+      cleanup();
+      resolve(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, size));
+    };
+    const onError = (error: Error) => {
+      cleanup();
+      reject(error);
+    };
+    // A client that hangs up mid-body: the same error `for await` reports (answered as IncompleteBody).
+    const onClose = () => {
+      cleanup();
+      reject(Object.assign(new Error('Premature close'), { code: 'ERR_STREAM_PREMATURE_CLOSE' }));
+    };
+    if (stream.readableEnded) {
+      resolve(Buffer.alloc(0));
+      return;
     }
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks);
+    stream.on('data', onData);
+    stream.on('end', onEnd);
+    stream.on('error', onError);
+    stream.on('close', onClose);
+  });
 }
 
 async function send(

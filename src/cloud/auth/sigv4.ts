@@ -365,9 +365,17 @@ function normalizePath(path: string): string {
   return `${lead}${segments.join('/')}${trail}`;
 }
 
+const PLAIN_PATH = /^[A-Za-z0-9\-._~/]*$/;
+
 /** The candidates in order, each computed only when the ones before it did not match. */
 function* canonicalUriCandidates(rawPath: string, s3: boolean): Generator<string> {
   const path = rawPath === '' ? '/' : rawPath;
+  // Most paths are plain (unreserved characters and '/', no empty or dot segments): every
+  // candidate is the path itself.
+  if (PLAIN_PATH.test(path) && (s3 || normalizePath(path) === path)) {
+    yield path;
+    return;
+  }
   const seen = new Set<string>();
   const candidates: (() => string)[] = s3
     ? [() => path, () => uriEncode(percentDecode(path), true)]

@@ -85,6 +85,34 @@ export class RuntimeApiServer {
   }
 }
 
+/**
+ * Calls on one connection are handled in the order they arrived. A runtime may pipeline them (ours
+ * posts a response and its next GET /next in one write), and Node parses both at once: the GET
+ * would otherwise be handled before the POST's body has ended, while the invocation still runs.
+ */
+const queues = new WeakMap<Socket, ((done: () => void) => void)[]>();
+
+function inOrder(socket: Socket, task: (done: () => void) => void): void {
+  const queue = queues.get(socket);
+  if (queue) {
+    queue.push(task);
+    return;
+  }
+  const fresh: ((done: () => void) => void)[] = [];
+  queues.set(socket, fresh);
+  const run = (current: (done: () => void) => void): void => {
+    let finished = false;
+    current(() => {
+      if (finished) return;
+      finished = true;
+      const next = fresh.shift();
+      if (next) run(next);
+      else queues.delete(socket);
+    });
+  };
+  run(task);
+}
+
 function route(
   handlers: RuntimeApiHandlers,
   req: IncomingMessage,
@@ -108,23 +136,31 @@ function route(
   const url = req.url ?? '';
   const method = req.method ?? '';
   const call = method === 'POST' && url.startsWith(INVOCATION) ? invocationCall(url) : undefined;
-  if (url === NEXT && method === 'GET') {
-    req.resume();
-    reply(() => handlers.next(parked(req, res)));
-  } else if (url === INIT_ERROR && method === 'POST') {
-    const type = errorTypeHeader(req);
-    readBody(req, (body) => reply(() => handlers.initError(type, body)));
-  } else if (call) {
-    const type = errorTypeHeader(req);
-    readBody(req, (body) =>
-      reply(() =>
-        call.action === 'response' ? handlers.response(call.id, body) : handlers.error(call.id, type, body),
-      ),
-    );
-  } else {
-    req.resume();
-    answer(res, apiError(404, 'NotFound', 'Not found'));
-  }
+  inOrder(req.socket, (done) => {
+    if (url === NEXT && method === 'GET') {
+      req.resume();
+      reply(() => handlers.next(parked(req, res)));
+      done();
+    } else if (url === INIT_ERROR && method === 'POST') {
+      const type = errorTypeHeader(req);
+      readBody(req, (body) => {
+        reply(() => handlers.initError(type, body));
+        done();
+      });
+    } else if (call) {
+      const type = errorTypeHeader(req);
+      readBody(req, (body) => {
+        reply(() =>
+          call.action === 'response' ? handlers.response(call.id, body) : handlers.error(call.id, type, body),
+        );
+        done();
+      });
+    } else {
+      req.resume();
+      answer(res, apiError(404, 'NotFound', 'Not found'));
+      done();
+    }
+  });
 }
 
 /** `/2018-06-01/runtime/invocation/{id}/response|error` -> id and action. */

@@ -105,6 +105,59 @@ describe('provided runtimes', () => {
     expect((await t.invoke(provided(codeDir, 'echo', [layer]))).json).toMatchObject({ handler: 'echo' });
   });
 
+  it('answers calls pipelined on one connection in order, with Content-Length or chunked bodies', async () => {
+    const t = await engine();
+    // One socket for the whole life: each answer is posted together with the next GET /next in a
+    // single write, alternately with Content-Length and with chunked transfer encoding.
+    const PIPELINING = `#!/usr/bin/env node
+const net = require('node:net');
+const [host, port] = process.env.AWS_LAMBDA_RUNTIME_API.split(':');
+const socket = net.connect(Number(port), host);
+let buffered = Buffer.alloc(0);
+const waiting = [];
+socket.on('data', (chunk) => {
+  buffered = Buffer.concat([buffered, chunk]);
+  for (;;) {
+    const end = buffered.indexOf('\\r\\n\\r\\n');
+    if (end < 0 || waiting.length === 0) return;
+    const head = buffered.subarray(0, end).toString('latin1');
+    const length = Number(/content-length: *(\\d+)/i.exec(head)?.[1] ?? 0);
+    if (buffered.length < end + 4 + length) return;
+    const body = buffered.subarray(end + 4, end + 4 + length).toString();
+    buffered = buffered.subarray(end + 4 + length);
+    const id = /lambda-runtime-aws-request-id: *(\\S+)/i.exec(head)?.[1];
+    waiting.shift()({ status: Number(head.split(' ')[1]), id, body });
+  }
+});
+const answer = () => new Promise((resolve) => waiting.push(resolve));
+const next = 'GET /2018-06-01/runtime/invocation/next HTTP/1.1\\r\\nHost: api\\r\\n\\r\\n';
+(async () => {
+  socket.write(next);
+  let event = await answer();
+  for (let n = 0; ; n++) {
+    const body = JSON.stringify({ got: JSON.parse(event.body), n });
+    const path = '/2018-06-01/runtime/invocation/' + event.id + '/response';
+    const post = n % 2 === 0
+      ? 'POST ' + path + ' HTTP/1.1\\r\\nHost: api\\r\\nContent-Length: ' + Buffer.byteLength(body) + '\\r\\n\\r\\n' + body
+      : 'POST ' + path + ' HTTP/1.1\\r\\nHost: api\\r\\nTransfer-Encoding: chunked\\r\\n\\r\\n' +
+        '3\\r\\n' + body.slice(0, 3) + '\\r\\n' + Buffer.byteLength(body.slice(3)).toString(16) + '\\r\\n' + body.slice(3) + '\\r\\n0\\r\\n\\r\\n';
+    socket.write(post + next);
+    const posted = await answer();
+    if (posted.status !== 202) throw new Error('the response was answered ' + posted.status);
+    event = await answer();
+  }
+})();
+`;
+    const fn = provided(await writeCode({ bootstrap: PIPELINING }));
+    for (let n = 0; n < 4; n++) {
+      const r = await t.invoke(fn, { call: n });
+      expect(r.functionError).toBeUndefined();
+      expect(r.json).toEqual({ got: { call: n }, n });
+    }
+    expect(t.engine.stats().environments).toBe(1);
+    expect(t.diagnostics).toEqual([]);
+  });
+
   it('fails init: missing or non-executable bootstrap (InvalidEntrypoint), a bootstrap that exits (ExitError)', async () => {
     const t = await engine();
     const empty = await writeCode({ 'README.md': 'nothing to run' });

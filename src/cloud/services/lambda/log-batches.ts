@@ -6,11 +6,20 @@
 import type { LogEvent, LogSink } from '../../lambda/engine.js';
 import type { LogStore } from '../logs/index.js';
 
-/** How long appends wait to be committed together. */
-const FLUSH_DELAY_MS = 10;
+/** How long appends wait to be committed together (AWS shows function logs after seconds). */
+const FLUSH_DELAY_MS = 50;
+
+interface Batch {
+  accountId: string;
+  region: string;
+  group: string;
+  stream: string;
+  events: LogEvent[];
+}
 
 export class BatchedLogSink implements LogSink {
-  private queue: { accountId: string; region: string; group: string; stream: string; events: LogEvent[] }[] = [];
+  /** Queued appends, one batch per stream (an environment appends once per invocation). */
+  private queue = new Map<string, Batch>();
   private timer: NodeJS.Timeout | undefined;
 
   constructor(
@@ -19,7 +28,10 @@ export class BatchedLogSink implements LogSink {
   ) {}
 
   append(accountId: string, region: string, group: string, stream: string, events: LogEvent[]): void {
-    this.queue.push({ accountId, region, group, stream, events });
+    const key = `${accountId}\n${region}\n${group}\n${stream}`;
+    const batch = this.queue.get(key);
+    if (!batch) this.queue.set(key, { accountId, region, group, stream, events: events.slice() });
+    else for (const event of events) batch.events.push(event);
     if (!this.timer) {
       this.timer = setTimeout(() => this.flush(), FLUSH_DELAY_MS);
       this.timer.unref();
@@ -30,9 +42,9 @@ export class BatchedLogSink implements LogSink {
   flush(): void {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
-    if (!this.queue.length) return;
-    const batches = this.queue;
-    this.queue = [];
+    if (this.queue.size === 0) return;
+    const batches = [...this.queue.values()];
+    this.queue = new Map();
     try {
       this.store.appendMany(batches);
     } catch (error) {
