@@ -320,6 +320,8 @@ async function withCpu(serverPid, phase) {
  * @property {number} invokes warm invokes per measured phase
  * @property {number} warmup warm-up invokes (not measured)
  * @property {number} concurrency concurrent callers in the throughput phase
+ * @property {number} concurrentWarmup invokes by all callers before the throughput phase is measured
+ * @property {number} concurrentInvokes invokes in the measured throughput phase
  * @property {number} dryRuns Invoke DryRun calls (the request path without the engine)
  * @property {number} idleSettleMs pause before memory is read
  */
@@ -412,11 +414,12 @@ export async function lambdaWorkload(server, o) {
     }
     const serverRssWarm = rssBytes(server.pid);
     const sequential = await withCpu(server.pid, () => runOps(o.invokes, 1, invoke, failFast));
-    // Scale out to `concurrency` environments (cold starts), then measure with all of them warm.
-    const scaleOut = await runOps(o.concurrency * 25, o.concurrency, invoke, failFast);
+    // Scale out to `concurrency` environments (cold starts) and run until the hot paths of the server
+    // and of every environment are optimized by the JIT; then measure with all of them warm.
+    const scaleOut = await runOps(o.concurrentWarmup, o.concurrency, invoke, failFast);
     await sleep(o.idleSettleMs);
     const environmentsBefore = processGroups(server.pid).length;
-    const concurrent = await withCpu(server.pid, () => runOps(o.invokes, o.concurrency, invoke, failFast));
+    const concurrent = await withCpu(server.pid, () => runOps(o.concurrentInvokes, o.concurrency, invoke, failFast));
     await sleep(o.idleSettleMs);
     const memory = environmentMemory(server.pid);
     return {
