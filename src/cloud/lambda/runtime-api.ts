@@ -1,14 +1,22 @@
 /**
- * The Lambda Runtime API (2018-06-01) for one execution environment: a loopback HTTP server on
+ * The Lambda Runtime API (2018-06-01) for one execution environment: a loopback HTTP/1.1 server on
  * port 0 whose address the process gets as AWS_LAMBDA_RUNTIME_API. It only speaks HTTP; what a
  * call means for the invocation is the environment's business (RuntimeApiHandlers).
  *
+ * Plain sockets and http-request-parser.ts instead of node:http: two calls per invocation make
+ * this server part of every warm invoke's cost (see the parser for the numbers).
+ *
+ * Calls on one connection are handled and answered in the order they arrived, so a runtime may
+ * pipeline them (ours posts a response and its next GET /next in one write).
+ *
  * Function code controls the other end, so nothing it sends may hurt the server: malformed HTTP
- * is answered 400 and dropped, bodies are capped at the response limit (the rest is drained, not
- * buffered), handler exceptions become 500s, and a /next whose socket closed is never used.
+ * is answered 400 and the connection closed, bodies are capped at the response limit (the rest is
+ * drained, not buffered), a client that sends without reading is paused, handler exceptions become
+ * 500s, and a /next whose socket closed is never used.
  */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import { STATUS_CODES } from 'node:http';
+import { type AddressInfo, createServer, type Server, type Socket } from 'node:net';
+import { HttpParseError, HttpRequestParser, type RequestHead } from './http-request-parser.js';
 
 /** AWS's limit for a synchronous invocation's response (6 MB plus a little framing allowance). */
 export const MAX_RESPONSE_BYTES = 6_291_556;
@@ -47,6 +55,8 @@ export interface RuntimeApiHandlers {
 }
 
 export class RuntimeApiServer {
+  private readonly connections = new Set<Connection>();
+
   private constructor(
     private readonly server: Server,
     /** host:port, the value of AWS_LAMBDA_RUNTIME_API. */
@@ -54,18 +64,13 @@ export class RuntimeApiServer {
   ) {}
 
   static async listen(handlers: RuntimeApiHandlers, log: (line: string) => void): Promise<RuntimeApiServer> {
-    const server = createServer({ noDelay: true }, (req, res) => route(handlers, req, res, log));
     // The /next long poll may wait for as long as the environment lives; the runtime keeps one
     // connection open for its whole life. No server-side timeouts apply.
-    server.keepAliveTimeout = 0;
-    server.requestTimeout = 0;
-    server.headersTimeout = 0;
-    server.on('clientError', (error: NodeJS.ErrnoException, socket: Socket) => {
-      // A process that dies mid-request resets its connection: expected, not worth a line.
-      if (error.code !== 'ECONNRESET')
-        log(`lambda: Runtime API: malformed request from the function (${error.message})`);
-      if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
-      else socket.destroy();
+    let api: RuntimeApiServer | undefined;
+    const server = createServer({ noDelay: true }, (socket) => {
+      const connection = new Connection(socket, handlers, log);
+      api?.connections.add(connection);
+      socket.once('close', () => api?.connections.delete(connection));
     });
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
@@ -75,92 +80,162 @@ export class RuntimeApiServer {
       });
     });
     const { port } = server.address() as AddressInfo;
-    return new RuntimeApiServer(server, `127.0.0.1:${port}`);
+    api = new RuntimeApiServer(server, `127.0.0.1:${port}`);
+    return api;
   }
 
   /** Stops listening and drops every connection (parked /next included). */
   close(): void {
     this.server.close();
-    this.server.closeAllConnections();
+    for (const connection of this.connections) connection.destroy();
+    this.connections.clear();
   }
 }
 
-/**
- * Calls on one connection are handled in the order they arrived. A runtime may pipeline them (ours
- * posts a response and its next GET /next in one write), and Node parses both at once: the GET
- * would otherwise be handled before the POST's body has ended, while the invocation still runs.
- */
-const queues = new WeakMap<Socket, ((done: () => void) => void)[]>();
+/** A call's place in the connection's answer order; `data` once it is answered. */
+interface Slot {
+  data: Buffer | undefined;
+  keepAlive: boolean;
+}
 
-function inOrder(socket: Socket, task: (done: () => void) => void): void {
-  const queue = queues.get(socket);
-  if (queue) {
-    queue.push(task);
-    return;
-  }
-  const fresh: ((done: () => void) => void)[] = [];
-  queues.set(socket, fresh);
-  const run = (current: (done: () => void) => void): void => {
-    let finished = false;
-    current(() => {
-      if (finished) return;
-      finished = true;
-      const next = fresh.shift();
-      if (next) run(next);
-      else queues.delete(socket);
+/** Pipelined calls waiting for their answer before reading stops (a client that does not read). */
+const MAX_PENDING_ANSWERS = 16;
+
+/** One runtime connection: parses calls, hands them to the handlers in order, answers in order. */
+class Connection {
+  private readonly parser: HttpRequestParser;
+  private readonly slots: Slot[] = [];
+  private request: { head: RequestHead; slot: Slot; chunks: Buffer[]; size: number; tooLarge: boolean } | undefined;
+  private closing = false;
+
+  constructor(
+    private readonly socket: Socket,
+    private readonly handlers: RuntimeApiHandlers,
+    private readonly log: (line: string) => void,
+  ) {
+    this.parser = new HttpRequestParser({
+      head: (head) => this.onHead(head),
+      body: (chunk) => this.onBody(chunk),
+      end: () => this.onEnd(),
     });
-  };
-  run(task);
-}
+    socket.on('data', (chunk: Buffer) => this.onData(chunk));
+    socket.on('drain', () => this.resumeIfRoom());
+    // A process that dies mid-request resets its connection: expected, nothing to report.
+    socket.on('error', () => socket.destroy());
+  }
 
-function route(
-  handlers: RuntimeApiHandlers,
-  req: IncomingMessage,
-  res: ServerResponse,
-  log: (l: string) => void,
-): void {
-  req.on('error', () => {});
-  res.on('error', () => {});
-  // Handlers see what function code sent; a bug they hit answers 500 instead of reaching the server.
-  const reply = (handle: () => ApiAnswer | undefined) => {
+  destroy(): void {
+    this.closing = true;
+    this.socket.destroy();
+  }
+
+  private onData(chunk: Buffer): void {
+    if (this.closing) return;
     try {
-      const result = handle();
-      if (result) answer(res, result);
+      this.parser.push(chunk);
     } catch (error) {
-      log(
+      const status = error instanceof HttpParseError ? error.status : 400;
+      this.log(`lambda: Runtime API: malformed request from the function (${(error as Error).message})`);
+      this.closing = true;
+      this.socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+    }
+  }
+
+  private onHead(head: RequestHead): void {
+    const slot: Slot = { data: undefined, keepAlive: head.keepAlive };
+    // The interim answer goes out only when nothing is waiting to be answered before it; a client
+    // that gets none sends its body after a pause anyway (curl waits one second).
+    if (head.expectContinue && this.slots.length === 0) this.socket.write('HTTP/1.1 100 Continue\r\n\r\n');
+    this.slots.push(slot);
+    this.request = { head, slot, chunks: [], size: 0, tooLarge: false };
+    if (this.slots.length >= MAX_PENDING_ANSWERS) this.socket.pause();
+  }
+
+  private onBody(chunk: Buffer): void {
+    const request = this.request;
+    if (!request || request.tooLarge) return;
+    request.size += chunk.length;
+    if (request.size > MAX_RESPONSE_BYTES) {
+      request.tooLarge = true;
+      request.chunks = [];
+      return;
+    }
+    request.chunks.push(chunk);
+  }
+
+  private onEnd(): void {
+    const request = this.request;
+    this.request = undefined;
+    if (!request) return;
+    const { head, slot } = request;
+    const body = request.tooLarge
+      ? undefined
+      : request.chunks.length === 1
+        ? (request.chunks[0] as Buffer)
+        : Buffer.concat(request.chunks, request.size);
+    const path = head.target;
+    const call = head.method === 'POST' && path.startsWith(INVOCATION) ? invocationCall(path) : undefined;
+    // Handlers see what function code sent; a bug they hit answers 500 instead of reaching the server.
+    let answer: ApiAnswer | undefined;
+    try {
+      if (path === NEXT && head.method === 'GET') answer = this.handlers.next(this.parked(slot));
+      else if (path === INIT_ERROR && head.method === 'POST') {
+        answer = this.handlers.initError(errorTypeHeader(head), body);
+      } else if (call) {
+        answer =
+          call.action === 'response'
+            ? this.handlers.response(call.id, body)
+            : this.handlers.error(call.id, errorTypeHeader(head), body);
+      } else answer = apiError(404, 'NotFound', 'Not found');
+    } catch (error) {
+      this.log(
         `lambda: Runtime API handler failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
       );
-      answer(res, apiError(500, 'InternalError', 'Internal error'));
+      answer = apiError(500, 'InternalError', 'Internal error');
     }
-  };
-  const url = req.url ?? '';
-  const method = req.method ?? '';
-  const call = method === 'POST' && url.startsWith(INVOCATION) ? invocationCall(url) : undefined;
-  inOrder(req.socket, (done) => {
-    if (url === NEXT && method === 'GET') {
-      req.resume();
-      reply(() => handlers.next(parked(req, res)));
-      done();
-    } else if (url === INIT_ERROR && method === 'POST') {
-      const type = errorTypeHeader(req);
-      readBody(req, (body) => {
-        reply(() => handlers.initError(type, body));
-        done();
-      });
-    } else if (call) {
-      const type = errorTypeHeader(req);
-      readBody(req, (body) => {
-        reply(() =>
-          call.action === 'response' ? handlers.response(call.id, body) : handlers.error(call.id, type, body),
-        );
-        done();
-      });
-    } else {
-      req.resume();
-      answer(res, apiError(404, 'NotFound', 'Not found'));
-      done();
+    if (answer) this.fill(slot, json(answer.status, {}, answer.body ? JSON.stringify(answer.body) : ''));
+  }
+
+  private parked(slot: Slot): NextReply {
+    const socket = this.socket;
+    const connection = this;
+    return {
+      get open() {
+        return slot.data === undefined && !connection.closing && !socket.destroyed;
+      },
+      send(headers, body) {
+        connection.fill(slot, json(200, headers, body));
+      },
+    };
+  }
+
+  /** Answers a call, then writes every answer that is no longer waiting for an earlier one. */
+  private fill(slot: Slot, data: Buffer): void {
+    if (slot.data !== undefined || this.closing || this.socket.destroyed) return;
+    slot.data = data;
+    const ready: Buffer[] = [];
+    let close = false;
+    while (this.slots[0]?.data !== undefined) {
+      const done = this.slots.shift() as Slot;
+      ready.push(done.data as Buffer);
+      if (!done.keepAlive) {
+        close = true;
+        break;
+      }
     }
-  });
+    if (ready.length === 0) return;
+    const bytes = ready.length === 1 ? (ready[0] as Buffer) : Buffer.concat(ready);
+    if (close) {
+      this.closing = true;
+      this.socket.end(bytes);
+      return;
+    }
+    if (this.socket.write(bytes)) this.resumeIfRoom();
+  }
+
+  private resumeIfRoom(): void {
+    if (this.slots.length < MAX_PENDING_ANSWERS && !this.socket.writableNeedDrain) this.socket.resume();
+  }
 }
 
 /** `/2018-06-01/runtime/invocation/{id}/response|error` -> id and action. */
@@ -173,21 +248,9 @@ function invocationCall(url: string): { id: string; action: 'response' | 'error'
   return { id, action };
 }
 
-function parked(req: IncomingMessage, res: ServerResponse): NextReply {
-  return {
-    get open() {
-      return !res.writableEnded && !res.destroyed && !req.socket.destroyed;
-    },
-    send(headers, body) {
-      res.writeHead(200, { ...headers, 'Content-Type': 'application/json', 'Content-Length': body.length });
-      res.end(body);
-    },
-  };
-}
-
-function errorTypeHeader(req: IncomingMessage): string | undefined {
-  const value = req.headers['lambda-runtime-function-error-type'];
-  return typeof value === 'string' && value !== '' ? value : undefined;
+function errorTypeHeader(head: RequestHead): string | undefined {
+  const value = head.headers.get('lambda-runtime-function-error-type');
+  return value !== undefined && value !== '' ? value : undefined;
 }
 
 function decode(id: string): string | undefined {
@@ -198,29 +261,28 @@ function decode(id: string): string | undefined {
   }
 }
 
-/** Collects a body up to MAX_RESPONSE_BYTES; past that it is drained and reported as undefined. */
-function readBody(req: IncomingMessage, done: (body: Buffer | undefined) => void): void {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  let tooLarge = false;
-  req.on('data', (chunk: Buffer) => {
-    if (tooLarge) return;
-    size += chunk.length;
-    if (size > MAX_RESPONSE_BYTES) {
-      tooLarge = true;
-      chunks.length = 0;
-      return;
-    }
-    chunks.push(chunk);
-  });
-  req.on('end', () =>
-    done(tooLarge ? undefined : chunks.length === 1 && chunks[0] ? chunks[0] : Buffer.concat(chunks)),
-  );
+/** A whole HTTP/1.1 answer with a JSON body, headers and body in one buffer. */
+function json(status: number, headers: Record<string, string>, body: Buffer | string): Buffer {
+  const payload = typeof body === 'string' ? Buffer.from(body) : body;
+  let head = `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}\r\nContent-Type: application/json\r\nContent-Length: ${payload.length}\r\nDate: ${httpDate()}\r\n`;
+  for (const [name, value] of Object.entries(headers)) {
+    // Values come from the server, but a line break must never split the answer.
+    head += `${name}: ${/[\r\n]/.test(value) ? value.replace(/[\r\n]/g, ' ') : value}\r\n`;
+  }
+  const headBytes = Buffer.from(`${head}\r\n`, 'latin1');
+  return payload.length === 0 ? headBytes : Buffer.concat([headBytes, payload], headBytes.length + payload.length);
 }
 
-function answer(res: ServerResponse, { status, body }: ApiAnswer): void {
-  if (res.headersSent || res.destroyed) return;
-  const text = body ? JSON.stringify(body) : '';
-  res.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text) });
-  res.end(text);
+let dateSecond = 0;
+let dateText = '';
+
+/** The Date header's value, formatted once per second. */
+function httpDate(): string {
+  const now = Date.now();
+  const second = Math.floor(now / 1000);
+  if (second !== dateSecond) {
+    dateSecond = second;
+    dateText = new Date(now).toUTCString();
+  }
+  return dateText;
 }

@@ -115,8 +115,8 @@ const [host, port] = process.env.AWS_LAMBDA_RUNTIME_API.split(':');
 const socket = net.connect(Number(port), host);
 let buffered = Buffer.alloc(0);
 const waiting = [];
-socket.on('data', (chunk) => {
-  buffered = Buffer.concat([buffered, chunk]);
+// Answers may arrive in one read: each waits in the buffer until someone asks for it.
+const parse = () => {
   for (;;) {
     const end = buffered.indexOf('\\r\\n\\r\\n');
     if (end < 0 || waiting.length === 0) return;
@@ -128,8 +128,15 @@ socket.on('data', (chunk) => {
     const id = /lambda-runtime-aws-request-id: *(\\S+)/i.exec(head)?.[1];
     waiting.shift()({ status: Number(head.split(' ')[1]), id, body });
   }
+};
+socket.on('data', (chunk) => {
+  buffered = Buffer.concat([buffered, chunk]);
+  parse();
 });
-const answer = () => new Promise((resolve) => waiting.push(resolve));
+const answer = () => new Promise((resolve) => {
+  waiting.push(resolve);
+  parse();
+});
 const next = 'GET /2018-06-01/runtime/invocation/next HTTP/1.1\\r\\nHost: api\\r\\n\\r\\n';
 (async () => {
   socket.write(next);
