@@ -17,7 +17,7 @@
  * Lambda knobs: BENCH_LAMBDA_COLD (fresh functions cold-started, 10), BENCH_LAMBDA_INVOKES (warm invokes
  * of the 1-caller phase, 2000), BENCH_LAMBDA_WARMUP (200), BENCH_LAMBDA_CONCURRENCY (callers in the throughput
  * phase, 16), BENCH_LAMBDA_CONCURRENT_WARMUP (invokes by all callers before the throughput phase is measured, 4000:
- * until the server and every environment have their hot code optimized), BENCH_LAMBDA_CONCURRENT_INVOKES (5000), BENCH_LAMBDA_DRYRUNS (500), BENCH_LAMBDA_CPU_PROF=DIR (lambda-tasks runs with
+ * until the server and every environment have their hot code optimized), BENCH_LAMBDA_CONCURRENT_INVOKES (per measured round, 4000), BENCH_LAMBDA_CONCURRENT_ROUNDS (3, the median round is reported), BENCH_LAMBDA_DRYRUNS (500), BENCH_LAMBDA_CPU_PROF=DIR (lambda-tasks runs with
  * `node --cpu-prof --cpu-prof-dir DIR`: a .cpuprofile of the server per run, for Chrome DevTools).
  * The Lambda section uses one fresh server per side; moto cannot run functions without Docker, and
  * its rows say what it answers instead.
@@ -65,7 +65,8 @@ const config = {
     invokes: knob('BENCH_LAMBDA_INVOKES', 2000),
     warmup: knob('BENCH_LAMBDA_WARMUP', 200),
     concurrentWarmup: knob('BENCH_LAMBDA_CONCURRENT_WARMUP', 4000),
-    concurrentInvokes: knob('BENCH_LAMBDA_CONCURRENT_INVOKES', 5000),
+    concurrentInvokes: knob('BENCH_LAMBDA_CONCURRENT_INVOKES', 4000),
+    concurrentRounds: knob('BENCH_LAMBDA_CONCURRENT_ROUNDS', 3),
     concurrency: knob('BENCH_LAMBDA_CONCURRENCY', 16),
     dryRuns: knob('BENCH_LAMBDA_DRYRUNS', 500),
     idleSettleMs: 500,
@@ -427,13 +428,14 @@ function lambdaRows(r) {
   rows.push(
     row(
       `warm Invoke, ${c.concurrency} callers`,
-      `invokes/s, ${c.concurrentInvokes} invokes`,
+      `invokes/s, median of ${c.concurrentRounds} rounds of ${c.concurrentInvokes}`,
       'higher',
       conc?.opsPerSec,
       motoWarm?.concurrent.opsPerSec,
       notes(
         `${c.concurrency} callers scale out to up to ${c.concurrency} environments (processes), as Lambda does; they were warmed first (${c.concurrentWarmup} invokes: JIT optimization in the server and in every environment)`,
         envs,
+        conc?.rounds ? `rounds: ${conc.rounds.map((r) => Math.round(r)).join(', ')} invokes/s` : undefined,
         seqErrors(conc),
       ),
       {
@@ -505,7 +507,7 @@ function lambdaRows(r) {
       'lower',
       toMiB(lt.serverRssAtEndBytes - lt.serverRssAtStartBytes),
       toMiB(moto.serverRssAtEndBytes - moto.serverRssAtStartBytes),
-      `the server process only (environments excluded); moto ran only the creates and failing invokes, lambda-tasks ${lt.warm.sequential ? `also ${c.warmup + c.invokes + c.concurrentWarmup + c.concurrentInvokes} warm invokes` : 'the same'}`,
+      `the server process only (environments excluded); moto ran only the creates and failing invokes, lambda-tasks ${lt.warm.sequential ? `also ${c.warmup + c.invokes + c.concurrentWarmup + c.concurrentInvokes * c.concurrentRounds} warm invokes` : 'the same'}`,
       { comparable: false },
     ),
   );
@@ -561,7 +563,7 @@ async function main() {
   if (sections.includes('lambda')) {
     const c = config.lambda;
     say(
-      `lambda: ${c.coldStarts} cold starts, ${c.invokes} sequential warm invokes (${c.warmup} warm-up), ${c.concurrentInvokes} by ${c.concurrency} concurrent callers (${c.concurrentWarmup} warm-up)` +
+      `lambda: ${c.coldStarts} cold starts, ${c.invokes} sequential warm invokes (${c.warmup} warm-up), ${c.concurrentRounds} rounds of ${c.concurrentInvokes} by ${c.concurrency} concurrent callers (${c.concurrentWarmup} warm-up)` +
         (c.cpuProfileDir ? `; lambda-tasks CPU profiles in ${c.cpuProfileDir}` : ''),
     );
   }

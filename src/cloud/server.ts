@@ -4,13 +4,13 @@
  * serialize. This is the error boundary: AWS errors leave in the protocol's shape, anything else
  * becomes InternalFailure with the detail logged here and never sent.
  */
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Readable } from 'node:stream';
 import { isSigV2, verifySigV2 } from './auth/sigv2.js';
-import { AuthFailure, readCredentialScope, type VerifiedAuth, verifyRequest } from './auth/sigv4.js';
+import { AuthFailure, readCredentialScope, sha256Hex, type VerifiedAuth, verifyRequest } from './auth/sigv4.js';
 import { authError } from './auth-errors.js';
 import { bodyStream } from './body.js';
 import type { CloudContext } from './context.js';
@@ -140,7 +140,7 @@ export function createCloudServer(options: CloudServerOptions): Server {
           body = streaming ? decoded.stream : await readAll(decoded.stream, maxBody);
         } else {
           const buffered = prebuffered ?? (await readAll(req, maxBody));
-          const bodySha256 = createHash('sha256').update(buffered).digest('hex');
+          const bodySha256 = sha256Hex(buffered);
           auth = verifyRequest(signed, { lookup, s3: false, bodySha256, now: options.context.now() });
           body = buffered;
         }

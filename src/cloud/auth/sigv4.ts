@@ -18,7 +18,7 @@
  *    (what the SDKs sign); then the same without normalisation, the raw path, and the re-encoded path.
  *  - presigned non-S3 requests without an explicit payload hash: the body hash, then `UNSIGNED-PAYLOAD`.
  */
-import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, hash, timingSafeEqual } from 'node:crypto';
 
 export interface Credentials {
   accessKeyId: string;
@@ -454,6 +454,11 @@ function canonicalEncodings(canonicalRequest: string): BufferEncoding[] {
     : ['utf8'];
 }
 
+/** Hex SHA-256 in one call (crypto.hash, Node 20.12+): no Hash object per request. */
+export function sha256Hex(data: Buffer): string {
+  return hash('sha256', data, 'hex');
+}
+
 function safeEqual(a: string, b: string): boolean {
   const ha = createHash('sha256').update(a).digest();
   const hb = createHash('sha256').update(b).digest();
@@ -662,7 +667,7 @@ export function verifyRequest(req: IncomingSignedRequest, opts: VerifyOptions): 
     for (const uri of canonicalUriCandidates(req.rawPath, opts.s3)) {
       const canonicalRequest = `${req.method.toUpperCase()}\n${uri}\n${query}\n${headersBlock}\n${parsed.signedHeaders}\n${payloadHash}`;
       for (const encoding of canonicalEncodings(canonicalRequest)) {
-        const stringToSign = `${ALGORITHM}\n${parsed.amzDate}\n${scopeString}\n${createHash('sha256').update(canonicalRequest, encoding).digest('hex')}`;
+        const stringToSign = `${ALGORITHM}\n${parsed.amzDate}\n${scopeString}\n${sha256Hex(Buffer.from(canonicalRequest, encoding))}`;
         first ??= { canonicalRequest, stringToSign };
         if (!providedOk) continue;
         const expected = createHmac('sha256', key).update(stringToSign, 'utf8').digest('hex');
