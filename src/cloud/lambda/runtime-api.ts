@@ -21,6 +21,9 @@ import { HttpParseError, HttpRequestParser, type RequestHead } from './http-requ
 /** AWS's limit for a synchronous invocation's response (6 MB plus a little framing allowance). */
 export const MAX_RESPONSE_BYTES = 6_291_556;
 
+/** Connections one environment may hold open at once. */
+const MAX_CONNECTIONS = 32;
+
 const PREFIX = '/2018-06-01/runtime/';
 const NEXT = `${PREFIX}invocation/next`;
 const INVOCATION = `${PREFIX}invocation/`;
@@ -72,6 +75,8 @@ export class RuntimeApiServer {
       api?.connections.add(connection);
       socket.once('close', () => api?.connections.delete(connection));
     });
+    // A runtime needs one or two connections; function code that opens thousands gets refused.
+    server.maxConnections = MAX_CONNECTIONS;
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(0, '127.0.0.1', () => {

@@ -138,6 +138,22 @@ describe('the Runtime API server', () => {
     socket.destroy();
   });
 
+  it('refuses connections beyond its limit, and takes new ones once others close', async () => {
+    const { api } = await start();
+    const open = await Promise.all(Array.from({ length: 32 }, () => connect(api)));
+    const extra = await connect(api);
+    await until('the extra connection refused', () => extra.state.closed);
+    for (const c of open) c.socket.destroy();
+    // The server sees the hang-ups a moment later: try until a new connection is answered.
+    await waitFor('a new connection answered', async () => {
+      const later = await connect(api);
+      later.socket.write('GET /nope HTTP/1.1\r\n\r\n');
+      await until('an answer or a refusal', () => later.state.closed || later.state.text.includes('404 Not Found'));
+      later.socket.destroy();
+      return later.state.text.includes('404 Not Found') || undefined;
+    });
+  });
+
   it('drops parked calls when it closes', async () => {
     const { api, rec } = await start();
     const { socket, state } = await connect(api);
