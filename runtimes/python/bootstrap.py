@@ -57,25 +57,29 @@ class RuntimeApi:
         self.sock = None
         self.reader = None
 
-    def request(self, method, path, body=b"", headers=None):
+    def exchange(self, requests):
+        """Sends the requests in one write (pipelined) and reads their answers in order."""
         for attempt in (0, 1):
             if self.sock is None:
                 self.sock = socket.create_connection(self.address)
                 self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
                 self.reader = self.sock.makefile("rb")
             try:
-                return self._roundtrip(method, path, body, headers or {})
+                self.sock.sendall(b"".join(self._encode(*request) for request in requests))
+                return [self._read() for _ in requests]
             except (ConnectionError, OSError):
                 self.close()
                 if attempt:
                     raise
         raise ConnectionError("unreachable")
 
-    def _roundtrip(self, method, path, body, headers):
+    def _encode(self, method, path, body=b"", headers=None):
         head = "%s %s HTTP/1.1\r\nHost: %s\r\nContent-Length: %d\r\n" % (method, path, self.host, len(body))
-        for name, value in headers.items():
+        for name, value in (headers or {}).items():
             head += "%s: %s\r\n" % (name, value)
-        self.sock.sendall(head.encode("latin-1", "replace") + b"\r\n" + body)
+        return head.encode("latin-1", "replace") + b"\r\n" + body
+
+    def _read(self):
         status_line = self.reader.readline()
         if not status_line:
             raise ConnectionError("the Runtime API closed the connection")
@@ -93,24 +97,29 @@ class RuntimeApi:
             self.close()
         return status, response_headers, data
 
-    def next(self):
-        status, headers, body = self.request("GET", BASE + "/invocation/next")
+    def next(self, answer=None):
+        """The next invocation; the previous one's answer, if given, goes in the same write."""
+        requests = ([answer] if answer else []) + [("GET", BASE + "/invocation/next")]
+        status, headers, body = self.exchange(requests)[-1]
         if status != 200:
             raise ConnectionError("GET /next answered %d: %r" % (status, body))
         return headers, body
 
-    def post_result(self, invoke_id, body, content_type):
-        self.request(
-            "POST", "%s/invocation/%s/response" % (BASE, invoke_id), body, {"Content-Type": content_type}
-        )
-
     def post_error(self, path, error_result):
-        self.request(
-            "POST",
-            path,
-            to_json(error_result).encode("utf-8"),
-            {"Content-Type": "application/json", "Lambda-Runtime-Function-Error-Type": error_result["errorType"]},
-        )
+        self.exchange([error_request(path, error_result)])
+
+
+def result_request(invoke_id, body, content_type):
+    return ("POST", "%s/invocation/%s/response" % (BASE, invoke_id), body, {"Content-Type": content_type})
+
+
+def error_request(path, error_result):
+    return (
+        "POST",
+        path,
+        to_json(error_result).encode("utf-8"),
+        {"Content-Type": "application/json", "Lambda-Runtime-Function-Error-Type": error_result["errorType"]},
+    )
 
 
 def lost(error):
@@ -351,7 +360,8 @@ def parse_json_header(value, name):
 # ---- The invoke loop -------------------------------------------------------------------------
 
 
-def handle(api, request_handler, headers, body):
+def handle(request_handler, headers, body):
+    """Runs one invocation; returns the request that posts its answer (sent with the next GET /next)."""
     global _request_id
     invoke_id = headers.get("lambda-runtime-aws-request-id", "")
     _request_id = invoke_id
@@ -389,9 +399,8 @@ def handle(api, request_handler, headers, body):
 
     if error_result is not None:
         log_error(error_result)
-        api.post_error("%s/invocation/%s/error" % (BASE, invoke_id), error_result)
-    else:
-        api.post_result(invoke_id, result, content_type)
+        return error_request("%s/invocation/%s/error" % (BASE, invoke_id), error_result)
+    return result_request(invoke_id, result, content_type)
 
 
 def main():
@@ -414,15 +423,14 @@ def main():
         log_error(error_result)
         post_init_error(api, error_result)
 
+    # Each invocation's answer is posted together with the next GET /next, in one write.
+    answer = None
     while True:
         try:
-            headers, body = api.next()
+            headers, body = api.next(answer)
         except Exception as e:
             lost(e)
-        try:
-            handle(api, request_handler, headers, body)
-        except (ConnectionError, OSError) as e:
-            lost(e)
+        answer = handle(request_handler, headers, body)
 
 
 def post_init_error(api, error_result):
