@@ -455,7 +455,7 @@ function canonicalEncodings(canonicalRequest: string): BufferEncoding[] {
 }
 
 /** Hex SHA-256 in one call (crypto.hash, Node 20.12+): no Hash object per request. */
-export function sha256Hex(data: Buffer): string {
+export function sha256Hex(data: string | Buffer): string {
   return hash('sha256', data, 'hex');
 }
 
@@ -667,7 +667,7 @@ export function verifyRequest(req: IncomingSignedRequest, opts: VerifyOptions): 
     for (const uri of canonicalUriCandidates(req.rawPath, opts.s3)) {
       const canonicalRequest = `${req.method.toUpperCase()}\n${uri}\n${query}\n${headersBlock}\n${parsed.signedHeaders}\n${payloadHash}`;
       for (const encoding of canonicalEncodings(canonicalRequest)) {
-        const stringToSign = `${ALGORITHM}\n${parsed.amzDate}\n${scopeString}\n${sha256Hex(Buffer.from(canonicalRequest, encoding))}`;
+        const stringToSign = `${ALGORITHM}\n${parsed.amzDate}\n${scopeString}\n${sha256Hex(encoding === 'utf8' ? canonicalRequest : Buffer.from(canonicalRequest, encoding))}`;
         first ??= { canonicalRequest, stringToSign };
         if (!providedOk) continue;
         const expected = createHmac('sha256', key).update(stringToSign, 'utf8').digest('hex');

@@ -2,6 +2,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { CloudWatchLogsClient, FilterLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import {
   CreateFunctionCommand,
   DeleteFunctionConcurrencyCommand,
@@ -153,6 +154,47 @@ describe('the async queue', () => {
       s3.destroy();
       await cloud.close();
     } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+  it('closes while several queued invokes are running: close waits for them, then returns', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'lambda-tasks-async-close-'));
+    const name = randomName('fn');
+    const cloud = await startCloud({ port: 0, dataDir, lambda: { transitionMs: 10 } });
+    const client = { endpoint: cloud.url, region: 'us-east-1', credentials: TEST_CREDENTIALS };
+    const lambda = new LambdaClient(client);
+    const logs = new CloudWatchLogsClient(client);
+    try {
+      await lambda.send(
+        new CreateFunctionCommand({
+          FunctionName: name,
+          Runtime: 'nodejs20.x',
+          Handler: 'index.handler',
+          Role: TEST_ROLE,
+          Code: {
+            ZipFile: await zip({ 'index.js': 'exports.handler = () => new Promise((r) => setTimeout(r, 500));' }),
+          },
+        }),
+      );
+      await waitUntilFunctionActiveV2({ client: lambda, ...WAIT }, { FunctionName: name });
+      for (let n = 0; n < 3; n++) {
+        await lambda.send(new InvokeCommand({ FunctionName: name, InvocationType: 'Event', Payload: '{}' }));
+      }
+      await waitFor('three invokes running', async () => {
+        const found = await logs
+          .send(new FilterLogEventsCommand({ logGroupName: `/aws/lambda/${name}`, filterPattern: 'START' }))
+          .catch(() => undefined);
+        return (found?.events?.length ?? 0) >= 3 || undefined;
+      });
+      const closed = await Promise.race([
+        cloud.close().then(() => 'closed'),
+        new Promise((resolve) => setTimeout(() => resolve('still closing after 10 s'), 10_000).unref()),
+      ]);
+      expect(closed).toBe('closed');
+    } finally {
+      lambda.destroy();
+      logs.destroy();
+      await cloud.close();
       rmSync(dataDir, { recursive: true, force: true });
     }
   });

@@ -9,11 +9,11 @@
 import { randomUUID } from 'node:crypto';
 import { AwsError } from '../../errors.js';
 import { functionArn, parseFunctionName } from './arns.js';
+import type { AsyncInvokeRecord, AsyncQueueState } from './async-queue-state.js';
 import type { Invoker } from './invoker.js';
 import { LATEST, type LambdaService, type ResolvedQualifier } from './lambda-service.js';
 import { DEFAULTS } from './limits.js';
 import type { EventInvokeSettings } from './settings.js';
-import type { AsyncInvokeRecord } from './state.js';
 
 /** How many queued invokes run at once. */
 const PARALLEL = 16;
@@ -24,13 +24,14 @@ type Condition = 'Success' | 'RetriesExhausted' | 'EventAgeExceeded';
 
 export class AsyncInvokes {
   private timer: NodeJS.Timeout | undefined;
-  private running = 0;
+  /** Ids of the items being run. */
   private readonly active = new Set<number>();
   private stopped = true;
   private readonly idle = new Set<() => void>();
 
   constructor(
     private readonly service: LambdaService,
+    private readonly queue: AsyncQueueState,
     private readonly invoker: Invoker,
   ) {}
 
@@ -43,12 +44,12 @@ export class AsyncInvokes {
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
-    if (this.running > 0) await new Promise<void>((resolve) => this.idle.add(resolve));
+    if (this.active.size > 0) await new Promise<void>((resolve) => this.idle.add(resolve));
   }
 
   enqueue(resolved: ResolvedQualifier, requestId: string, payload: Buffer): void {
     const now = this.service.now();
-    this.service.state.enqueueAsync({
+    this.queue.enqueueAsync({
       accountId: resolved.fn.accountId,
       region: resolved.fn.region,
       name: resolved.fn.name,
@@ -66,7 +67,7 @@ export class AsyncInvokes {
     if (this.stopped) return;
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
-    const next = this.service.state.nextAsyncDue();
+    const next = this.queue.nextAsyncDue();
     if (next === undefined) return;
     const delay = Math.max(0, next - this.service.now());
     this.timer = setTimeout(() => this.drain(), Math.min(delay, 60_000));
@@ -76,16 +77,15 @@ export class AsyncInvokes {
   private drain(): void {
     this.timer = undefined;
     if (this.stopped) return;
-    const free = PARALLEL - this.running;
+    const free = PARALLEL - this.active.size;
     if (free > 0) {
-      const due = this.service.state.dueAsync(this.service.now(), PARALLEL).filter((item) => !this.active.has(item.id));
+      const due = this.queue.dueAsync(this.service.now(), PARALLEL).filter((item) => !this.active.has(item.id));
       for (const item of due.slice(0, free)) void this.process(item);
     }
-    if (this.running < PARALLEL) this.schedule();
+    if (this.active.size < PARALLEL) this.schedule();
   }
 
   private async process(item: AsyncInvokeRecord): Promise<void> {
-    this.running++;
     this.active.add(item.id);
     try {
       await this.attempt(item);
@@ -93,63 +93,63 @@ export class AsyncInvokes {
       this.service.context.log(
         `async invoke ${item.requestId} failed in the queue: ${(error as Error).stack ?? error}`,
       );
-      this.service.state.removeAsync(item.id);
+      this.queue.removeAsync(item.id);
     } finally {
       this.active.delete(item.id);
-      this.running--;
-      if (this.running === 0) for (const resolve of this.idle) resolve();
-      this.idle.clear();
+      if (this.active.size === 0) {
+        for (const resolve of this.idle) resolve();
+        this.idle.clear();
+      }
       this.schedule();
     }
   }
 
   private async attempt(item: AsyncInvokeRecord): Promise<void> {
-    const { state } = this.service;
     const now = this.service.now();
     let resolved: ResolvedQualifier;
     try {
-      resolved = this.service.resolve({ ...item, qualifier: item.qualifier });
+      resolved = this.service.resolve(item);
     } catch {
-      state.removeAsync(item.id); // the function (or its alias) was deleted meanwhile
+      this.queue.removeAsync(item.id); // the function (or its alias) was deleted meanwhile
       return;
     }
     if (this.service.isPending(resolved.version)) {
-      state.rescheduleAsync(item.id, item.attempts, resolved.version.pendingUntil);
+      this.queue.rescheduleAsync(item.id, item.attempts, resolved.version.pendingUntil);
       return;
     }
     const settings = this.settingsFor(item);
     const maxAgeMs = (settings.MaximumEventAgeInSeconds ?? DEFAULTS.maximumEventAgeSeconds) * 1000;
     if (now - item.enqueuedAt > maxAgeMs) {
-      state.removeAsync(item.id);
+      this.queue.removeAsync(item.id);
       this.deliver(item, settings, 'EventAgeExceeded', undefined);
       return;
     }
     // Lease: if the server dies mid-invoke, the item becomes due again after the timeout.
-    state.rescheduleAsync(item.id, item.attempts, now + (resolved.version.config.Timeout + 60) * 1000);
+    this.queue.rescheduleAsync(item.id, item.attempts, now + (resolved.version.config.Timeout + 60) * 1000);
     let outcome: Awaited<ReturnType<Invoker['run']>>;
     try {
       outcome = await this.invoker.run(resolved, { requestId: item.requestId, payload: item.payload });
     } catch (error) {
       if (error instanceof AwsError && error.code === 'TooManyRequestsException') {
-        state.rescheduleAsync(item.id, item.attempts, this.service.now() + THROTTLE_DELAY_MS);
+        this.queue.rescheduleAsync(item.id, item.attempts, this.service.now() + THROTTLE_DELAY_MS);
         return;
       }
       throw error;
     }
     const attempts = item.attempts + 1;
     if (!outcome.result.functionError) {
-      state.removeAsync(item.id);
+      this.queue.removeAsync(item.id);
       this.deliver({ ...item, attempts }, settings, 'Success', outcome);
       return;
     }
     const maxRetries = settings.MaximumRetryAttempts ?? DEFAULTS.maximumRetryAttempts;
     if (attempts > maxRetries) {
-      state.removeAsync(item.id);
+      this.queue.removeAsync(item.id);
       this.deliver({ ...item, attempts }, settings, 'RetriesExhausted', outcome);
       return;
     }
     const delay = this.service.context.lambda.asyncRetryDelayMs * 2 ** (attempts - 1);
-    state.rescheduleAsync(item.id, attempts, this.service.now() + delay);
+    this.queue.rescheduleAsync(item.id, attempts, this.service.now() + delay);
   }
 
   /** The event invoke config of the qualifier invoked, else of the function's $LATEST. */

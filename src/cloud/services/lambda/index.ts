@@ -5,6 +5,7 @@ import type { ServiceDefinition } from '../../service.js';
 import type { LogStore } from '../logs/index.js';
 import type { S3Service } from '../s3/s3-service.js';
 import { AsyncInvokes } from './async-invokes.js';
+import { AsyncQueueState } from './async-queue-state.js';
 import { CodeStore } from './code.js';
 import { refineLambdaValidation } from './errors.js';
 import { functionHandlers } from './functions.js';
@@ -42,7 +43,7 @@ export function createLambda(context: CloudContext, s3: S3Service, logStore: Log
     log: context.log,
   });
   const invoker = new Invoker(service, engine);
-  const queue = new AsyncInvokes(service, invoker);
+  const queue = new AsyncInvokes(service, new AsyncQueueState(context.db), invoker);
   const retire = (version: Parameters<Invoker['retire']>[0]) => invoker.retire(version);
   return {
     service,

@@ -1,7 +1,8 @@
 /**
  * Lambda's persistent state in SQLite: functions, their versions ($LATEST is a version row like
  * the published ones), aliases, resource-policy statements, event invoke configs, layer versions
- * and the durable queue of asynchronous invokes. Code zips are blobs (store/blobs.ts) that version
+ * and the table of the durable queue of asynchronous invokes (read and written through
+ * async-queue-state.ts). Code zips are blobs (store/blobs.ts) that version
  * rows reference; a published version shares its blob with the $LATEST it was published from.
  */
 import { type Migration, SqlState } from '../../store/database.js';
@@ -181,16 +182,6 @@ export interface LayerVersionRecord {
   createdAt: number;
 }
 
-export interface AsyncInvokeRecord extends FunctionKey {
-  id: number;
-  qualifier: string;
-  requestId: string;
-  payload: Buffer;
-  enqueuedAt: number;
-  attempts: number;
-  nextAttemptAt: number;
-}
-
 interface VersionRow {
   account_id: string;
   region: string;
@@ -298,7 +289,7 @@ function toLayer(row: LayerRow): LayerVersionRecord {
 }
 
 const KEY = 'account_id = ? AND region = ? AND name = ?';
-const keyOf = (k: FunctionKey) => [k.accountId, k.region, k.name] as const;
+export const keyOf = (k: FunctionKey) => [k.accountId, k.region, k.name] as const;
 
 export class LambdaState extends SqlState {
   // Functions
@@ -616,69 +607,5 @@ export class LambdaState extends SqlState {
       name,
       version,
     );
-  }
-
-  // The asynchronous invoke queue
-
-  enqueueAsync(item: Omit<AsyncInvokeRecord, 'id'>): void {
-    this.sql(
-      `INSERT INTO lambda_async_invokes (account_id, region, name, qualifier, request_id, payload, enqueued_at, attempts, next_attempt_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    ).run(
-      ...keyOf(item),
-      item.qualifier,
-      item.requestId,
-      item.payload,
-      item.enqueuedAt,
-      item.attempts,
-      item.nextAttemptAt,
-    );
-  }
-
-  /** Queued invokes due by `now`, oldest first. */
-  dueAsync(now: number, limit: number): AsyncInvokeRecord[] {
-    const rows = this.sql(
-      'SELECT * FROM lambda_async_invokes WHERE next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT ?',
-    ).all(now, limit) as {
-      id: number;
-      account_id: string;
-      region: string;
-      name: string;
-      qualifier: string;
-      request_id: string;
-      payload: Buffer;
-      enqueued_at: number;
-      attempts: number;
-      next_attempt_at: number;
-    }[];
-    return rows.map((r) => ({
-      id: r.id,
-      accountId: r.account_id,
-      region: r.region,
-      name: r.name,
-      qualifier: r.qualifier,
-      requestId: r.request_id,
-      payload: r.payload,
-      enqueuedAt: r.enqueued_at,
-      attempts: r.attempts,
-      nextAttemptAt: r.next_attempt_at,
-    }));
-  }
-
-  nextAsyncDue(): number | undefined {
-    const row = this.sql('SELECT MIN(next_attempt_at) AS t FROM lambda_async_invokes').get() as { t: number | null };
-    return row.t ?? undefined;
-  }
-
-  rescheduleAsync(id: number, attempts: number, nextAttemptAt: number): void {
-    this.sql('UPDATE lambda_async_invokes SET attempts = ?, next_attempt_at = ? WHERE id = ?').run(
-      attempts,
-      nextAttemptAt,
-      id,
-    );
-  }
-
-  removeAsync(id: number): void {
-    this.sql('DELETE FROM lambda_async_invokes WHERE id = ?').run(id);
   }
 }
