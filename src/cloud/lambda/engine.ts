@@ -286,18 +286,20 @@ export class ExecutionEngine {
 
   private tick(): void {
     const now = performance.now();
-    const watched: Environment[] = [];
+    const watched: { env: Environment; pid: number }[] = [];
     for (const env of this.environments) {
       if (env.state === 'idle' && now - env.lastUsed >= this.idleTimeoutMs) env.kill('reaped');
-      else if ((env.state === 'busy' || env.state === 'starting') && env.pid !== undefined) watched.push(env);
+      else if ((env.state === 'busy' || env.state === 'starting') && env.pid !== undefined) {
+        watched.push({ env, pid: env.pid });
+      }
     }
     if (watched.length === 0 || this.sampling) return;
     this.sampling = true;
     this.memory
-      .sample(watched.map((env) => env.pid ?? 0))
+      .sample(watched.map((w) => w.pid))
       .then((rss) => {
-        for (const env of watched) {
-          const bytes = env.pid === undefined ? undefined : rss.get(env.pid);
+        for (const { env, pid } of watched) {
+          const bytes = rss.get(pid);
           if (bytes !== undefined) env.observeMemory(bytes);
         }
       })

@@ -19,7 +19,14 @@ import { completeInvocation, errorBody, failure, type Invocation, nextHeaders, t
 import { LogStream } from './log-capture.js';
 import { exitMessage, responseTooLargePayload, startLine, timeoutLogLine, timeoutPayload } from './platform.js';
 import { killGroup, type MemoryWatch } from './process-watch.js';
-import { ACCEPTED, type ApiAnswer, apiError, type NextReply, RuntimeApiServer } from './runtime-api.js';
+import {
+  ACCEPTED,
+  type ApiAnswer,
+  apiError,
+  MAX_RESPONSE_BYTES,
+  type NextReply,
+  RuntimeApiServer,
+} from './runtime-api.js';
 import { launchSpec, type PythonInstallation } from './runtimes.js';
 
 /** After SIGKILL, how long to wait for the pipes to close before finishing anyway. */
@@ -67,8 +74,8 @@ export class Environment {
   private child: ChildProcess | undefined;
   private parked: NextReply | undefined;
   private current: Invocation | undefined;
-  private initialized = false;
   private spawnedAt = 0;
+  /** Set when the runtime first asks for work: init is over. */
   private initDurationMs: number | undefined;
   private initTimer: NodeJS.Timeout | undefined;
   private killTimer: NodeJS.Timeout | undefined;
@@ -332,8 +339,7 @@ export class Environment {
     }
     if (this.parked?.open) return apiError(403, 'InvalidStateTransition', 'A GET /next is already waiting');
     this.parked = reply;
-    if (!this.initialized) {
-      this.initialized = true;
+    if (this.initDurationMs === undefined) {
       this.initDurationMs = performance.now() - this.spawnedAt;
       clearTimeout(this.initTimer);
       this.state = this.current ? 'busy' : 'idle';
@@ -360,7 +366,11 @@ export class Environment {
     if ('status' in inv) return inv;
     if (!body) {
       this.settle(inv, { payload: responseTooLargePayload(), functionError: 'Unhandled' });
-      return apiError(413, 'RequestEntityTooLarge', 'Exceeded maximum allowed payload size (6291556 bytes).');
+      return apiError(
+        413,
+        'RequestEntityTooLarge',
+        `Exceeded maximum allowed payload size (${MAX_RESPONSE_BYTES} bytes).`,
+      );
     }
     this.settle(inv, { payload: body });
     return ACCEPTED;
@@ -374,7 +384,7 @@ export class Environment {
   }
 
   private onInitError(errorType: string | undefined, body: Buffer | undefined): ApiAnswer {
-    if (this.initialized || this.state === 'dead') {
+    if (this.initDurationMs !== undefined || this.state === 'dead') {
       return apiError(403, 'InvalidStateTransition', 'State transition from Ready to InitError is not allowed');
     }
     const inv = this.current;

@@ -158,7 +158,7 @@ export class LogStream {
 }
 
 /** Splits a byte stream into lines; a line longer than MAX_LINE_BYTES is cut there, its rest skipped. */
-export class LineReader {
+class LineReader {
   private partial: Buffer[] = [];
   private partialBytes = 0;
   private skipping = false;

@@ -3,6 +3,7 @@
  * the error payloads of failures the function could not report itself (timeouts, crashes, OOM,
  * oversized responses, a missing bootstrap).
  */
+import { MAX_RESPONSE_BYTES } from './runtime-api.js';
 
 export function startLine(requestId: string, version: string): string {
   return `START RequestId: ${requestId} Version: ${version}`;
@@ -46,7 +47,7 @@ export function billedDuration(durationMs: number, initDurationMs = 0): number {
 }
 
 /** `3.00 seconds` style, as in "Task timed out after 3.00 seconds". */
-export function timeoutText(timeoutSeconds: number): string {
+function timeoutText(timeoutSeconds: number): string {
   return `Task timed out after ${timeoutSeconds.toFixed(2)} seconds`;
 }
 
@@ -67,14 +68,14 @@ export function responseTooLargePayload(): Buffer {
   // AWS's key order for this one is errorMessage first.
   return Buffer.from(
     JSON.stringify({
-      errorMessage: 'Response payload size exceeded maximum allowed payload size (6291556 bytes).',
+      errorMessage: `Response payload size exceeded maximum allowed payload size (${MAX_RESPONSE_BYTES} bytes).`,
       errorType: 'Function.ResponseSizeTooLarge',
     }),
   );
 }
 
 /** Go's wording of a process exit (Lambda's platform is written in Go): `exit status 1`, `signal: killed`. */
-export function exitDescription(code: number | null, signal: NodeJS.Signals | null): string {
+function exitDescription(code: number | null, signal: NodeJS.Signals | null): string {
   if (signal) return `signal: ${SIGNAL_NAMES[signal] ?? signal.toLowerCase()}`;
   return `exit status ${code ?? 0}`;
 }

@@ -5,8 +5,10 @@
  * retries operations refused while an update is in progress.
  */
 import type { Readable } from 'node:stream';
+import { buffer } from 'node:stream/consumers';
 import { ZipFile } from 'yazl';
 import { AwsError } from '../../errors.js';
+import { parseLayerVersionArn } from '../../services/lambda/arns.js';
 import type { Properties, ProviderContext, ResourceProvider } from './provider.js';
 import { ignoreMissing } from './s3.js';
 
@@ -18,9 +20,7 @@ async function inlineZip(source: string, runtime: string | undefined): Promise<B
   const archive = new ZipFile();
   archive.addBuffer(Buffer.from(source), file, { mtime: new Date(0), mode: 0o100644 });
   archive.end();
-  const chunks: Buffer[] = [];
-  for await (const chunk of archive.outputStream as Readable) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks);
+  return buffer(archive.outputStream as Readable);
 }
 
 async function codeInput(properties: Properties): Promise<Record<string, unknown>> {
@@ -296,9 +296,9 @@ export const layerVersionProvider: ResourceProvider = {
     return { physicalId: arn, ref: arn, attributes: { LayerVersionArn: arn } };
   },
   async delete(current, _properties, ctx) {
-    const match = /:layer:([^:]+):(\d+)$/.exec(current.physicalId);
-    if (!match) return;
-    await ctx.call('lambda', 'DeleteLayerVersion', { LayerName: match[1], VersionNumber: Number(match[2]) });
+    const layer = parseLayerVersionArn(current.physicalId);
+    if (!layer) return;
+    await ctx.call('lambda', 'DeleteLayerVersion', { LayerName: layer.name, VersionNumber: layer.version });
   },
 };
 

@@ -10,8 +10,10 @@ import { createReadStream, createWriteStream, existsSync, mkdirSync, renameSync,
 import { chmod } from 'node:fs/promises';
 import { dirname, isAbsolute, join, normalize, posix } from 'node:path';
 import { Readable } from 'node:stream';
+import { buffer } from 'node:stream/consumers';
 import { pipeline } from 'node:stream/promises';
 import yauzl, { type Entry, type ZipFile } from 'yauzl';
+import { toBuffer } from '../../protocol/values.js';
 import type { BlobStore } from '../../store/blobs.js';
 import type { S3Service } from '../s3/s3-service.js';
 import { LambdaErrors } from './errors.js';
@@ -57,7 +59,7 @@ export class CodeStore {
       if (source.ZipFile.byteLength > LIMITS.zippedDirectBytes) {
         throw LambdaErrors.requestTooLarge(`Zipped size must be smaller than ${LIMITS.zippedDirectBytes} bytes`);
       }
-      const zip = Buffer.from(source.ZipFile);
+      const zip = toBuffer(source.ZipFile);
       known = { sha256: createHash('sha256').update(zip).digest('base64'), size: zip.length };
       blob = (await this.blobs.write(Readable.from([zip]))).id;
     } else if (source?.S3Bucket && source.S3Key) {
@@ -109,9 +111,9 @@ export class CodeStore {
   }
 
   /** Removes a blob and its extracted files once nothing references it. */
-  release(code: CodeRef): void {
-    this.blobs.remove(code.blob);
-    rmSync(join(this.root, code.blob), { recursive: true, force: true });
+  release(blob: string): void {
+    this.blobs.remove(blob);
+    rmSync(join(this.root, blob), { recursive: true, force: true });
   }
 }
 
@@ -132,7 +134,7 @@ async function inspectZip(path: string): Promise<void> {
         throw LambdaErrors.invalidParameter(`Unzipped size must be smaller than ${LIMITS.unzippedBytes} bytes`);
       }
       if (isSymlink(entry)) {
-        const target = (await readAll(await zip.openReadStreamPromise(entry))).toString('utf8');
+        const target = (await buffer(await zip.openReadStreamPromise(entry))).toString('utf8');
         if (escapes(posix.join(posix.dirname(entry.fileName), target)) || isAbsolute(target)) {
           throw LambdaErrors.invalidParameter(
             `Could not unzip uploaded file: the symbolic link ${entry.fileName} points outside the package (${target}).`,
@@ -161,7 +163,7 @@ async function extractZip(path: string, dir: string): Promise<string> {
       mkdirSync(dirname(target), { recursive: true });
       const stream = await zip.openReadStreamPromise(entry);
       if (isSymlink(entry)) {
-        symlinkSync((await readAll(stream)).toString('utf8'), target);
+        symlinkSync((await buffer(stream)).toString('utf8'), target);
         continue;
       }
       await pipeline(stream, createWriteStream(target));
@@ -223,12 +225,6 @@ function isDirectory(entry: Entry): boolean {
 function escapes(relative: string): boolean {
   const normalized = posix.normalize(relative);
   return normalized === '..' || normalized.startsWith('../');
-}
-
-async function readAll(stream: Readable): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of stream) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks);
 }
 
 async function digest(path: string): Promise<{ sha256: string; size: number }> {

@@ -40,6 +40,8 @@ export const LambdaErrors = {
     userError('InvalidRequestContentException', `Could not parse request body into json: ${detail}`),
   notFound: (message: string) => userError('ResourceNotFoundException', message, 404),
   conflict: (message: string) => userError('ResourceConflictException', message, 409),
+  policyTooLarge: (size: number, limit: number) =>
+    userError('PolicyLengthExceededException', `The final policy size (${size}) is bigger than the limit (${limit}).`),
 };
 
 /**

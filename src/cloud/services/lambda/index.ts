@@ -25,7 +25,6 @@ export { lambdaMigrations } from './state.js';
 export interface LambdaParts {
   definition: ServiceDefinition;
   service: LambdaService;
-  invoker: Invoker;
   start(): void;
   close(): Promise<void>;
 }
@@ -47,7 +46,6 @@ export function createLambda(context: CloudContext, s3: S3Service, logStore: Log
   const retire = (version: Parameters<Invoker['retire']>[0]) => invoker.retire(version);
   return {
     service,
-    invoker,
     start: () => queue.start(),
     async close() {
       await queue.stop();

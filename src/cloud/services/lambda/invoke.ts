@@ -3,7 +3,7 @@
  * payload durably and answers 202; DryRun only checks that the call would be accepted.
  */
 import type { InvocationRequest, InvocationResponse } from '@aws-sdk/client-lambda';
-import { AwsError } from '../../errors.js';
+import { toBuffer } from '../../protocol/values.js';
 import type { Handler, RequestContext } from '../../service.js';
 import type { AsyncInvokes } from './async-invokes.js';
 import { LambdaErrors } from './errors.js';
@@ -32,7 +32,7 @@ export function invokeHandlers(service: LambdaService, invoker: Invoker, queue: 
       const resolved = resolveForInvoke(input, ctx);
       const type = input.InvocationType ?? 'RequestResponse';
       if (type === 'DryRun') return { StatusCode: 204 };
-      const payload = input.Payload?.byteLength ? Buffer.from(input.Payload) : Buffer.from('{}');
+      const payload = input.Payload?.byteLength ? toBuffer(input.Payload) : Buffer.from('{}');
       if (type === 'Event' && payload.length > LIMITS.asyncPayloadBytes) {
         throw LambdaErrors.requestTooLarge(
           `${payload.length} byte payload is too large for the Event invocation type (limit ${LIMITS.asyncPayloadBytes} bytes)`,
@@ -63,9 +63,11 @@ export function invokeHandlers(service: LambdaService, invoker: Invoker, queue: 
   };
 }
 
+const STRICT_UTF8 = new TextDecoder('utf-8', { fatal: true });
+
 function checkJson(payload: Buffer): void {
   try {
-    JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(payload));
+    JSON.parse(STRICT_UTF8.decode(payload));
   } catch (error) {
     throw LambdaErrors.invalidRequestContent(`Could not parse payload into json: ${(error as Error).message}`);
   }
@@ -78,14 +80,7 @@ function decodeClientContext(value: string | undefined): string | undefined {
   try {
     JSON.parse(decoded);
   } catch {
-    throw new AwsError(
-      'InvalidParameterValueException',
-      'Client context must be a valid Base64-encoded JSON object.',
-      400,
-      {
-        Type: 'User',
-      },
-    );
+    throw LambdaErrors.invalidParameter('Client context must be a valid Base64-encoded JSON object.');
   }
   return decoded;
 }

@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import type { FunctionConfiguration } from '@aws-sdk/client-lambda';
 import type { CloudContext } from '../../context.js';
 import type { RequestContext } from '../../service.js';
-import { type FunctionRef, functionArn, parseFunctionName } from './arns.js';
+import { type FunctionRef, functionArn, parseFunctionName, parseLayerVersionArn } from './arns.js';
 import type { CodeStore } from './code.js';
 import { LambdaErrors } from './errors.js';
 import type { AliasRecord, FunctionKey, FunctionRecord, LambdaState, VersionRecord } from './state.js';
@@ -96,7 +96,7 @@ export class LambdaService {
 
   /** Drops a code blob once no version or layer references it. */
   releaseCode(blob: string): void {
-    if (!this.state.blobInUse(blob)) this.code.release({ blob, sha256: '', size: 0 });
+    if (!this.state.blobInUse(blob)) this.code.release(blob);
   }
 
   describe(version: VersionRecord): FunctionConfiguration {
@@ -145,17 +145,17 @@ export class LambdaService {
     }
     if (config.Environment) out.Environment = { Variables: config.Environment };
     if (config.Layers.length) {
-      out.Layers = config.Layers.map((arn) => ({ Arn: arn, CodeSize: this.layerSize(arn, version) }));
+      out.Layers = config.Layers.map((arn) => ({ Arn: arn, CodeSize: this.layerSize(arn) }));
     }
     if (config.DeadLetterConfig) out.DeadLetterConfig = config.DeadLetterConfig;
     if (config.KMSKeyArn) out.KMSKeyArn = config.KMSKeyArn;
     return out;
   }
 
-  private layerSize(arn: string, key: FunctionKey): number {
-    const m = /:layer:([^:]+):(\d+)$/.exec(arn);
-    if (!m) return 0;
-    return this.state.getLayerVersion(key.accountId, key.region, m[1] ?? '', Number(m[2]), true)?.code.size ?? 0;
+  private layerSize(arn: string): number {
+    const layer = parseLayerVersionArn(arn);
+    if (!layer) return 0;
+    return this.state.getLayerVersion(layer.accountId, layer.region, layer.name, layer.version, true)?.code.size ?? 0;
   }
 }
 

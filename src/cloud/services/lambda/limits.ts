@@ -7,9 +7,7 @@ import { SUPPORTED_RUNTIMES as ENGINE_RUNTIMES } from '../../lambda/engine.js';
 
 export const LIMITS = {
   timeoutMax: 900,
-  memoryMin: 128,
   memoryMax: 10_240,
-  ephemeralStorageMin: 512,
   ephemeralStorageMax: 10_240,
   /** Environment variables, measured as their JSON. */
   environmentBytes: 4096,
@@ -35,8 +33,6 @@ export const DEFAULTS = {
   architectures: ['x86_64'],
   tracingMode: 'PassThrough',
   logFormat: 'Text',
-  /** Account concurrency limit (AWS's default quota). */
-  concurrencyLimit: 1000,
   /** Concurrency AWS keeps unreserved: PutFunctionConcurrency may not reserve below it. */
   minimumUnreserved: 100,
   /** Async invokes: retries after the first attempt, and the oldest an event may get. */

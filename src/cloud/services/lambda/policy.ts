@@ -1,7 +1,6 @@
 /**
  * Resource-based policies: AddPermission, RemovePermission, GetPolicy, per function, version or
- * alias. Statements are stored as the IAM JSON AWS returns, and `allows()` evaluates them for the
- * push-model sources (S3, SNS) that invoke a function on a service principal's behalf.
+ * alias. Statements are stored as the IAM JSON AWS returns.
  */
 import type {
   AddPermissionRequest,
@@ -10,7 +9,6 @@ import type {
   GetPolicyResponse,
   RemovePermissionRequest,
 } from '@aws-sdk/client-lambda';
-import { AwsError } from '../../errors.js';
 import type { Handler, RequestContext } from '../../service.js';
 import { functionArn } from './arns.js';
 import { LambdaErrors } from './errors.js';
@@ -66,12 +64,7 @@ export function policyHandlers(service: LambdaService): Record<string, Handler> 
       const statement = buildStatement(input, functionArn(ref, qualifier || undefined));
       const size = JSON.stringify(state.statements(ref, qualifier)).length + JSON.stringify(statement).length;
       if (size > LIMITS.policyBytes) {
-        throw new AwsError(
-          'PolicyLengthExceededException',
-          `The final policy size (${size}) is bigger than the limit (${LIMITS.policyBytes}).`,
-          400,
-          { Type: 'User' },
-        );
+        throw LambdaErrors.policyTooLarge(size, LIMITS.policyBytes);
       }
       state.transaction(() => {
         state.addStatement(ref, qualifier, sid, statement);
@@ -145,39 +138,4 @@ function buildStatement(input: AddPermissionRequest, resource: string): Statemen
   }
   if (Object.keys(condition).length) statement['Condition'] = condition;
   return statement;
-}
-
-/** Whether a service principal may invoke, given the statements of the function and qualifier. */
-export function allows(
-  statements: Statement[],
-  request: { principal: string; sourceArn?: string; sourceAccount?: string; action?: string },
-): boolean {
-  const action = request.action ?? 'lambda:InvokeFunction';
-  return statements.some((s) => {
-    if (s['Effect'] !== 'Allow') return false;
-    const actions = ([] as unknown[]).concat(s['Action']);
-    if (!actions.some((a) => a === action || a === 'lambda:*' || a === '*')) return false;
-    const principal = s['Principal'] as string | { Service?: string; AWS?: string };
-    const principalOk =
-      principal === '*' ||
-      (typeof principal === 'object' &&
-        (principal.Service === request.principal || principal.AWS === request.principal));
-    if (!principalOk) return false;
-    const condition = (s['Condition'] ?? {}) as Record<string, Record<string, string>>;
-    const arnLike = condition['ArnLike']?.['AWS:SourceArn'];
-    if (arnLike && !(request.sourceArn && globMatch(arnLike, request.sourceArn))) return false;
-    const account = condition['StringEquals']?.['AWS:SourceAccount'];
-    if (account && account !== request.sourceAccount) return false;
-    return true;
-  });
-}
-
-function globMatch(pattern: string, value: string): boolean {
-  const regex = new RegExp(
-    `^${pattern
-      .replace(/[.+^${}()|[\]\\]/g, '\\$&')
-      .replace(/\*/g, '.*')
-      .replace(/\?/g, '.')}$`,
-  );
-  return regex.test(value);
 }

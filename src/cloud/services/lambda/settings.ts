@@ -204,5 +204,3 @@ export function settingsHandlers(service: LambdaService): Record<string, Handler
     },
   };
 }
-
-export { LATEST };
