@@ -5,7 +5,6 @@
  * becomes InternalFailure with the detail logged here and never sent.
  */
 import { randomUUID } from 'node:crypto';
-import { existsSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Readable } from 'node:stream';
@@ -19,7 +18,7 @@ import { AwsError, validationMessage } from './errors.js';
 import { type Codec, codecFor, type WireRequest, type WireResponse } from './protocol/index.js';
 import { loadModel, type OperationModel, type ServiceModel } from './protocol/model.js';
 import { hostId } from './protocol/rest-xml.js';
-import { validateInput } from './protocol/validate.js';
+import { type ValidateOptions, validateInput } from './protocol/validate.js';
 import { parseQueryString } from './query-string.js';
 import { detectService, virtualHostBucket } from './routing.js';
 import type { RequestContext, ServiceDefinition } from './service.js';
@@ -33,6 +32,9 @@ interface RegisteredService {
   definition: ServiceDefinition;
   model: () => ServiceModel;
   codec: () => Codec;
+  /** The error code of input validation failures; undefined when the protocol does not validate. */
+  validationErrorCode: () => string | undefined;
+  validateOptions: ValidateOptions;
 }
 
 export interface RequestLogEntry {
@@ -58,15 +60,21 @@ export function createCloudServer(options: CloudServerOptions): Server {
       model ??= loadModel(definition.model);
       return model;
     };
+    const getCodec = () => {
+      codec ??= codecFor(getModel(), definition.xmlRootNames);
+      return codec;
+    };
     return {
       name,
       signingNames: definition.signingNames,
       definition,
       model: getModel,
-      codec: () => {
-        codec ??= codecFor(getModel(), definition.xmlRootNames);
-        return codec;
+      codec: getCodec,
+      validationErrorCode: () => {
+        const protocolCode = getCodec().validationErrorCode;
+        return protocolCode && (definition.validationErrorCode ?? protocolCode);
       },
+      validateOptions: { wholeValuePatterns: definition.wholeValuePatterns ?? false },
     };
   });
 
@@ -89,7 +97,7 @@ export function createCloudServer(options: CloudServerOptions): Server {
       let rawPath = q < 0 ? rawUrl : rawUrl.slice(0, q);
       if (rawPath.startsWith(DOWNLOAD_PATH_PREFIX) && (method === 'GET' || method === 'HEAD')) {
         serviceName = 'download';
-        await sendDownload(res, options.context, rawPath, method);
+        await sendDownload(res, options.context, rawPath, method, requestId);
         return;
       }
       const rawQuery = q < 0 ? '' : rawUrl.slice(q + 1);
@@ -155,12 +163,9 @@ export function createCloudServer(options: CloudServerOptions): Server {
       }
 
       const input = codec.parse(op, wire);
-      const validationErrorCode =
-        codec.validationErrorCode && (service.definition.validationErrorCode ?? codec.validationErrorCode);
+      const validationErrorCode = service.validationErrorCode();
       if (validationErrorCode && op.input) {
-        const problems = validateInput(codec.model, op.input, input, {
-          wholeValuePatterns: service.definition.wholeValuePatterns ?? false,
-        });
+        const problems = validateInput(codec.model, op.input, input, service.validateOptions);
         if (problems.length) {
           throw (
             service.definition.refineValidation?.(problems) ??
@@ -357,28 +362,36 @@ async function send(
 }
 
 /** A blob behind a download link (Lambda's Code.Location), or S3's AccessDenied for a bad or expired link. */
-async function sendDownload(res: ServerResponse, context: CloudContext, path: string, method: string): Promise<void> {
+async function sendDownload(
+  res: ServerResponse,
+  context: CloudContext,
+  path: string,
+  method: string,
+  requestId: string,
+): Promise<void> {
   const blob = context.downloads.resolve(path);
-  if (!blob || !existsSync(context.blobs.path(blob))) {
-    const error = new AwsError('AccessDenied', 'Request has expired or the signature does not match.', 403);
+  let size: number | undefined;
+  try {
+    size = blob ? context.blobs.size(blob) : undefined;
+  } catch {
+    // The blob is gone (its function was deleted): the link is as good as expired.
+  }
+  if (!blob || size === undefined) {
     await send(
       res,
       {
         status: 403,
         headers: { 'content-type': 'application/xml' },
-        body: `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${error.code}</Code><Message>${error.message}</Message></Error>`,
+        body: '<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>AccessDenied</Code><Message>Request has expired or the signature does not match.</Message></Error>',
       },
-      randomUUID(),
+      requestId,
       true,
       method,
     );
     return;
   }
-  const headers = {
-    'content-type': 'application/zip',
-    'content-length': String(context.blobs.size(blob)),
-  };
-  await send(res, { status: 200, headers, body: context.blobs.read(blob) }, randomUUID(), true, method);
+  const headers = { 'content-type': 'application/zip', 'content-length': String(size) };
+  await send(res, { status: 200, headers, body: context.blobs.read(blob) }, requestId, true, method);
 }
 
 export function serverUrl(server: Server, host: string): string {

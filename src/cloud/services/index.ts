@@ -6,7 +6,7 @@ import type { Migration } from '../store/database.js';
 import { cloudFormationMigrations, createCloudFormation } from './cloudformation/index.js';
 import { createIam, iamMigrations } from './iam/index.js';
 import { createLambda, lambdaMigrations } from './lambda/index.js';
-import { createLogs, type LogStore, logsMigrations } from './logs/index.js';
+import { createLogs, logsMigrations } from './logs/index.js';
 import { createS3, s3Migrations } from './s3/index.js';
 import { createSts } from './sts/index.js';
 
@@ -23,8 +23,6 @@ export interface ServiceSet {
   definitions: Record<string, ServiceDefinition>;
   /** Every blob id some service still references (for garbage collection at start). */
   referencedBlobs(): Set<string>;
-  /** CloudWatch Logs, for services that write logs (Lambda). */
-  logs: LogStore;
   /** Starts background work (the async invoke queue) once the server listens. */
   start(): void;
   /** Stops background work and every function process. */
@@ -49,7 +47,6 @@ export function createServices(context: CloudContext): ServiceSet {
   return {
     definitions,
     referencedBlobs: () => new Set([...s3.service.state.referencedBlobs(), ...lambda.service.state.referencedBlobs()]),
-    logs: logs.store,
     start: () => lambda.start(),
     // Stacks stop first: their providers may still be calling Lambda.
     close: async () => {

@@ -218,13 +218,6 @@ export class LogsState extends SqlState {
     }) as (LogGroupRow & { stored_bytes: number })[];
   }
 
-  groupStoredBytes(id: number): number {
-    const row = this.sql('SELECT COALESCE(SUM(stored_bytes), 0) AS bytes FROM logs_streams WHERE group_id = ?').get(
-      id,
-    ) as { bytes: number };
-    return row.bytes;
-  }
-
   /**
    * Drops a group's events older than `cutoff` (retention, applied lazily when the group is read).
    * The range delete finds nothing in the common case, so this is cheap to call on every read.

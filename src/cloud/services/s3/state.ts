@@ -275,7 +275,7 @@ export class S3State extends SqlState {
   }
 
   deleteBucket(name: string): string[] {
-    return this.db.transaction(() => {
+    return this.transaction(() => {
       const blobs = (
         this.sql('SELECT p.blob FROM s3_parts p JOIN s3_uploads u ON u.upload_id = p.upload_id WHERE u.bucket = ?').all(
           name,
@@ -285,7 +285,7 @@ export class S3State extends SqlState {
       this.sql('DELETE FROM s3_uploads WHERE bucket = ?').run(name);
       this.sql('DELETE FROM s3_buckets WHERE name = ?').run(name);
       return blobs;
-    })();
+    });
   }
 
   bucketHasObjects(name: string): boolean {
@@ -327,26 +327,22 @@ export class S3State extends SqlState {
    * suspended buckets) the previous null version is replaced; its blob id is returned for removal.
    */
   putVersion(object: NewObject, versionId: string): { replacedBlobs: string[]; version: ObjectVersion } {
-    return this.db.transaction(() => {
+    return this.transaction(() => {
       const replacedBlobs: string[] = [];
       if (versionId === 'null') {
         const previous = this.sql(
-          "SELECT blob FROM s3_objects WHERE bucket = ? AND key = ? AND version_id = 'null'",
+          "DELETE FROM s3_objects WHERE bucket = ? AND key = ? AND version_id = 'null' RETURNING blob",
         ).get(object.bucket, object.key) as { blob: string | null } | undefined;
         if (previous?.blob) replacedBlobs.push(previous.blob);
-        this.sql("DELETE FROM s3_objects WHERE bucket = ? AND key = ? AND version_id = 'null'").run(
-          object.bucket,
-          object.key,
-        );
       }
       this.sql('UPDATE s3_objects SET is_latest = 0 WHERE bucket = ? AND key = ? AND is_latest = 1').run(
         object.bucket,
         object.key,
       );
-      const info = this.sql(
+      const row = this.sql(
         `INSERT INTO s3_objects (bucket, key, version_id, is_latest, delete_marker, blob, size, etag, last_modified, headers, metadata, tags, checksum, parts_count)
-           VALUES (?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      ).run(
+           VALUES (?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *`,
+      ).get(
         object.bucket,
         object.key,
         versionId,
@@ -360,17 +356,14 @@ export class S3State extends SqlState {
         JSON.stringify(object.tags),
         object.checksum ? JSON.stringify(object.checksum) : null,
         object.partsCount ?? null,
-      );
-      const version = toVersion(
-        this.sql('SELECT * FROM s3_objects WHERE seq = ?').get(info.lastInsertRowid) as ObjectRow,
-      );
-      return { replacedBlobs, version };
-    })();
+      ) as ObjectRow;
+      return { replacedBlobs, version: toVersion(row) };
+    });
   }
 
   /** Removes one version; if it was the latest, the newest remaining version becomes latest. */
   deleteVersion(bucket: string, key: string, versionId: string): ObjectVersion | undefined {
-    return this.db.transaction(() => {
+    return this.transaction(() => {
       const existing = this.version(bucket, key, versionId);
       if (!existing) return undefined;
       this.sql('DELETE FROM s3_objects WHERE seq = ?').run(existing.seq);
@@ -380,7 +373,7 @@ export class S3State extends SqlState {
         ).run(bucket, key);
       }
       return existing;
-    })();
+    });
   }
 
   setObjectTags(seq: number, tags: Tag[]): void {
@@ -448,7 +441,7 @@ export class S3State extends SqlState {
 
   /** Stores a part, returning the blob of the part it replaced. */
   putPart(part: Part): string | undefined {
-    return this.db.transaction(() => {
+    return this.transaction(() => {
       const previous = this.sql('SELECT blob FROM s3_parts WHERE upload_id = ? AND part_number = ?').get(
         part.uploadId,
         part.partNumber,
@@ -464,7 +457,7 @@ export class S3State extends SqlState {
         part.checksum ?? null,
       );
       return previous?.blob;
-    })();
+    });
   }
 
   listParts(uploadId: string): Part[] {
@@ -492,14 +485,14 @@ export class S3State extends SqlState {
 
   /** Removes an upload and its parts; returns the part blobs. */
   deleteUpload(uploadId: string): string[] {
-    return this.db.transaction(() => {
+    return this.transaction(() => {
       const blobs = (this.sql('SELECT blob FROM s3_parts WHERE upload_id = ?').all(uploadId) as { blob: string }[]).map(
         (r) => r.blob,
       );
       this.sql('DELETE FROM s3_parts WHERE upload_id = ?').run(uploadId);
       this.sql('DELETE FROM s3_uploads WHERE upload_id = ?').run(uploadId);
       return blobs;
-    })();
+    });
   }
 
   /** Completes an upload atomically: the object version appears and the upload disappears together. */
@@ -508,11 +501,11 @@ export class S3State extends SqlState {
     object: NewObject,
     versionId: string,
   ): { replacedBlobs: string[]; partBlobs: string[]; version: ObjectVersion } {
-    return this.db.transaction(() => {
+    return this.transaction(() => {
       const partBlobs = this.deleteUpload(uploadId);
       const { replacedBlobs, version } = this.putVersion(object, versionId);
       return { replacedBlobs, partBlobs, version };
-    })();
+    });
   }
 
   /** Every blob id a row references, for garbage collection at start. */
