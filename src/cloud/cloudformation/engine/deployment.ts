@@ -10,6 +10,7 @@ import {
   dependencyGraph,
   type EvalContext,
   evaluateConditions,
+  type GivenParameter,
   parseTemplate,
   resolveParameters,
   resolveValue,
@@ -37,29 +38,41 @@ export interface PreparedDeployment {
   graph: Map<string, Set<string>>;
 }
 
-export interface ParameterInput {
-  ParameterKey?: string;
-  ParameterValue?: string;
-  UsePreviousValue?: boolean;
-}
-
 /** Template errors as the CloudFormation API reports them. */
 export function validationError(message: string): AwsError {
   return new AwsError('ValidationError', message, 400);
 }
 
-export function prepareDeployment(
-  templateBody: string,
-  parameters: ParameterInput[],
-  previous: Record<string, string> | undefined,
-  identity: StackIdentity,
-): PreparedDeployment {
-  try {
-    const template = parseTemplate(templateBody);
+/** Parses and validates a template (every resource type must have a provider). */
+export function checkedTemplate(body: string): Template {
+  return asValidationError(() => {
+    const template = parseTemplate(body);
     validateTemplate(template, {
       isSupportedType: (type) => PROVIDERS.has(type),
       attributesOf: (type) => PROVIDERS.get(type)?.attributes,
     });
+    return template;
+  });
+}
+
+/** Template errors thrown by `run` become AWS's ValidationError. */
+function asValidationError<T>(run: () => T): T {
+  try {
+    return run();
+  } catch (error) {
+    if (error instanceof TemplateError) throw validationError(error.message);
+    throw error;
+  }
+}
+
+export function prepareDeployment(
+  templateBody: string,
+  parameters: GivenParameter[],
+  previous: Record<string, string> | undefined,
+  identity: StackIdentity,
+): PreparedDeployment {
+  const template = checkedTemplate(templateBody);
+  return asValidationError(() => {
     const resolved = resolveParameters(template.Parameters ?? {}, parameters, previous);
     const context = evalContext(identity, resolved.values, {}, template);
     const conditions = evaluateConditions(template, context);
@@ -74,10 +87,7 @@ export function prepareDeployment(
       conditions,
       graph: dependencyGraph(template, conditions),
     };
-  } catch (error) {
-    if (error instanceof TemplateError) throw validationError(error.message);
-    throw error;
-  }
+  });
 }
 
 /** What intrinsic functions see while a stack is provisioned. */

@@ -9,7 +9,6 @@ import { randomUUID } from 'node:crypto';
 import { AwsError } from '../../errors.js';
 import type {
   CloudFormationState,
-  Deployment,
   ResourceRecord,
   StackEventRecord,
   StackRecord,
@@ -21,6 +20,7 @@ import {
   type ProvisionedResource,
 } from '../providers/provider.js';
 import { PROVIDERS } from '../providers/registry.js';
+import { deletionOrder, MASKED } from '../template/index.js';
 import { evalContext, type PreparedDeployment, resolveValue, type StackIdentity } from './deployment.js';
 
 export interface OperationsOptions {
@@ -126,7 +126,7 @@ export class StackOperations {
       'UPDATE_ROLLBACK_IN_PROGRESS',
       `The following resource(s) failed to update: [${names.join(', ')}]. `,
     );
-    await this.rollbackUpdate(stack, prepared, before);
+    await this.rollbackUpdate(stack, before);
     const restored = this.current(stack);
     restored.data.deployment = stack.data.previous ?? restored.data.deployment;
     restored.data.previous = undefined;
@@ -157,11 +157,13 @@ export class StackOperations {
   }
 
   private importersOfExports(stack: StackRecord): string | undefined {
-    for (const exported of this.o.state.exportsOf(stack.accountId, stack.region)) {
-      if (exported.stackId !== stack.stackId) continue;
-      const importer = this.o.state
-        .listStacks(stack.accountId, stack.region, false)
-        .find((s) => s.stackId !== stack.stackId && s.data.imports.includes(exported.name));
+    const exports = this.o.state.exportsOf(stack.accountId, stack.region).filter((e) => e.stackId === stack.stackId);
+    if (exports.length === 0) return undefined;
+    const others = this.o.state
+      .listStacks(stack.accountId, stack.region, false)
+      .filter((s) => s.stackId !== stack.stackId);
+    for (const exported of exports) {
+      const importer = others.find((s) => s.data.imports.includes(exported.name));
       if (importer) return `Export ${exported.name} cannot be deleted as it is in use by ${importer.name}`;
     }
     return undefined;
@@ -189,7 +191,6 @@ export class StackOperations {
   ): Promise<string[]> {
     const done = new Set<string>();
     const failed: string[] = [];
-    const started = new Set<string>();
     const pending = new Set(prepared.graph.keys());
     const inFlight = new Map<string, Promise<void>>();
     const ctx = this.resolution(stack, prepared, imports);
@@ -199,7 +200,6 @@ export class StackOperations {
           const deps = prepared.graph.get(id) ?? new Set();
           if (![...deps].every((d) => done.has(d))) continue;
           pending.delete(id);
-          started.add(id);
           const run = this.provisionOne(stack, prepared, id, before.get(id), ctx)
             .then(() => {
               done.add(id);
@@ -231,7 +231,7 @@ export class StackOperations {
     if (!declaration) return;
     const provider = PROVIDERS.get(declaration.Type);
     if (!provider) throw new AwsError('ValidationError', `Unsupported resource type ${declaration.Type}`);
-    const properties = stripNoValue(resolveValue(declaration.Properties ?? {}, ctx.eval) as Record<string, unknown>);
+    const properties = plainCopy(resolveValue(declaration.Properties ?? {}, ctx.eval) as Record<string, unknown>);
     let action: Action = 'create';
     let changed: string[] = [];
     if (previous?.physicalId && previous.status !== 'CREATE_FAILED') {
@@ -363,7 +363,7 @@ export class StackOperations {
   }
 
   /** Undoes an update: created resources deleted, updated ones set back, replacements dropped. */
-  private async rollbackUpdate(stack: StackRecord, prepared: PreparedDeployment, before: Map<string, ResourceRecord>) {
+  private async rollbackUpdate(stack: StackRecord, before: Map<string, ResourceRecord>) {
     const after = this.o.state.resources(stack.stackId);
     for (const resource of reverseOrder(new Map(after.map((r) => [r.logicalId, r])))) {
       const old = before.get(resource.logicalId);
@@ -392,13 +392,12 @@ export class StackOperations {
         this.o.state.putResource(stack.stackId, { ...old, status: old.status });
       }
     }
-    void prepared;
   }
 
   /** Deletes every resource of the stack in reverse dependency order; false if any failed. */
   private async deleteAll(stack: StackRecord, graph: Map<string, Set<string>>): Promise<boolean> {
     const resources = new Map(this.o.state.resources(stack.stackId).map((r) => [r.logicalId, r]));
-    const order = deletionOrder(resources, graph);
+    const order = deletionWaves(resources, graph);
     let ok = true;
     for (const wave of order) {
       const results = await Promise.all(
@@ -538,10 +537,8 @@ export class StackOperations {
   }
 }
 
-export type { Deployment };
-
 /** Status a stack or resource ends in when its in-progress operation cannot finish. */
-export function failedStatus(status: string): string {
+function failedStatus(status: string): string {
   switch (status) {
     case 'CREATE_IN_PROGRESS':
       return 'CREATE_FAILED';
@@ -568,7 +565,7 @@ function maskSecrets(text: string, stack: StackRecord): string {
   for (const p of deployment.parameters) {
     if (!deployment.noEcho.includes(p.ParameterKey) || !p.ParameterValue) continue;
     const encoded = JSON.stringify(p.ParameterValue).slice(1, -1);
-    masked = masked.split(encoded).join('****');
+    masked = masked.split(encoded).join(MASKED);
   }
   return masked;
 }
@@ -608,8 +605,8 @@ function resourceMeta(declaration: { DeletionPolicy?: string; UpdateReplacePolic
   };
 }
 
-/** Drops keys whose value resolved to AWS::NoValue (the library marks them undefined). */
-function stripNoValue(value: Record<string, unknown>): Record<string, unknown> {
+/** A plain copy of resolved properties, detached from the template's objects. */
+function plainCopy(value: Record<string, unknown>): Record<string, unknown> {
   return JSON.parse(JSON.stringify(value ?? {})) as Record<string, unknown>;
 }
 
@@ -623,17 +620,13 @@ function reverseOrder(resources: Map<string, ResourceRecord>): ResourceRecord[] 
   return [...resources.values()].reverse();
 }
 
-/** Waves of resources to delete: a resource goes only after everything that depends on it. */
-function deletionOrder(resources: Map<string, ResourceRecord>, graph: Map<string, Set<string>>): ResourceRecord[][] {
-  const remaining = new Set(resources.keys());
-  const waves: ResourceRecord[][] = [];
-  while (remaining.size) {
-    const wave = [...remaining].filter(
-      (id) => ![...remaining].some((other) => other !== id && graph.get(other)?.has(id)),
-    );
-    const next = wave.length ? wave : [...remaining];
-    for (const id of next) remaining.delete(id);
-    waves.push(next.map((id) => resources.get(id)).filter((r): r is ResourceRecord => r !== undefined));
-  }
-  return waves;
+/**
+ * Waves of the recorded resources to delete, by the template's dependency graph restricted to
+ * them: a resource goes only after everything that depends on it.
+ */
+function deletionWaves(resources: Map<string, ResourceRecord>, graph: Map<string, Set<string>>): ResourceRecord[][] {
+  const present = new Map(
+    [...resources.keys()].map((id) => [id, new Set([...(graph.get(id) ?? [])].filter((d) => resources.has(d)))]),
+  );
+  return deletionOrder(present).map((wave) => wave.map((id) => resources.get(id) as ResourceRecord));
 }

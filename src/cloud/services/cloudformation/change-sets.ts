@@ -21,12 +21,11 @@ import { AwsError } from '../../errors.js';
 import type { Handler, RequestContext } from '../../service.js';
 import { type CloudFormationService, maskedParameters } from './cloudformation-service.js';
 import { changeSetNotFound } from './resources.js';
-import { checkCapabilities, deploymentOf, startCreate, startUpdate } from './stacks.js';
+import { assertUpdatable, checkCapabilities, deploymentOf, startCreate, startUpdate, toTags } from './stacks.js';
 import type { ChangeSetRecord, StackRecord } from './state.js';
 
 const NO_CHANGES =
   "The submitted information didn't contain changes. Submit different information to create a change set.";
-const UPDATABLE = new Set(['CREATE_COMPLETE', 'UPDATE_COMPLETE', 'UPDATE_ROLLBACK_COMPLETE', 'IMPORT_COMPLETE']);
 
 export function changeSetHandlers(service: CloudFormationService): Record<string, Handler> {
   const { state } = service;
@@ -94,7 +93,7 @@ export function changeSetHandlers(service: CloudFormationService): Record<string
           data: {
             deployment: { templateBody: '', parameters: [], noEcho: [] },
             capabilities: input.Capabilities ?? [],
-            tags: (input.Tags ?? []).map((t) => ({ Key: t.Key ?? '', Value: t.Value ?? '' })),
+            tags: toTags(input.Tags ?? []),
             notificationArns: input.NotificationARNs ?? [],
             disableRollback: input.OnStackFailure === 'DO_NOTHING',
             terminationProtection: false,
@@ -138,7 +137,7 @@ export function changeSetHandlers(service: CloudFormationService): Record<string
         createdAt: service.now(),
         deployment: deploymentOf(prepared),
         capabilities: input.Capabilities ?? [],
-        tags: (input.Tags ?? stack.data.tags).map((t) => ({ Key: t.Key ?? '', Value: t.Value ?? '' })),
+        tags: toTags(input.Tags ?? stack.data.tags),
         changes: changes.map((ResourceChange) => ({ Type: 'Resource', ResourceChange })),
         ...(input.Description ? { description: input.Description } : {}),
       };
@@ -206,9 +205,7 @@ export function changeSetHandlers(service: CloudFormationService): Record<string
         startCreate(service, stack, prepared, stack.data.disableRollback ? 'DO_NOTHING' : 'ROLLBACK');
         return {};
       }
-      if (!UPDATABLE.has(stack.status)) {
-        throw validationError(`Stack:${stack.stackId} is in ${stack.status} state and can not be updated.`);
-      }
+      assertUpdatable(stack);
       const prepared = service.prepare(stack, body, parameters, undefined);
       // Executing a change set removes every change set of the stack, as CloudFormation does.
       state.deleteChangeSets(stack.stackId);

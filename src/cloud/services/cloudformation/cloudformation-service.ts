@@ -6,14 +6,11 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { Parameter, Stack } from '@aws-sdk/client-cloudformation';
-import {
-  type ParameterInput,
-  type PreparedDeployment,
-  prepareDeployment,
-  validationError,
-} from '../../cloudformation/engine/deployment.js';
+import { type PreparedDeployment, prepareDeployment, validationError } from '../../cloudformation/engine/deployment.js';
 import type { StackOperations } from '../../cloudformation/engine/operations.js';
+import { type GivenParameter, MASKED } from '../../cloudformation/template/index.js';
 import type { CloudContext } from '../../context.js';
+import { validationMessage } from '../../errors.js';
 import type { RequestContext } from '../../service.js';
 import type { S3Service } from '../s3/s3-service.js';
 import type { CloudFormationState, Deployment, StackRecord } from './state.js';
@@ -21,8 +18,6 @@ import type { CloudFormationState, Deployment, StackRecord } from './state.js';
 /** TemplateBody's limit; a TemplateURL object may be up to 1 MB. */
 export const TEMPLATE_BODY_LIMIT = 51_200;
 export const TEMPLATE_URL_LIMIT = 1_000_000;
-export const MASK = '****';
-
 export class CloudFormationService {
   constructor(
     readonly state: CloudFormationState,
@@ -73,7 +68,9 @@ export class CloudFormationService {
     if (input.TemplateBody !== undefined) {
       if (Buffer.byteLength(input.TemplateBody) > TEMPLATE_BODY_LIMIT) {
         throw validationError(
-          `1 validation error detected: Value at 'templateBody' failed to satisfy constraint: Member must have length less than or equal to ${TEMPLATE_BODY_LIMIT}`,
+          validationMessage([
+            `Value at 'templateBody' failed to satisfy constraint: Member must have length less than or equal to ${TEMPLATE_BODY_LIMIT}`,
+          ]),
         );
       }
       return input.TemplateBody;
@@ -95,7 +92,7 @@ export class CloudFormationService {
   prepare(
     stack: { accountId: string; region: string; name: string; stackId: string },
     body: string,
-    parameters: ParameterInput[],
+    parameters: GivenParameter[],
     previous: Deployment | undefined,
   ): PreparedDeployment {
     return prepareDeployment(
@@ -109,12 +106,7 @@ export class CloudFormationService {
   /** The prepared form of a stack's current (stored) deployment. */
   prepareCurrent(stack: StackRecord): PreparedDeployment {
     const { deployment } = stack.data;
-    return this.prepare(
-      stack,
-      deployment.templateBody,
-      deployment.parameters.map((p) => ({ ParameterKey: p.ParameterKey, ParameterValue: p.ParameterValue })),
-      undefined,
-    );
+    return this.prepare(stack, deployment.templateBody, deployment.parameters, undefined);
   }
 
   describe(stack: StackRecord): Stack {
@@ -149,7 +141,7 @@ export function maskedParameters(deployment: Deployment): Parameter[] {
   const noEcho = new Set(deployment.noEcho);
   return deployment.parameters.map((p) => ({
     ParameterKey: p.ParameterKey,
-    ParameterValue: noEcho.has(p.ParameterKey) ? MASK : p.ParameterValue,
+    ParameterValue: noEcho.has(p.ParameterKey) ? MASKED : p.ParameterValue,
   }));
 }
 

@@ -23,34 +23,12 @@ import type {
   ValidateTemplateInput,
   ValidateTemplateOutput,
 } from '@aws-sdk/client-cloudformation';
-import { validationError } from '../../cloudformation/engine/deployment.js';
-import { PROVIDERS } from '../../cloudformation/providers/registry.js';
-import {
-  describeTemplate,
-  parseTemplate,
-  type Template,
-  TemplateError,
-  validateTemplate,
-} from '../../cloudformation/template/index.js';
+import { checkedTemplate, validationError } from '../../cloudformation/engine/deployment.js';
+import { describeTemplate } from '../../cloudformation/template/index.js';
 import { AwsError } from '../../errors.js';
 import type { Handler, RequestContext } from '../../service.js';
 import type { CloudFormationService } from './cloudformation-service.js';
 import type { ResourceRecord, StackRecord } from './state.js';
-
-/** Parses and validates a template for the read-only operations, with AWS's ValidationError. */
-export function checkedTemplate(body: string): Template {
-  try {
-    const template = parseTemplate(body);
-    validateTemplate(template, {
-      isSupportedType: (type) => PROVIDERS.has(type),
-      attributesOf: (type) => PROVIDERS.get(type)?.attributes,
-    });
-    return template;
-  } catch (error) {
-    if (error instanceof TemplateError) throw validationError(error.message);
-    throw error;
-  }
-}
 
 export function resourceHandlers(service: CloudFormationService): Record<string, Handler> {
   const { state } = service;

@@ -15,18 +15,30 @@ import type {
 } from '@aws-sdk/client-cloudformation';
 import { type PreparedDeployment, validationError } from '../../cloudformation/engine/deployment.js';
 import { planChanges } from '../../cloudformation/engine/plan.js';
-import { describeTemplate } from '../../cloudformation/template/index.js';
+import { requiredCapabilities } from '../../cloudformation/template/index.js';
 import { AwsError } from '../../errors.js';
 import type { Handler, RequestContext } from '../../service.js';
 import type { CloudFormationService } from './cloudformation-service.js';
 import type { Deployment, StackRecord } from './state.js';
 
-/** Statuses from which UpdateStack may start. */
+/** Statuses from which an update (UpdateStack, ExecuteChangeSet) may start. */
 const UPDATABLE = new Set(['CREATE_COMPLETE', 'UPDATE_COMPLETE', 'UPDATE_ROLLBACK_COMPLETE', 'IMPORT_COMPLETE']);
 
+export function assertUpdatable(stack: StackRecord): void {
+  if (!UPDATABLE.has(stack.status)) {
+    throw validationError(`Stack:${stack.stackId} is in ${stack.status} state and can not be updated.`);
+  }
+}
+
+/** Tags as stored: the SDK's optional Key/Value made plain strings. */
+export function toTags(
+  tags: { Key?: string | undefined; Value?: string | undefined }[],
+): { Key: string; Value: string }[] {
+  return tags.map((t) => ({ Key: t.Key ?? '', Value: t.Value ?? '' }));
+}
+
 export function checkCapabilities(prepared: PreparedDeployment, given: string[] | undefined): void {
-  const summary = describeTemplate(prepared.template);
-  const missing = (summary.Capabilities ?? []).filter((c) => !(given ?? []).includes(c));
+  const missing = requiredCapabilities(prepared.template).capabilities.filter((c) => !(given ?? []).includes(c));
   // CAPABILITY_NAMED_IAM covers what CAPABILITY_IAM does.
   if (missing.length === 1 && missing[0] === 'CAPABILITY_IAM' && given?.includes('CAPABILITY_NAMED_IAM')) return;
   if (missing.length) {
@@ -45,14 +57,17 @@ export function deploymentOf(prepared: PreparedDeployment): Deployment {
   };
 }
 
-/** Starts an update of `stack` to `prepared` (UpdateStack and ExecuteChangeSet). */
+/**
+ * Starts an update of `stack` to `prepared` (UpdateStack and ExecuteChangeSet); `previous` is the
+ * stack's current deployment prepared, when the caller has it already.
+ */
 export function startUpdate(
   service: CloudFormationService,
   stack: StackRecord,
   prepared: PreparedDeployment,
   extra: Partial<StackRecord['data']> = {},
+  previous = service.prepareCurrent(stack),
 ): void {
-  const previous = service.prepareCurrent(stack);
   stack.data = {
     ...stack.data,
     ...extra,
@@ -105,7 +120,7 @@ export function stackHandlers(service: CloudFormationService): Record<string, Ha
         data: {
           deployment: deploymentOf(prepared),
           capabilities: input.Capabilities ?? [],
-          tags: (input.Tags ?? []).map((t) => ({ Key: t.Key ?? '', Value: t.Value ?? '' })),
+          tags: toTags(input.Tags ?? []),
           notificationArns: input.NotificationARNs ?? [],
           disableRollback: input.DisableRollback ?? input.OnFailure === 'DO_NOTHING',
           terminationProtection: input.EnableTerminationProtection ?? false,
@@ -123,16 +138,14 @@ export function stackHandlers(service: CloudFormationService): Record<string, Ha
 
     UpdateStack(input: UpdateStackInput, ctx: RequestContext): UpdateStackOutput {
       const stack = service.liveStack(input.StackName, ctx);
-      if (!UPDATABLE.has(stack.status)) {
-        throw validationError(`Stack:${stack.stackId} is in ${stack.status} state and can not be updated.`);
-      }
+      assertUpdatable(stack);
       if (input.UsePreviousTemplate && (input.TemplateBody !== undefined || input.TemplateURL !== undefined)) {
         throw validationError('You cannot specify both usePreviousTemplate and Template Body/Template URL');
       }
       const body = input.UsePreviousTemplate ? stack.data.deployment.templateBody : service.templateBody(input, ctx);
       const prepared = service.prepare(stack, body, input.Parameters ?? [], stack.data.deployment);
       checkCapabilities(prepared, input.Capabilities);
-      const tags = input.Tags ? input.Tags.map((t) => ({ Key: t.Key ?? '', Value: t.Value ?? '' })) : stack.data.tags;
+      const tags = input.Tags ? toTags(input.Tags) : stack.data.tags;
       const changes = planChanges(
         stack,
         state.resources(stack.stackId),
@@ -151,11 +164,17 @@ export function stackHandlers(service: CloudFormationService): Record<string, Ha
       ) {
         throw validationError('No updates are to be performed.');
       }
-      startUpdate(service, stack, prepared, {
-        tags,
-        capabilities: input.Capabilities ?? stack.data.capabilities,
-        ...(input.DisableRollback !== undefined ? { disableRollback: input.DisableRollback } : {}),
-      });
+      startUpdate(
+        service,
+        stack,
+        prepared,
+        {
+          tags,
+          capabilities: input.Capabilities ?? stack.data.capabilities,
+          ...(input.DisableRollback !== undefined ? { disableRollback: input.DisableRollback } : {}),
+        },
+        current,
+      );
       return { StackId: stack.stackId };
     },
 
