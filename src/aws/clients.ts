@@ -49,8 +49,6 @@ export interface AwsClients {
   sts(): STSClient;
   iam(): IAMClient;
   logs(): CloudWatchLogsClient;
-  /** The credentials in effect (for presigning and diagnostics). */
-  credentials(): AwsCredentialIdentityProvider | AwsCredentialIdentity | undefined;
   destroy(): void;
 }
 
@@ -129,7 +127,6 @@ export function createClients(connection: ResolvedConnection, region: string): A
         ) as typeof import('@aws-sdk/client-cloudwatch-logs');
         return new Client(config);
       }),
-    credentials: () => credentials,
     destroy() {
       for (const c of cache.values()) c.destroy();
       cache.clear();

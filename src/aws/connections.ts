@@ -12,7 +12,7 @@
  *   `secretAccessKeyEnv`, `sessionTokenEnv` (never literal keys in the file), and `assumeRole`.
  */
 import { connect } from 'node:net';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import type { AwsCredentialIdentity } from '@smithy/types';
 import type { RunningCloud } from '../cloud/cloud.js';
 import { PipelineError } from '../pipeline/errors.js';
@@ -21,7 +21,6 @@ import type { ResolvedConnection } from './clients.js';
 
 export const DEFAULT_LOCAL_ENDPOINT = 'http://127.0.0.1:4566';
 export const LOCAL_CREDENTIALS: AwsCredentialIdentity = { accessKeyId: 'test', secretAccessKey: 'test' };
-export const EMBEDDED_DATA_DIR = join('.lambda-tasks', 'cloud');
 const DEFAULT_REGION = 'us-east-1';
 
 export interface ConnectionEnvironment {
@@ -167,8 +166,8 @@ export class Connections {
       });
     }
     // Imported here so that runs against AWS never load the local cloud's modules.
-    const { startCloud } = await import('../cloud/cloud.js');
-    const dataDir = resolve(this.environment.cwd, EMBEDDED_DATA_DIR);
+    const { startCloud, DEFAULT_DATA_DIR } = await import('../cloud/cloud.js');
+    const dataDir = resolve(this.environment.cwd, DEFAULT_DATA_DIR);
     try {
       const cloud = await startCloud({
         host: host === 'localhost' ? '127.0.0.1' : host,

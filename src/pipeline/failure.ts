@@ -3,18 +3,9 @@
  * request id when AWS refused a call (read from the SDK exception, also when a task wrapped it
  * as the cause of a PipelineError), the message, and what to do.
  */
-import { GENERIC_HINTS } from '../tasks/aws-errors.js';
+import { codeAndMessage, GENERIC_HINTS, isServiceError } from '../tasks/aws-errors.js';
 import { PipelineError } from './errors.js';
 import type { StepFailure } from './events.js';
-
-interface SdkError extends Error {
-  $metadata: { httpStatusCode?: number; requestId?: string };
-  $fault?: 'client' | 'server';
-}
-
-function isSdkError(error: unknown): error is SdkError {
-  return error instanceof Error && typeof (error as Partial<SdkError>).$metadata === 'object';
-}
 
 /** What to do, by AWS error code, when the task gave no hint of its own. */
 const AWS_HINTS: Readonly<Record<string, string>> = {
@@ -31,7 +22,11 @@ const AWS_HINTS: Readonly<Record<string, string>> = {
 const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'ETIMEDOUT', 'EAI_AGAIN']);
 
 export function describeFailure(stepId: string, error: unknown): StepFailure {
-  const sdk = isSdkError(error) ? error : error instanceof Error && isSdkError(error.cause) ? error.cause : undefined;
+  const sdk = isServiceError(error)
+    ? error
+    : error instanceof Error && isServiceError(error.cause)
+      ? error.cause
+      : undefined;
   const aws = sdk
     ? {
         awsCode: sdk.name,
@@ -44,9 +39,8 @@ export function describeFailure(stepId: string, error: unknown): StepFailure {
     return { stepId, code: error.code, ...aws, message: error.message, ...(hint ? { hint } : {}) };
   }
   if (sdk) {
-    const message = sdk.message && sdk.message !== 'UnknownError' && sdk.message !== sdk.name ? sdk.message : '';
     const hint = AWS_HINTS[sdk.name] ?? 'see the AWS error: fix the parameters or permissions it names and run again';
-    return { stepId, code: 'AwsError', ...aws, message: `${sdk.name}${message ? `: ${message}` : ''}`, hint };
+    return { stepId, code: 'AwsError', ...aws, message: codeAndMessage(sdk), hint };
   }
   const code = (error as { code?: unknown } | undefined)?.code;
   if (typeof code === 'string' && NETWORK_CODES.has(code)) {

@@ -8,11 +8,6 @@ export function defaultRegistry(): TaskRegistry {
   return TASK_REGISTRY;
 }
 
-/** `task action`, or `task` alone when the action is the task's default. */
-export function actionLabel(task: string, action: string): string {
-  return `${task} ${action}`;
-}
-
 export function findAction(
   registry: TaskRegistry,
   task: string,

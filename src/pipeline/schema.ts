@@ -123,6 +123,3 @@ export const pipelineSchema = z.strictObject({
 });
 
 export type ConnectionSpec = z.infer<typeof connectionSchema>;
-export type VariableSpec = z.infer<typeof variableSchema>;
-export type StepSpec = z.infer<typeof stepSchema>;
-export type PipelineSpec = z.infer<typeof pipelineSchema>;

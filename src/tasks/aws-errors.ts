@@ -16,11 +16,6 @@ export function isServiceError(error: unknown): error is ServiceError {
   return error instanceof Error && typeof (error as Partial<ServiceError>).$metadata === 'object';
 }
 
-/** The AWS error code (`ResourceNotFoundException`, `NoSuchKey`, `NotFound`), if it is one. */
-export function awsErrorCode(error: unknown): string | undefined {
-  return isServiceError(error) ? error.name : undefined;
-}
-
 /** Whether `error` is an AWS service error with one of `codes`. */
 export function isAwsError(error: unknown, ...codes: string[]): error is ServiceError {
   return isServiceError(error) && codes.includes(error.name);
@@ -69,10 +64,16 @@ export function awsFailure(error: unknown, context?: string, hints?: Hints): unk
   const code = error.name;
   const own = typeof hints === 'function' ? hints(code, error) : typeof hints === 'string' ? hints : hints?.[code];
   const hint = own ?? GENERIC_HINTS[code];
-  // S3's HEAD errors have no body, so the SDK's message is just "UnknownError" or the code.
-  const message = error.message && error.message !== 'UnknownError' && error.message !== code ? error.message : '';
-  const text = `${code}${message ? `: ${message}` : ''}${context ? ` (${context})` : ''}`;
+  const text = `${codeAndMessage(error)}${context ? ` (${context})` : ''}`;
   return new PipelineError('AwsError', text, { cause: error, ...(hint ? { hint } : {}) });
+}
+
+/** `<Code>: <message>`, or the code alone when the message says nothing more. */
+export function codeAndMessage(error: ServiceError): string {
+  // S3's HEAD errors have no body, so the SDK's message is just "UnknownError" or the code.
+  const message =
+    error.message && error.message !== 'UnknownError' && error.message !== error.name ? error.message : '';
+  return `${error.name}${message ? `: ${message}` : ''}`;
 }
 
 /** Runs one SDK call, converting its failure with `awsFailure`. */

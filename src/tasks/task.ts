@@ -38,7 +38,7 @@ export interface ActionContext {
   secret(value: string): void;
   /** The step's timeout and cancellation. */
   signal: AbortSignal;
-  /** The one polling helper, with progress reported as `wait` events. */
+  /** The one polling helper, with progress reported as `wait` events; it stops when `signal` aborts. */
   waitFor<T>(check: () => Promise<T | undefined>, options: WaitOptions): Promise<T>;
 }
 

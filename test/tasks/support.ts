@@ -90,7 +90,6 @@ export function useTaskContexts(t?: TestCloud): (options?: { stepId?: string; ba
       sts: () => record(base.sts()),
       iam: () => record(base.iam()),
       logs: () => record(base.logs()),
-      credentials: () => base.credentials(),
       destroy: () => base.destroy(),
     };
     const ctx: ActionContext = {

@@ -20,7 +20,7 @@ import { awsCall, awsFailure } from '../aws-errors.js';
 import type { ActionContext, ActionResult, PlannedChange } from '../task.js';
 import { type DeployParams, deleteForRecreate, hintFor, NO_UPDATES } from './deploy.js';
 import { StackActivity, waitForStack } from './monitor.js';
-import { checkTemplateSource, commonInput, DEFAULT_WAIT_TIMEOUT_SECONDS, stackShape, waitTimeoutMs } from './params.js';
+import { checkTemplateSource, commonInput, stackShape, waitTimeoutMs } from './params.js';
 import { findStack, mustRecreate, STACK_OUTPUTS, stackOutputs } from './stack.js';
 import { resolveTemplate } from './template.js';
 
@@ -120,7 +120,6 @@ async function awaitChangeSet(
     {
       what: `change set ${name} of stack ${params.stackName} to be computed`,
       timeoutMs: waitTimeoutMs(params),
-      signal: ctx.signal,
     },
   );
   if (settled.Status === 'CREATE_COMPLETE') return { changeSet: settled, empty: false };
@@ -267,7 +266,7 @@ export async function executeChangeSetAction(
     stackId,
     stackName,
     operation,
-    timeoutMs: (params.waitTimeout ?? DEFAULT_WAIT_TIMEOUT_SECONDS) * 1000,
+    timeoutMs: waitTimeoutMs(params),
   });
   return {
     outputs: stackOutputs(stack, undefined, ctx),

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { awsFailure, isServiceError } from '../aws-errors.js';
 import type { ActionContext, ActionResult, PlannedChange } from '../task.js';
 import { StackActivity, waitForStack } from './monitor.js';
-import { DEFAULT_WAIT_TIMEOUT_SECONDS } from './params.js';
+import { waitTimeoutMs } from './params.js';
 import { findStack, inProgress } from './stack.js';
 
 export const deleteParams = z.strictObject({
@@ -55,7 +55,7 @@ export async function deleteStack(params: DeleteParams, ctx: ActionContext): Pro
     stackId,
     stackName: name,
     operation: 'delete',
-    timeoutMs: (params.waitTimeout ?? DEFAULT_WAIT_TIMEOUT_SECONDS) * 1000,
+    timeoutMs: waitTimeoutMs(params),
   });
   return {
     outputs: { stackId, stackName: stack.StackName ?? name, stackStatus: deleted.StackStatus ?? 'DELETE_COMPLETE' },

@@ -16,7 +16,7 @@ import { z } from 'zod';
 import { PipelineError } from '../../pipeline/errors.js';
 import { awsFailure, isAwsError, isServiceError } from '../aws-errors.js';
 import type { ActionContext, ActionResult } from '../task.js';
-import { StackActivity, waitForStack } from './monitor.js';
+import { pollStack, StackActivity, waitForStack } from './monitor.js';
 import {
   checkFailureOptions,
   checkTemplateSource,
@@ -184,21 +184,14 @@ async function settle(stack: Stack, params: DeployParams, ctx: ActionContext): P
   });
   const stackId = stack.StackId ?? params.stackName;
   const activity = await StackActivity.before(ctx, stackId);
-  return ctx
-    .waitFor(
-      async () => {
-        await activity.read();
-        const current = await findStack(stackId, ctx);
-        if (!current) return { gone: true as const };
-        return inProgress(current.StackStatus) ? undefined : { gone: false as const, stack: current };
-      },
-      {
-        what: `stack ${params.stackName} to finish its ${stack.StackStatus} operation`,
-        timeoutMs: waitTimeoutMs(params),
-        signal: ctx.signal,
-      },
-    )
-    .then((r) => (r.gone ? undefined : r.stack));
+  const settled = await pollStack(
+    ctx,
+    activity,
+    stackId,
+    `stack ${params.stackName} to finish its ${stack.StackStatus} operation`,
+    waitTimeoutMs(params),
+  );
+  return settled?.StackStatus === 'DELETE_COMPLETE' ? undefined : settled;
 }
 
 /** Deletes a stack that can only be deleted (ROLLBACK_COMPLETE, REVIEW_IN_PROGRESS), saying why. */

@@ -108,27 +108,45 @@ export interface StackWait {
  * it did not (rolled back, failed, or deleted by OnFailure DELETE).
  */
 export async function waitForStack(ctx: ActionContext, activity: StackActivity, wait: StackWait): Promise<Stack> {
-  const stack = await ctx.waitFor(
-    async () => {
-      const current = await describeStack(wait.stackId, ctx);
-      await activity.read();
-      if (!current) {
-        throw new PipelineError(
-          'StackFailed',
-          `Stack ${wait.stackName} disappeared while waiting for its ${wait.operation}.`,
-        );
-      }
-      return inProgress(current.StackStatus) ? undefined : current;
-    },
-    {
-      what: `stack ${wait.stackName} to finish its ${wait.operation}`,
-      timeoutMs: wait.timeoutMs,
-      signal: ctx.signal,
-    },
+  const stack = await pollStack(
+    ctx,
+    activity,
+    wait.stackId,
+    `stack ${wait.stackName} to finish its ${wait.operation}`,
+    wait.timeoutMs,
   );
+  if (!stack) {
+    throw new PipelineError(
+      'StackFailed',
+      `Stack ${wait.stackName} disappeared while waiting for its ${wait.operation}.`,
+    );
+  }
   const status = stack.StackStatus ?? '';
   if (SUCCEEDED.has(status) && !(wait.operation !== 'delete' && status === 'DELETE_COMPLETE')) return stack;
   throw stackFailure(stack, activity, wait);
+}
+
+/**
+ * Polls the stack (showing its new events) until it leaves its *_IN_PROGRESS statuses; resolves
+ * with it then, or with undefined once it is not there at all.
+ */
+export async function pollStack(
+  ctx: ActionContext,
+  activity: StackActivity,
+  stackId: string,
+  what: string,
+  timeoutMs: number,
+): Promise<Stack | undefined> {
+  const result = await ctx.waitFor(
+    async () => {
+      const current = await describeStack(stackId, ctx);
+      await activity.read();
+      if (!current) return { stack: undefined };
+      return inProgress(current.StackStatus) ? undefined : { stack: current };
+    },
+    { what, timeoutMs },
+  );
+  return result.stack;
 }
 
 function stackFailure(stack: Stack, activity: StackActivity, wait: StackWait): PipelineError {

@@ -20,28 +20,20 @@ export function inProgress(status: string | undefined): boolean {
 
 /** The stack named (or with the id) `nameOrId`; undefined when there is none (or it was deleted). */
 export async function findStack(nameOrId: string, ctx: ActionContext): Promise<Stack | undefined> {
+  const stack = await describeStack(nameOrId, ctx);
+  return stack?.StackStatus === 'DELETE_COMPLETE' ? undefined : stack;
+}
+
+/** Like findStack, but deleted stacks (found by id) are returned too. */
+export async function describeStack(nameOrId: string, ctx: ActionContext): Promise<Stack | undefined> {
   try {
     const out = await ctx.aws
       .cloudFormation()
       .send(new DescribeStacksCommand({ StackName: nameOrId }), { abortSignal: ctx.signal });
-    const stack = out.Stacks?.[0];
-    return stack && stack.StackStatus !== 'DELETE_COMPLETE' ? stack : undefined;
-  } catch (error) {
-    if (isAwsError(error, 'ValidationError') && /does not exist/.test(error.message)) return undefined;
-    throw awsFailure(error, `DescribeStacks ${nameOrId}`);
-  }
-}
-
-/** Like findStack, but deleted stacks (found by id) are returned too. */
-export async function describeStack(stackId: string, ctx: ActionContext): Promise<Stack | undefined> {
-  try {
-    const out = await ctx.aws
-      .cloudFormation()
-      .send(new DescribeStacksCommand({ StackName: stackId }), { abortSignal: ctx.signal });
     return out.Stacks?.[0];
   } catch (error) {
     if (isAwsError(error, 'ValidationError') && /does not exist/.test(error.message)) return undefined;
-    throw awsFailure(error, `DescribeStacks ${stackId}`);
+    throw awsFailure(error, `DescribeStacks ${nameOrId}`);
   }
 }
 

@@ -114,7 +114,7 @@ async function settle(uuid: string, what: string, ctx: ActionContext, timeoutSec
       }
       return TRANSITIONAL.has(m.State ?? '') ? undefined : { gone: false as const, mapping: m };
     },
-    { what, timeoutMs: (timeoutSeconds ?? DEFAULT_WAIT_TIMEOUT_SECONDS) * 1000, signal: ctx.signal },
+    { what, timeoutMs: (timeoutSeconds ?? DEFAULT_WAIT_TIMEOUT_SECONDS) * 1000 },
   );
 }
 

@@ -107,7 +107,7 @@ export async function waitUntilReady(
       if (now.type === 'failed') throw failed(name, now.reason);
       return now.type === 'ready' ? config : undefined;
     },
-    { what: `${state.for} (function ${target})`, signal: ctx.signal },
+    { what: `${state.for} (function ${target})` },
   );
 }
 
@@ -130,7 +130,6 @@ export async function retryOnConflict<T>(ctx: ActionContext, what: string, call:
       what: `${what} to stop conflicting with an update in progress`,
       delayMs: 250,
       maxDelayMs: 5000,
-      signal: ctx.signal,
     },
   );
   return result.value;

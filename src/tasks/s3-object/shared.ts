@@ -14,7 +14,6 @@ import type { ActionContext } from '../task.js';
 export const PART_SIZE = 8 * 1024 * 1024;
 
 export const S3_HINTS: Readonly<Record<string, string>> = {
-  NoSuchBucket: 'create the bucket first (s3-object upload creates it with createBucket: true)',
   NoSuchKey: 'check the key (keys are case-sensitive and have no leading slash)',
   NotFound: 'check the bucket and key (keys are case-sensitive and have no leading slash)',
   BucketAlreadyExists: 'bucket names are global: choose another name',
