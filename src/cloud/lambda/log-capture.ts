@@ -1,11 +1,11 @@
 /**
  * One execution environment's log stream: the function process's stdout/stderr split into log
- * events, plus the platform's own lines (START, END, REPORT ...), batched into the LogSink.
+ * events, plus the platform's own lines (START, END, REPORT ...), handed to the LogSink as they
+ * come (the sink batches its writes: services/lambda/log-batches.ts).
  *
  * A function can print without limit, so everything here is bounded: lines are cut at 256 KB
  * (CloudWatch's event limit, which Lambda applies by truncating), each invocation may log at most
- * `maxBytesPerInvocation` (the rest is counted and dropped), and batches go to the sink every
- * 50 ms or 256 KB. The pipes are always drained: the runtimes write synchronously, as AWS's do, so
+ * `maxBytesPerInvocation` (the rest is counted and dropped). The pipes are always drained: the runtimes write synchronously, as AWS's do, so
  * a function printing in a loop runs at the speed the server reads, and never gets stuck.
  */
 import type { Readable } from 'node:stream';
@@ -15,9 +15,6 @@ import type { LogEvent, LogSink } from './engine.js';
 export const MAX_LINE_BYTES = 256 * 1024;
 /** AWS returns the last 4 KB of the invocation's log as LogResult. */
 const TAIL_BYTES = 4096;
-const FLUSH_MS = 50;
-const FLUSH_BYTES = 256 * 1024;
-const FLUSH_EVENTS = 1000;
 const NEWLINE = 0x0a;
 
 export interface LogStreamOptions {
@@ -33,9 +30,6 @@ export interface LogStreamOptions {
 }
 
 export class LogStream {
-  private pending: LogEvent[] = [];
-  private pendingBytes = 0;
-  private timer: NodeJS.Timeout | undefined;
   private lastTimestamp = 0;
   private budget: number;
   private dropped = 0;
@@ -99,26 +93,9 @@ export class LogStream {
     this.add(`${message}\n`);
   }
 
-  flush(): void {
-    if (this.timer) {
-      clearTimeout(this.timer);
-      this.timer = undefined;
-    }
-    if (this.pending.length === 0) return;
-    const events = this.pending;
-    this.pending = [];
-    this.pendingBytes = 0;
-    try {
-      this.o.sink.append(this.o.accountId, this.o.region, this.o.group, this.o.stream, events);
-    } catch (error) {
-      this.o.log(`lambda: writing ${events.length} log events to ${this.o.group} failed: ${String(error)}`);
-    }
-  }
-
-  /** Emits what is left (partial lines, a drop notice) and flushes; the stream is done. */
+  /** Emits what is left (partial lines, a drop notice); the stream is done. */
   close(): void {
     this.endOutput();
-    this.flush();
   }
 
   private line(raw: Buffer, stderr: boolean): void {
@@ -136,8 +113,12 @@ export class LogStream {
     // Events of a stream must not go back in time (the clock can be moved by tests).
     const timestamp = Math.max(now, this.lastTimestamp);
     this.lastTimestamp = timestamp;
-    this.pending.push({ timestamp, message });
-    this.pendingBytes += message.length;
+    const event: LogEvent = { timestamp, message };
+    try {
+      this.o.sink.append(this.o.accountId, this.o.region, this.o.group, this.o.stream, [event]);
+    } catch (error) {
+      this.o.log(`lambda: writing a log event to ${this.o.group} failed: ${String(error)}`);
+    }
     if (this.tail) {
       this.tail.push(message);
       this.tailBytes += message.length;
@@ -145,14 +126,6 @@ export class LogStream {
       while (this.tail.length > 1 && this.tailBytes - (this.tail[0]?.length ?? 0) >= TAIL_BYTES) {
         this.tailBytes -= this.tail.shift()?.length ?? 0;
       }
-    }
-    if (this.pendingBytes >= FLUSH_BYTES || this.pending.length >= FLUSH_EVENTS) this.flush();
-    else if (!this.timer) {
-      this.timer = setTimeout(() => {
-        this.timer = undefined;
-        this.flush();
-      }, FLUSH_MS);
-      this.timer.unref();
     }
   }
 }
