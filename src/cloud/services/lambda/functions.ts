@@ -14,7 +14,7 @@ import type {
 import type { Handler, RequestContext } from '../../service.js';
 import { applyConfiguration } from './configuration.js';
 import { LambdaErrors } from './errors.js';
-import { LATEST, type LambdaService } from './lambda-service.js';
+import { LATEST, type LambdaService, offsetPage } from './lambda-service.js';
 import { LIMITS } from './limits.js';
 import type { VersionRecord } from './state.js';
 import { publishVersion } from './versions.js';
@@ -93,12 +93,10 @@ export function functionHandlers(
       const limit = input.MaxItems ?? LIMITS.listMaxItems;
       const after = decodeMarker(input.Marker);
       if (input.FunctionVersion === 'ALL') {
-        const all = state.listAllVersions(ctx.accountId, ctx.region);
-        const start = Number(after) || 0;
-        const page = all.slice(start, start + limit);
+        const page = offsetPage(state.listAllVersions(ctx.accountId, ctx.region), after, limit);
         return {
-          Functions: page.map((v) => service.describe(v)),
-          ...(start + limit < all.length ? { NextMarker: encodeMarker(String(start + limit)) } : {}),
+          Functions: page.items.map((v) => service.describe(v)),
+          ...(page.nextMarker ? { NextMarker: encodeMarker(page.nextMarker) } : {}),
         };
       }
       const page = state.listLatest(ctx.accountId, ctx.region, after, limit + 1);

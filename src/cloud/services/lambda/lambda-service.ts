@@ -11,6 +11,7 @@ import type { RequestContext } from '../../service.js';
 import { type FunctionRef, functionArn, parseFunctionName, parseLayerVersionArn } from './arns.js';
 import type { CodeStore } from './code.js';
 import { LambdaErrors } from './errors.js';
+import { LIMITS } from './limits.js';
 import type { AliasRecord, FunctionKey, FunctionRecord, LambdaState, VersionRecord } from './state.js';
 
 export const LATEST = '$LATEST';
@@ -157,6 +158,18 @@ export class LambdaService {
     if (!layer) return 0;
     return this.state.getLayerVersion(layer.accountId, layer.region, layer.name, layer.version, true)?.code.size ?? 0;
   }
+}
+
+/** One page of `all` from an offset marker (Lambda's list operations), and the marker of the next. */
+export function offsetPage<T>(
+  all: T[],
+  marker: string | undefined,
+  maxItems: number | undefined,
+): { items: T[]; nextMarker?: string } {
+  const start = Number(marker ?? 0) || 0;
+  const limit = maxItems ?? LIMITS.listMaxItems;
+  const end = start + limit;
+  return { items: all.slice(start, end), ...(end < all.length ? { nextMarker: String(end) } : {}) };
 }
 
 /** Lambda's `LastModified` format: ISO 8601 with milliseconds and a `+0000` offset. */

@@ -14,8 +14,7 @@ import type {
 import type { Handler, RequestContext } from '../../service.js';
 import { layerArn, parseLayerName, parseLayerVersionArn } from './arns.js';
 import { LambdaErrors } from './errors.js';
-import { type LambdaService, lambdaTimestamp } from './lambda-service.js';
-import { LIMITS } from './limits.js';
+import { type LambdaService, lambdaTimestamp, offsetPage } from './lambda-service.js';
 import type { LayerVersionRecord } from './state.js';
 
 export function layerHandlers(service: LambdaService): Record<string, Handler> {
@@ -106,14 +105,13 @@ export function layerHandlers(service: LambdaService): Record<string, Handler> {
         .filter(
           (l) => !input.CompatibleArchitecture || l.compatibleArchitectures.includes(input.CompatibleArchitecture),
         );
-      const start = Number(input.Marker ?? 0) || 0;
-      const limit = input.MaxItems ?? LIMITS.listMaxItems;
+      const page = offsetPage(all, input.Marker, input.MaxItems);
       return {
-        LayerVersions: all.slice(start, start + limit).map((l) => {
+        LayerVersions: page.items.map((l) => {
           const { Content: _content, LayerArn: _arn, ...item } = describe(l, ctx);
           return item;
         }),
-        ...(start + limit < all.length ? { NextMarker: String(start + limit) } : {}),
+        ...(page.nextMarker ? { NextMarker: page.nextMarker } : {}),
       };
     },
 
@@ -121,14 +119,13 @@ export function layerHandlers(service: LambdaService): Record<string, Handler> {
       const all = state
         .listLatestLayers(ctx.accountId, ctx.region)
         .filter((l) => !input.CompatibleRuntime || l.compatibleRuntimes.includes(input.CompatibleRuntime));
-      const start = Number(input.Marker ?? 0) || 0;
-      const limit = input.MaxItems ?? LIMITS.listMaxItems;
+      const page = offsetPage(all, input.Marker, input.MaxItems);
       return {
-        Layers: all.slice(start, start + limit).map((l) => {
+        Layers: page.items.map((l) => {
           const { Content: _content, LayerArn, ...latest } = describe(l, ctx);
           return { LayerName: l.name, LayerArn, LatestMatchingVersion: latest };
         }),
-        ...(start + limit < all.length ? { NextMarker: String(start + limit) } : {}),
+        ...(page.nextMarker ? { NextMarker: page.nextMarker } : {}),
       };
     },
 

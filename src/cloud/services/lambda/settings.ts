@@ -23,7 +23,7 @@ import type {
 import type { Handler, RequestContext } from '../../service.js';
 import { functionArn } from './arns.js';
 import { LambdaErrors } from './errors.js';
-import { LATEST, type LambdaService } from './lambda-service.js';
+import { LATEST, type LambdaService, offsetPage } from './lambda-service.js';
 import { DEFAULTS, LIMITS } from './limits.js';
 import type { FunctionKey } from './state.js';
 
@@ -157,14 +157,12 @@ export function settingsHandlers(service: LambdaService): Record<string, Handler
       ctx: RequestContext,
     ): ListFunctionEventInvokeConfigsResponse {
       const fn = service.function(service.ref(input.FunctionName ?? '', undefined, ctx));
-      const all = state.listInvokeConfigs(fn);
-      const start = Number(input.Marker ?? 0) || 0;
-      const limit = input.MaxItems ?? LIMITS.listMaxItems;
+      const page = offsetPage(state.listInvokeConfigs(fn), input.Marker, input.MaxItems);
       return {
-        FunctionEventInvokeConfigs: all
-          .slice(start, start + limit)
-          .map((c) => describeInvokeConfig(fn, c.qualifier, c.config as EventInvokeSettings, c.lastModified)),
-        ...(start + limit < all.length ? { NextMarker: String(start + limit) } : {}),
+        FunctionEventInvokeConfigs: page.items.map((c) =>
+          describeInvokeConfig(fn, c.qualifier, c.config as EventInvokeSettings, c.lastModified),
+        ),
+        ...(page.nextMarker ? { NextMarker: page.nextMarker } : {}),
       };
     },
 

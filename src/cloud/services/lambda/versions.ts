@@ -16,8 +16,7 @@ import type { Handler, RequestContext } from '../../service.js';
 import { functionArn } from './arns.js';
 import { sameConfiguration } from './configuration.js';
 import { LambdaErrors } from './errors.js';
-import { LATEST, type LambdaService } from './lambda-service.js';
-import { LIMITS } from './limits.js';
+import { LATEST, type LambdaService, offsetPage } from './lambda-service.js';
 import type { AliasRecord, FunctionKey, VersionRecord } from './state.js';
 
 /**
@@ -118,13 +117,10 @@ export function versionHandlers(service: LambdaService): Record<string, Handler>
     ListVersionsByFunction(input: ListVersionsByFunctionRequest, ctx: RequestContext): ListVersionsByFunctionResponse {
       const ref = service.ref(input.FunctionName ?? '', undefined, ctx);
       service.function(ref);
-      const all = state.listVersions(ref);
-      const start = Number(input.Marker ?? 0) || 0;
-      const limit = input.MaxItems ?? LIMITS.listMaxItems;
-      const page = all.slice(start, start + limit);
+      const page = offsetPage(state.listVersions(ref), input.Marker, input.MaxItems);
       return {
-        Versions: page.map((v) => service.describe(v)),
-        ...(start + limit < all.length ? { NextMarker: String(start + limit) } : {}),
+        Versions: page.items.map((v) => service.describe(v)),
+        ...(page.nextMarker ? { NextMarker: page.nextMarker } : {}),
       };
     },
 
@@ -188,11 +184,10 @@ export function versionHandlers(service: LambdaService): Record<string, Handler>
       const all = state
         .listAliases(ref)
         .filter((a) => input.FunctionVersion === undefined || a.version === input.FunctionVersion);
-      const start = Number(input.Marker ?? 0) || 0;
-      const limit = input.MaxItems ?? LIMITS.listMaxItems;
+      const page = offsetPage(all, input.Marker, input.MaxItems);
       return {
-        Aliases: all.slice(start, start + limit).map(describeAlias),
-        ...(start + limit < all.length ? { NextMarker: String(start + limit) } : {}),
+        Aliases: page.items.map(describeAlias),
+        ...(page.nextMarker ? { NextMarker: page.nextMarker } : {}),
       };
     },
   };
