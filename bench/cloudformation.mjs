@@ -28,18 +28,10 @@ import { CreateRoleCommand, IAMClient } from '@aws-sdk/client-iam';
 import { row } from './report.mjs';
 import { describeError } from './s3.mjs';
 import { cpuTimeMs } from './servers.mjs';
-import { median, percentile } from './stats.mjs';
+import { ASSUME_LAMBDA, credentials, sleep, stats } from './stats.mjs';
 
-const credentials = { accessKeyId: 'test', secretAccessKey: 'test' };
 const NO_UPDATES = 'No updates are to be performed.';
 const SOURCE = 'exports.handler = async () => ({ ok: true });\n';
-const ASSUME_LAMBDA = {
-  Version: '2012-10-17',
-  Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }],
-};
-
-/** @param {number} ms */
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * @typedef {object} CloudFormationOptions
@@ -186,9 +178,6 @@ async function cycle(client, pid, template, name, pollMs) {
   const deleteMs = performance.now() - t0;
   return { createCallMs, createMs, createPolls, serverCpuMs, updateMs, updateOutcome, deleteMs };
 }
-
-/** @param {number[]} values */
-const stats = (values) => ({ p50: median(values), p90: percentile(values, 90), runs: values });
 
 /**
  * Creates the execution role the `function` template names, with IAM's CreateRole.

@@ -7,8 +7,8 @@
  * The function is the smallest there is: nodejs20.x, `exports.handler = async () => ({ ok: true })`.
  * Every Invoke's answer is checked (`{"ok":true}`, no FunctionError): an error is counted, not timed.
  */
-import { createHash, createHmac } from 'node:crypto';
 import { Agent } from 'node:http';
+import { CreateRoleCommand, IAMClient } from '@aws-sdk/client-iam';
 import {
   CreateFunctionCommand,
   DeleteFunctionCommand,
@@ -17,18 +17,13 @@ import {
   LambdaClient,
 } from '@aws-sdk/client-lambda';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
-import { SignatureV4 } from '@smithy/signature-v4';
 import yazl from 'yazl';
 import { describeError, runOps } from './s3.mjs';
 import { cpuTimeMs, processGroups, rssBytes } from './servers.mjs';
-import { median, percentile } from './stats.mjs';
+import { ASSUME_LAMBDA, credentials, median, sleep, stats } from './stats.mjs';
 
-const credentials = { accessKeyId: 'test', secretAccessKey: 'test' };
 const EXPECTED = '{"ok":true}';
 const EMPTY_EVENT = Buffer.from('{}');
-
-/** @param {number} ms */
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * @param {string} endpoint
@@ -55,68 +50,26 @@ async function callerAccount(/** @type {string} */ endpoint) {
   }
 }
 
-/** SHA-256 (and HMAC) for the SDK's SigV4 signer, from node:crypto. */
-class NodeSha256 {
-  /** @param {import('@smithy/types').SourceData} [secret] */
-  constructor(secret) {
-    this.secret = secret;
-    this.hash = this.fresh();
-  }
-  fresh() {
-    const key = this.secret;
-    if (key === undefined) return createHash('sha256');
-    return createHmac('sha256', typeof key === 'string' ? key : Buffer.from(/** @type {Uint8Array} */ (key)));
-  }
-  /** @param {Uint8Array} data */
-  update(data) {
-    this.hash.update(data);
-  }
-  async digest() {
-    return new Uint8Array(this.hash.digest());
-  }
-  reset() {
-    this.hash = this.fresh();
-  }
-}
-
 /**
- * Creates the execution role with IAM's query protocol, signed (there is no IAM client among the
- * dependencies). moto checks that the role exists (else CreateFunction fails: "The role defined for
- * the function cannot be assumed by Lambda"); a server without IAM answers an error, which is kept
- * as a note: CreateFunction then shows whether the role mattered.
+ * Creates the execution role. moto checks that the role exists (else CreateFunction fails: "The
+ * role defined for the function cannot be assumed by Lambda"); a server without IAM answers an
+ * error, which is kept as a note: CreateFunction then shows whether the role mattered.
  * @param {string} endpoint
  * @param {string} roleName
  * @returns {Promise<string | undefined>} why the role could not be created, if it could not
  */
 async function createIamRole(endpoint, roleName) {
-  const body = new URLSearchParams({
-    Action: 'CreateRole',
-    Version: '2010-05-08',
-    RoleName: roleName,
-    AssumeRolePolicyDocument: JSON.stringify({
-      Version: '2012-10-17',
-      Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }],
-    }),
-  }).toString();
-  const url = new URL(endpoint);
-  const signer = new SignatureV4({ credentials, region: 'us-east-1', service: 'iam', sha256: NodeSha256 });
-  const signed = await signer.sign({
-    method: 'POST',
-    protocol: url.protocol,
-    hostname: url.hostname,
-    port: Number(url.port),
-    path: '/',
-    query: {},
-    headers: { host: url.host, 'content-type': 'application/x-www-form-urlencoded; charset=utf-8' },
-    body,
-  });
+  const iam = new IAMClient({ endpoint, region: 'us-east-1', credentials, maxAttempts: 1 });
   try {
-    const res = await fetch(`${endpoint}/`, { method: 'POST', headers: signed.headers, body });
-    const text = await res.text();
-    if (res.ok || text.includes('EntityAlreadyExists')) return undefined;
-    return `IAM CreateRole answered HTTP ${res.status}: ${text.slice(0, 200)}`;
+    await iam.send(
+      new CreateRoleCommand({ RoleName: roleName, AssumeRolePolicyDocument: JSON.stringify(ASSUME_LAMBDA) }),
+    );
+    return undefined;
   } catch (error) {
+    if (/** @type {Error} */ (error).name === 'EntityAlreadyExists') return undefined;
     return `IAM CreateRole failed: ${describeError(error)}`;
+  } finally {
+    iam.destroy();
   }
 }
 
@@ -266,9 +219,6 @@ async function coldStarts(client, role, count) {
   for (let i = 0; i < count; i++) await client.send(new DeleteFunctionCommand({ FunctionName: `bench-cold-${i}` }));
   return runs;
 }
-
-/** @param {number[]} values */
-const stats = (values) => ({ p50: median(values), p90: percentile(values, 90), runs: values });
 
 /**
  * Sums the memory of the server's execution environments (its children that lead a process group).

@@ -41,7 +41,7 @@ import { lambdaWorkload } from './lambda.mjs';
 import { formatTable, row, toMiB } from './report.mjs';
 import { createBucket, largeObject, s3Client, smallObjects, streamedUploadRss } from './s3.mjs';
 import { killAllNow, rssBytes, startLambdaTasks, startMoto, stopAll } from './servers.mjs';
-import { MiB, median } from './stats.mjs';
+import { MiB, median, sleep } from './stats.mjs';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 
@@ -101,8 +101,6 @@ const servers = {
 
 /** @param {string} text */
 const say = (text) => process.stderr.write(`${text}\n`);
-/** @param {number} ms */
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * Start-to-ready time and idle RSS over `config.starts` fresh starts.
@@ -551,8 +549,9 @@ const load = () =>
 async function main() {
   const began = performance.now();
   const loadAtStart = load();
+  const moto = motoVersion();
   say(
-    `bench: ${cpus().length} CPU(s), node ${process.version}, moto ${motoVersion()}, load average ${loadAtStart}; ` +
+    `bench: ${cpus().length} CPU(s), node ${process.version}, moto ${moto}, load average ${loadAtStart}; ` +
       `sections: ${sections.join(', ')}`,
   );
   if (sections.includes('s3')) {
@@ -650,7 +649,7 @@ async function main() {
       loadAverageAtStart: loadAtStart,
       loadAverageAtEnd: loadAtEnd,
     },
-    moto: motoVersion(),
+    moto,
     sections,
     config,
     durationSec,

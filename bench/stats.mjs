@@ -1,4 +1,4 @@
-/** Small statistics helpers for the benchmark. */
+/** Small helpers the benchmark sections share: statistics, a pause, the test credentials. */
 
 /**
  * Nearest-rank percentile of unsorted numbers (p in 0..100); NaN for no values.
@@ -21,3 +21,21 @@ export function median(values) {
 }
 
 export const MiB = 1024 * 1024;
+
+/** p50, p90 and every run, for a list of timings. */
+export const stats = (/** @type {number[]} */ values) => ({
+  p50: median(values),
+  p90: percentile(values, 90),
+  runs: values,
+});
+
+export const sleep = (/** @type {number} */ ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** The key pair both lambda-tasks (`test`/`test`) and moto accept. */
+export const credentials = { accessKeyId: 'test', secretAccessKey: 'test' };
+
+/** The trust policy of a Lambda execution role. */
+export const ASSUME_LAMBDA = {
+  Version: '2012-10-17',
+  Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }],
+};
