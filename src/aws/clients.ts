@@ -4,19 +4,20 @@
  * never call `new LambdaClient()` themselves, so every call honours the step's connection.
  */
 import { createRequire } from 'node:module';
-import type { CloudFormationClient } from '@aws-sdk/client-cloudformation';
+import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import type { IAMClient } from '@aws-sdk/client-iam';
-import type { LambdaClient } from '@aws-sdk/client-lambda';
-import type { S3Client } from '@aws-sdk/client-s3';
+import { LambdaClient } from '@aws-sdk/client-lambda';
+import { S3Client } from '@aws-sdk/client-s3';
 import type { STSClient } from '@aws-sdk/client-sts';
 import type * as CredentialProviders from '@aws-sdk/credential-providers';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
 
 /**
- * SDK packages are loaded when a client is first asked for, not at import: each costs 0.2-0.5 s
- * to load, and a pipeline usually needs two or three of the six. The packages are CommonJS (no
- * `exports` map), so `require` here and `import` elsewhere share one module instance.
+ * Lambda, S3 and CloudFormation are imported as usual: the tasks import their commands anyway.
+ * The packages no task imports (STS, IAM, CloudWatch Logs, the credential providers) are loaded
+ * when first asked for, since each costs 0.2-0.5 s to load. They are CommonJS (no `exports` map),
+ * so `require` here and `import` elsewhere share one module instance.
  */
 const load = createRequire(import.meta.url);
 
@@ -93,23 +94,9 @@ export function createClients(connection: ResolvedConnection, region: string): A
   return {
     region,
     connection,
-    lambda: () =>
-      client('lambda', () => {
-        const { LambdaClient: Client } = load('@aws-sdk/client-lambda') as typeof import('@aws-sdk/client-lambda');
-        return new Client(config);
-      }),
-    s3: () =>
-      client('s3', () => {
-        const { S3Client: Client } = load('@aws-sdk/client-s3') as typeof import('@aws-sdk/client-s3');
-        return new Client({ ...config, forcePathStyle: connection.forcePathStyle ?? false });
-      }),
-    cloudFormation: () =>
-      client('cloudformation', () => {
-        const { CloudFormationClient: Client } = load(
-          '@aws-sdk/client-cloudformation',
-        ) as typeof import('@aws-sdk/client-cloudformation');
-        return new Client(config);
-      }),
+    lambda: () => client('lambda', () => new LambdaClient(config)),
+    s3: () => client('s3', () => new S3Client({ ...config, forcePathStyle: connection.forcePathStyle ?? false })),
+    cloudFormation: () => client('cloudformation', () => new CloudFormationClient(config)),
     sts: () =>
       client('sts', () => {
         const { STSClient: Client } = load('@aws-sdk/client-sts') as typeof import('@aws-sdk/client-sts');
