@@ -18,7 +18,7 @@ import { AwsError, validationMessage } from './errors.js';
 import { type Codec, codecFor, type WireRequest, type WireResponse } from './protocol/index.js';
 import { loadModel, type OperationModel, type ServiceModel } from './protocol/model.js';
 import { hostId } from './protocol/rest-xml.js';
-import { type ValidateOptions, validateInput } from './protocol/validate.js';
+import { problemText, type ValidateOptions, validateInput } from './protocol/validate.js';
 import { parseQueryString } from './query-string.js';
 import { detectService, virtualHostBucket } from './routing.js';
 import type { RequestContext, ServiceDefinition } from './service.js';
@@ -169,7 +169,7 @@ export function createCloudServer(options: CloudServerOptions): Server {
         if (problems.length) {
           throw (
             service.definition.refineValidation?.(problems) ??
-            new AwsError(validationErrorCode, validationMessage(problems))
+            new AwsError(validationErrorCode, validationMessage(problems.map(problemText)))
           );
         }
       }

@@ -3,10 +3,12 @@
  * Handlers take and return plain objects shaped like the AWS SDK's Input/Output types; they never
  * see HTTP (the protocol codecs do that).
  */
+
 import type { Readable } from 'node:stream';
 import type { Credentials } from './auth/sigv4.js';
 import type { CloudContext } from './context.js';
 import type { AwsError } from './errors.js';
+import type { ValidationProblem } from './protocol/validate.js';
 
 export interface RequestContext {
   requestId: string;
@@ -42,7 +44,7 @@ export interface ServiceDefinition {
   /** The service matches model patterns against whole values (IAM), not anywhere in them. */
   wholeValuePatterns?: boolean;
   /** Lets a service report some failed model constraints its own way (Lambda's runtime enum). */
-  refineValidation?: (problems: string[]) => AwsError | undefined;
+  refineValidation?: (problems: ValidationProblem[]) => AwsError | undefined;
 }
 
 export type StreamingBody = Readable;

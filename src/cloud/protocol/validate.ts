@@ -42,13 +42,25 @@ function show(value: unknown): string {
   return `'${String(value)}'`;
 }
 
+/** One failed constraint: where, the value found there, and AWS's words for the constraint. */
+export interface ValidationProblem {
+  path: string;
+  value: unknown;
+  constraint: string;
+}
+
+/** `Value '1000' at 'timeout' failed to satisfy constraint: ...`, as AWS words one problem. */
+export function problemText({ path, value, constraint }: ValidationProblem): string {
+  return `Value ${show(value)} at '${path}' failed to satisfy constraint: ${constraint}`;
+}
+
 export function validateInput(
   model: ServiceModel,
   ref: ShapeRef,
   value: unknown,
   options: ValidateOptions = {},
-): string[] {
-  const problems: string[] = [];
+): ValidationProblem[] {
+  const problems: ValidationProblem[] = [];
   visit(model, ref, value, '', problems, options);
   return problems;
 }
@@ -58,19 +70,18 @@ function visit(
   ref: ShapeRef,
   value: unknown,
   path: string,
-  problems: string[],
+  problems: ValidationProblem[],
   options: ValidateOptions,
 ): void {
   const shape = shapeOf(model, ref);
-  const fail = (constraint: string) =>
-    problems.push(`Value ${show(value)} at '${path}' failed to satisfy constraint: ${constraint}`);
+  const fail = (constraint: string) => problems.push({ path, value, constraint });
   switch (shape.type) {
     case 'structure': {
       const record = (value ?? {}) as Record<string, unknown>;
       for (const name of shape.required ?? []) {
         if (record[name] === undefined || record[name] === null) {
           const at = path ? `${path}.${lowerCamel(name)}` : lowerCamel(name);
-          problems.push(`Value null at '${at}' failed to satisfy constraint: Member must not be null`);
+          problems.push({ path: at, value: null, constraint: 'Member must not be null' });
         }
       }
       for (const [name, memberRef] of Object.entries(shape.members ?? {})) {

@@ -1,5 +1,6 @@
 /** Lambda's errors, worded as the service words them (see the research notes in the issue log). */
 import { AwsError, validationMessage } from '../../errors.js';
+import { problemText, type ValidationProblem } from '../../protocol/validate.js';
 import { functionArn } from './arns.js';
 import type { FunctionKey } from './state.js';
 
@@ -48,18 +49,18 @@ export const LambdaErrors = {
  * Lambda reports an unknown runtime as InvalidParameterValueException, without the usual
  * "1 validation error detected" prefix or quotes, and allowing an ARN.
  */
-export function refineLambdaValidation(problems: string[]): AwsError | undefined {
-  const runtime = problems.find((p) =>
-    p.includes(" at 'runtime' failed to satisfy constraint: Member must satisfy enum"),
+export function refineLambdaValidation(problems: ValidationProblem[]): AwsError | undefined {
+  const runtime = problems.find(
+    (p) => p.path === 'runtime' && p.constraint.startsWith('Member must satisfy enum value set'),
   );
   if (!runtime) return undefined;
   return userError(
     'InvalidParameterValueException',
-    `${runtime.replace(/^Value '([^']*)'/, 'Value $1')} or be a valid ARN`,
+    `Value ${String(runtime.value)} at 'runtime' failed to satisfy constraint: ${runtime.constraint} or be a valid ARN`,
   );
 }
 
 /** `Value '901' at 'timeout' failed to satisfy constraint: ...` for checks the model does not carry. */
 export function constraintProblem(value: unknown, path: string, constraint: string): string {
-  return `Value '${String(value)}' at '${path}' failed to satisfy constraint: ${constraint}`;
+  return problemText({ path, value: String(value), constraint });
 }

@@ -1,5 +1,6 @@
 /** CloudWatch Logs' errors, worded as the service words them (all 400s). */
 import { AwsError, validationMessage } from '../../errors.js';
+import { problemText } from '../../protocol/validate.js';
 
 export function groupNotFound(): AwsError {
   return new AwsError('ResourceNotFoundException', 'The specified log group does not exist.');
@@ -28,9 +29,7 @@ export function invalidToken(): AwsError {
 
 /** The generic `1 validation error detected: ...` for constraints the model does not carry (or carries unanchored). */
 export function constraintViolation(member: string, value: string | number, constraint: string): AwsError {
-  return invalidParameter(
-    validationMessage([`Value '${value}' at '${member}' failed to satisfy constraint: ${constraint}`]),
-  );
+  return invalidParameter(validationMessage([problemText({ path: member, value: String(value), constraint })]));
 }
 
 const GROUP_NAME = /^[.\-_/#A-Za-z0-9]+$/;
