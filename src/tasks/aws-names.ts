@@ -14,6 +14,9 @@ const IRREGULAR: Readonly<Record<string, string>> = {
   sseCustomerAlgorithm: 'SSECustomerAlgorithm',
   sseCustomerKey: 'SSECustomerKey',
   sseCustomerKeyMd5: 'SSECustomerKeyMD5',
+  documentDbEventSourceConfig: 'DocumentDBEventSourceConfig',
+  uri: 'URI',
+  schemaRegistryUri: 'SchemaRegistryURI',
 };
 
 const REGULAR_BACK: Readonly<Record<string, string>> = Object.fromEntries(

@@ -154,13 +154,6 @@ export type SelectParams = z.infer<typeof selectParams>;
 
 export const DEFAULT_WAIT_TIMEOUT_SECONDS = 300;
 
-/** Members whose SDK name is not the capitalized parameter name (beyond aws-names.ts's list). */
-const RENAMED: Readonly<Record<string, string>> = {
-  DocumentDbEventSourceConfig: 'DocumentDBEventSourceConfig',
-  Uri: 'URI',
-  SchemaRegistryUri: 'SchemaRegistryURI',
-};
-
 /** Values that are data, not members: kept as written (a filter pattern given as an object, tags, broker lists). */
 const FREE_FORM = new Set(['Tags', 'Endpoints', 'Pattern']);
 
@@ -169,15 +162,7 @@ const OWN = new Set(['uuid', 'updateIfExists', 'waitTimeout']);
 
 function sdkShape(params: Record<string, unknown>): Record<string, unknown> {
   const members = Object.fromEntries(Object.entries(params).filter(([key]) => !OWN.has(key)));
-  return rename(toAwsShape(members, FREE_FORM)) as Record<string, unknown>;
-}
-
-function rename(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(rename);
-  if (value === null || typeof value !== 'object' || value instanceof Date) return value;
-  return Object.fromEntries(
-    Object.entries(value).map(([key, v]) => [RENAMED[key] ?? key, FREE_FORM.has(key) ? v : rename(v)]),
-  );
+  return toAwsShape(members, FREE_FORM) as Record<string, unknown>;
 }
 
 /** Filter patterns given as objects become the JSON text Lambda stores. */
