@@ -73,11 +73,7 @@ export async function pointAlias(
     return { alias: created, changed: true };
   }
   const before = `${current.FunctionVersion}${describeWeights(current.RoutingConfig?.AdditionalVersionWeights)}`;
-  if (
-    current.FunctionVersion === version &&
-    sameWeights(current.RoutingConfig?.AdditionalVersionWeights, options.weights) &&
-    (options.description === undefined || options.description === (current.Description ?? ''))
-  ) {
+  if (aliasMatches(current, version, options.weights, options.description)) {
     ctx.emit({ type: 'skip', message: `alias ${alias} already points to version ${before}` });
     return { alias: current, changed: false };
   }
@@ -96,6 +92,20 @@ export async function pointAlias(
   );
   ctx.emit({ type: 'change', message: `moved alias ${alias}: version ${before} -> ${target}` });
   return { alias: updated, changed: true };
+}
+
+/** Whether the alias already points where asked (an undefined description is not compared). */
+function aliasMatches(
+  current: AliasConfiguration,
+  version: string,
+  weights: Record<string, number> | undefined,
+  description: string | undefined,
+): boolean {
+  return (
+    current.FunctionVersion === version &&
+    sameWeights(current.RoutingConfig?.AdditionalVersionWeights, weights) &&
+    (description === undefined || description === (current.Description ?? ''))
+  );
 }
 
 const aliasParams = z.strictObject({
@@ -122,10 +132,7 @@ export const alias = defineAction({
     const current = await getAlias(ctx, params.functionName, params.name);
     if (!current) return [{ action: 'create', resource, details: [`-> ${target}`] }];
     const before = `version ${current.FunctionVersion}${describeWeights(current.RoutingConfig?.AdditionalVersionWeights)}`;
-    const same =
-      current.FunctionVersion === params.functionVersion &&
-      sameWeights(current.RoutingConfig?.AdditionalVersionWeights, weights) &&
-      (params.description === undefined || params.description === (current.Description ?? ''));
+    const same = aliasMatches(current, params.functionVersion, weights, params.description);
     return [
       { action: same ? 'none' : 'update', resource, details: [same ? `already ${before}` : `${before} -> ${target}`] },
     ];

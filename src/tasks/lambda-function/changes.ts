@@ -14,7 +14,7 @@ import { PipelineError } from '../../pipeline/errors.js';
 import type { ActionContext } from '../task.js';
 import { codeInput, type DesiredCode, describeCode } from './code.js';
 import { type ConfigDifference, configurationUpdate, diffConfiguration } from './configuration.js';
-import { client, lambdaCall, retryOnConflict, waitUntilReady } from './lifecycle.js';
+import { CREATE_FIRST, client, lambdaCall, retryOnConflict, waitUntilReady } from './lifecycle.js';
 import type { Configuration } from './params.js';
 
 export interface CurrentFunction {
@@ -153,7 +153,7 @@ export async function applyDecision(
             { abortSignal: ctx.signal },
           ),
         ),
-      { ResourceNotFoundException: 'create the function first, or use the deploy action' },
+      CREATE_FIRST,
     );
     ctx.emit({ type: 'change', message: `updated ${decision.code.reason}` });
     if (options.wait) config = await waitUntilReady(ctx, name, { known: config });

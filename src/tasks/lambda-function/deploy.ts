@@ -13,15 +13,7 @@ import { applyDecision, type CurrentFunction, decide, describeDecision, hasChang
 import { codeSha256, loadCode } from './code.js';
 import { createFunction, describeCreate, missingForCreate } from './functions.js';
 import { FUNCTION_OUTPUTS, findFunction, functionOutputs } from './lifecycle.js';
-import {
-  codeParam,
-  configurationShape,
-  functionName,
-  shortName,
-  tagsParam,
-  toConfiguration,
-  waitParam,
-} from './params.js';
+import { codeParam, configurationShape, functionName, shortName, tagsParam, waitParam, wantedFrom } from './params.js';
 import { publish, publishedLatest } from './versions.js';
 
 export const deployParams = z
@@ -48,10 +40,6 @@ export const deployParams = z
     }
   });
 type DeployParams = z.infer<typeof deployParams>;
-
-function wantedFrom(params: DeployParams): Omit<Wanted, 'code' | 'codeSha'> {
-  return { configuration: toConfiguration(params), ...(params.tags ? { tags: params.tags } : {}) };
-}
 
 function ensureCreatable(params: DeployParams): void {
   const missing = missingForCreate(params);

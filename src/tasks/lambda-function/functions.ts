@@ -28,6 +28,7 @@ import {
   tagsParam,
   toConfiguration,
   waitParam,
+  wantedFrom,
 } from './params.js';
 import { publish } from './versions.js';
 
@@ -123,11 +124,7 @@ export const create = defineAction({
       return [{ action: 'none', resource, details: ['already exists: the step will fail (use deploy to update it)'] }];
     }
     const code = await loadCode(ctx, params.code, { plan: true });
-    const wanted: Wanted = {
-      configuration: toConfiguration(params),
-      code,
-      ...(params.tags ? { tags: params.tags } : {}),
-    };
+    const wanted: Wanted = { ...wantedFrom(params), code };
     return [
       {
         action: 'create',
@@ -138,11 +135,7 @@ export const create = defineAction({
   },
   async run(params, ctx) {
     const code = await loadCode(ctx, params.code);
-    const wanted: Wanted = {
-      configuration: toConfiguration(params),
-      code,
-      ...(params.tags ? { tags: params.tags } : {}),
-    };
+    const wanted: Wanted = { ...wantedFrom(params), code };
     const config = await createFunction(ctx, params.functionName, wanted, { wait: params.wait || params.publish });
     let version = config;
     if (params.publish)
@@ -220,15 +213,12 @@ export const updateConfiguration = defineAction({
     const resource = `function ${shortName(params.functionName)}`;
     const current = await findFunction(ctx, params.functionName);
     if (!current) return [{ action: 'none', resource, details: ['does not exist: the step will fail (use deploy)'] }];
-    const decision = decide(
-      { configuration: toConfiguration(params), ...(params.tags ? { tags: params.tags } : {}) },
-      current,
-    );
+    const decision = decide(wantedFrom(params), current);
     return [{ action: hasChanges(decision) ? 'update' : 'none', resource, details: describeDecision(decision) }];
   },
   async run(params, ctx) {
     const current = await requireFunction(ctx, params.functionName);
-    const wanted: Wanted = { configuration: toConfiguration(params), ...(params.tags ? { tags: params.tags } : {}) };
+    const wanted: Wanted = wantedFrom(params);
     const decision = decide(wanted, current);
     const config = await applyDecision(ctx, params.functionName, wanted, current, decision, { wait: params.wait });
     const changed = hasChanges(decision);

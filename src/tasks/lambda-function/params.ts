@@ -88,6 +88,14 @@ export type Configuration = Partial<
   Omit<CreateFunctionRequest, 'FunctionName' | 'Code' | 'Tags' | 'Publish' | 'PackageType' | 'CodeSigningConfigArn'>
 >;
 
+/** The configuration and tags a step asks for (what `decide` compares with the function). */
+export function wantedFrom(params: ConfigurationParams & { tags?: Record<string, string> | undefined }): {
+  configuration: Configuration;
+  tags?: Record<string, string>;
+} {
+  return { configuration: toConfiguration(params), ...(params.tags ? { tags: params.tags } : {}) };
+}
+
 export function toConfiguration(params: ConfigurationParams): Configuration {
   const given = Object.fromEntries(
     CONFIGURATION_KEYS.flatMap((k) => (params[k] === undefined ? [] : [[k, params[k]]])),
