@@ -30,7 +30,11 @@ const NO_CHANGES =
 export function changeSetHandlers(service: CloudFormationService): Record<string, Handler> {
   const { state } = service;
 
-  function find(input: { ChangeSetName?: string; StackName?: string }, ctx: RequestContext): ChangeSetRecord {
+  /** The change set a request names, and its stack (which it checks is the caller's). */
+  function find(
+    input: { ChangeSetName?: string; StackName?: string },
+    ctx: RequestContext,
+  ): { changeSet: ChangeSetRecord; stack: StackRecord } {
     const name = input.ChangeSetName ?? '';
     let changeSet: ChangeSetRecord | undefined;
     if (name.startsWith('arn:')) changeSet = state.changeSetById(name);
@@ -45,7 +49,7 @@ export function changeSetHandlers(service: CloudFormationService): Record<string
     if (!changeSet || !stack || stack.accountId !== ctx.accountId || stack.region !== ctx.region) {
       throw changeSetNotFound(name);
     }
-    return changeSet;
+    return { changeSet, stack };
   }
 
   return {
@@ -157,8 +161,7 @@ export function changeSetHandlers(service: CloudFormationService): Record<string
     },
 
     DescribeChangeSet(input: DescribeChangeSetInput, ctx: RequestContext): DescribeChangeSetOutput {
-      const changeSet = find(input, ctx);
-      const stack = service.stack(changeSet.stackId, ctx);
+      const { changeSet, stack } = find(input, ctx);
       const out: DescribeChangeSetOutput = {
         ChangeSetName: changeSet.name,
         ChangeSetId: changeSet.changeSetId,
@@ -180,8 +183,7 @@ export function changeSetHandlers(service: CloudFormationService): Record<string
     },
 
     ExecuteChangeSet(input: ExecuteChangeSetInput, ctx: RequestContext): Record<string, never> {
-      const changeSet = find(input, ctx);
-      const stack = service.stack(changeSet.stackId, ctx);
+      const { changeSet, stack } = find(input, ctx);
       if (changeSet.status !== 'CREATE_COMPLETE' || changeSet.executionStatus !== 'AVAILABLE') {
         throw new AwsError(
           'InvalidChangeSetStatus',
@@ -218,7 +220,7 @@ export function changeSetHandlers(service: CloudFormationService): Record<string
     },
 
     DeleteChangeSet(input: DeleteChangeSetInput, ctx: RequestContext): Record<string, never> {
-      const changeSet = find(input, ctx);
+      const { changeSet } = find(input, ctx);
       if (changeSet.executionStatus === 'EXECUTE_IN_PROGRESS') {
         throw new AwsError('InvalidChangeSetStatus', `Cannot delete ChangeSet in status ${changeSet.executionStatus}`);
       }

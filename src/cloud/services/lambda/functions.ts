@@ -169,10 +169,9 @@ export function functionHandlers(
       if (ref.qualifier === undefined) {
         const versions = state.listVersions(fn);
         state.deleteFunction(fn);
-        for (const v of versions) {
-          retire(v);
-          service.releaseCode(v.code.blob);
-        }
+        for (const v of versions) retire(v);
+        // Published versions share their blob with the $LATEST they came from: release each once.
+        for (const blob of new Set(versions.map((v) => v.code.blob))) service.releaseCode(blob);
         return {};
       }
       if (ref.qualifier === LATEST) {
