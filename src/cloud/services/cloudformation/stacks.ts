@@ -131,7 +131,7 @@ export function stackHandlers(service: CloudFormationService): Record<string, Ha
           ...(input.TimeoutInMinutes ? { timeoutInMinutes: input.TimeoutInMinutes } : {}),
         },
       };
-      state.putStack(stack);
+      // startCreate's first status change writes the new row together with its first event.
       startCreate(service, stack, prepared, input.OnFailure ?? (input.DisableRollback ? 'DO_NOTHING' : 'ROLLBACK'));
       return { StackId: stackId };
     },
