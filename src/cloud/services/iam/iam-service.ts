@@ -106,8 +106,8 @@ export class IamService {
   /** A managed policy; `list` leaves out what ListPolicies leaves out (description and tags). */
   describePolicy(accountId: string, managed: ManagedPolicy, view: 'full' | 'list'): Policy {
     const usage = {
-      AttachmentCount: this.state.rolesAttachedTo(accountId, managed.arn).length,
-      PermissionsBoundaryUsageCount: this.state.rolesWithBoundary(accountId, managed.arn).length,
+      AttachmentCount: this.state.countRolesAttachedTo(accountId, managed.arn),
+      PermissionsBoundaryUsageCount: this.state.countRolesWithBoundary(accountId, managed.arn),
       IsAttachable: true,
     };
     if (managed.kind === 'aws') {

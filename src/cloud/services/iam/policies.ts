@@ -120,7 +120,7 @@ export function policyHandlers(iam: IamService) {
       state.transaction(() => {
         const policy = ownPolicy(ctx, input.PolicyArn, 'DeletePolicy');
         const arn = input.PolicyArn as string;
-        if (state.rolesAttachedTo(ctx.accountId, arn).length || state.rolesWithBoundary(ctx.accountId, arn).length) {
+        if (state.countRolesAttachedTo(ctx.accountId, arn) || state.countRolesWithBoundary(ctx.accountId, arn)) {
           throw IamErrors.deleteConflict(IamMessages.policyAttached);
         }
         if (state.listVersions(ctx.accountId, policy.name).length > 1) {

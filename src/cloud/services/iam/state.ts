@@ -227,6 +227,15 @@ export class IamState extends SqlState {
   }
 
   /** Roles whose permissions boundary is `policyArn`. */
+  /** How many roles have the policy as their permissions boundary (counted, not read). */
+  countRolesWithBoundary(accountId: string, policyArn: string): number {
+    const row = this.sql('SELECT COUNT(*) AS n FROM iam_roles WHERE account_id = ? AND permissions_boundary = ?').get(
+      accountId,
+      policyArn,
+    ) as { n: number };
+    return row.n;
+  }
+
   rolesWithBoundary(accountId: string, policyArn: string): RoleRecord[] {
     const rows = this.sql(
       'SELECT * FROM iam_roles WHERE account_id = ? AND permissions_boundary = ? ORDER BY name_key',
@@ -295,6 +304,15 @@ export class IamState extends SqlState {
   }
 
   /** Roles a policy is attached to. */
+  /** How many roles the policy is attached to (counted, not read). */
+  countRolesAttachedTo(accountId: string, policyArn: string): number {
+    const row = this.sql('SELECT COUNT(*) AS n FROM iam_role_attachments WHERE account_id = ? AND policy_arn = ?').get(
+      accountId,
+      policyArn,
+    ) as { n: number };
+    return row.n;
+  }
+
   rolesAttachedTo(accountId: string, policyArn: string): RoleRecord[] {
     const rows = this.sql(
       `SELECT r.* FROM iam_roles r JOIN iam_role_attachments a ON a.account_id = r.account_id AND a.role_key = r.name_key
