@@ -5,7 +5,8 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import type { CloudContext, LambdaSettings } from './context.js';
+import { ChangeEvents } from './change-events.js';
+import type { CloudContext, DynamoDbSettings, KinesisSettings, LambdaSettings, SqsSettings } from './context.js';
 import { CredentialRegistry, type StaticCredential } from './credentials.js';
 import { DownloadLinks } from './downloads.js';
 import { createCloudServer, type RequestLogEntry, serverUrl } from './server.js';
@@ -35,6 +36,12 @@ export interface CloudOptions {
   log?: (line: string) => void;
   /** Lambda's timings and limits (see LambdaSettings for the defaults). */
   lambda?: Partial<LambdaSettings>;
+  /** Kinesis's timings and quotas (see KinesisSettings for the defaults). */
+  kinesis?: Partial<KinesisSettings>;
+  /** DynamoDB's timings (see DynamoDbSettings for the defaults). */
+  dynamodb?: Partial<DynamoDbSettings>;
+  /** SQS's timings (see SqsSettings for the defaults). */
+  sqs?: Partial<SqsSettings>;
 }
 
 export interface RunningCloud {
@@ -85,6 +92,20 @@ export async function startCloud(options: CloudOptions = {}): Promise<RunningClo
         concurrencyLimit: options.lambda?.concurrencyLimit ?? 1000,
         asyncRetryDelayMs: options.lambda?.asyncRetryDelayMs ?? 1000,
       },
+      kinesis: {
+        transitionMs: options.kinesis?.transitionMs ?? 500,
+        shardLimit: options.kinesis?.shardLimit ?? 500,
+        onDemandStreamLimit: options.kinesis?.onDemandStreamLimit ?? 50,
+        streamsInTransitionLimit: options.kinesis?.streamsInTransitionLimit ?? 5,
+      },
+      dynamodb: {
+        transitionMs: options.dynamodb?.transitionMs ?? 300,
+        ttlSweepMs: options.dynamodb?.ttlSweepMs ?? 1000,
+      },
+      sqs: {
+        deletedQueueCooldownMs: options.sqs?.deletedQueueCooldownMs ?? 0,
+      },
+      events: new ChangeEvents(),
     };
     const services = createServices(context);
     const referenced = services.referencedBlobs();

@@ -1,4 +1,5 @@
 /** What every service shares: storage, identity, configuration. */
+import type { ChangeEvents } from './change-events.js';
 import type { CredentialRegistry } from './credentials.js';
 import type { DownloadLinks } from './downloads.js';
 import type { BlobStore } from './store/blobs.js';
@@ -19,6 +20,11 @@ export interface CloudContext {
   endpoint(): string;
   readonly downloads: DownloadLinks;
   readonly lambda: LambdaSettings;
+  readonly kinesis: KinesisSettings;
+  readonly dynamodb: DynamoDbSettings;
+  readonly sqs: SqsSettings;
+  /** What services committed, for pollers and waiters in the same process. */
+  readonly events: ChangeEvents;
 }
 
 export interface LambdaSettings {
@@ -33,4 +39,27 @@ export interface LambdaSettings {
    * AWS waits about a minute, then two; the local default is shorter so retries are seen. @default 1000
    */
   asyncRetryDelayMs: number;
+}
+
+export interface KinesisSettings {
+  /** How long a stream stays CREATING, UPDATING or DELETING, in ms. @default 500 */
+  transitionMs: number;
+  /** Shards per account and region (AWS's default quota is 500 in us-east-1, 200 elsewhere). @default 500 */
+  shardLimit: number;
+  /** On-demand streams per account and region. @default 50 */
+  onDemandStreamLimit: number;
+  /** Streams that may be CREATING, UPDATING or DELETING at once per account and region. @default 5 */
+  streamsInTransitionLimit: number;
+}
+
+export interface DynamoDbSettings {
+  /** How long a table or index stays CREATING / UPDATING / DELETING, in ms. @default 300 */
+  transitionMs: number;
+  /** How often expired TTL items are looked for, in ms (AWS: within days; locally: seconds). @default 1000 */
+  ttlSweepMs: number;
+}
+
+export interface SqsSettings {
+  /** Delay after which a deleted queue's name may be reused (AWS: 60 s). @default 0 */
+  deletedQueueCooldownMs: number;
 }

@@ -28,16 +28,16 @@ export function detectService<S extends RoutableService>(
   input: { headers: IncomingHttpHeaders; query: [string, string][]; path: string; scopeService?: string | undefined },
 ): S | undefined {
   const { headers, query, path, scopeService } = input;
-  if (scopeService) {
-    const bySigning = services.find((s) => s.signingNames.includes(scopeService));
-    if (bySigning) return bySigning;
-  }
   const target = headerValue(headers, 'x-amz-target');
-  if (target) {
-    const prefix = target.slice(0, target.lastIndexOf('.'));
-    const byTarget = services.find((s) => s.model().metadata.targetPrefix === prefix);
-    if (byTarget) return byTarget;
+  const targetPrefix = target?.slice(0, target.lastIndexOf('.'));
+  const byTarget = targetPrefix ? services.find((s) => s.model().metadata.targetPrefix === targetPrefix) : undefined;
+  if (scopeService) {
+    // DynamoDB Streams is signed as `dynamodb`: the target tells the two apart.
+    const bySigning = services.filter((s) => s.signingNames.includes(scopeService));
+    if (byTarget && bySigning.includes(byTarget)) return byTarget;
+    if (bySigning[0]) return bySigning[0];
   }
+  if (byTarget) return byTarget;
   const version = query.find(([k]) => k === 'Version')?.[1];
   if (version && query.some(([k]) => k === 'Action')) {
     const byVersion = services.find(

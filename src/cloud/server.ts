@@ -61,7 +61,10 @@ export function createCloudServer(options: CloudServerOptions): Server {
       return model;
     };
     const getCodec = () => {
-      codec ??= codecFor(getModel(), definition.xmlRootNames);
+      codec ??= codecFor(getModel(), {
+        xmlRootNames: definition.xmlRootNames,
+        queryErrorCodes: definition.queryErrorCodes,
+      });
       return codec;
     };
     return {
@@ -193,12 +196,12 @@ export function createCloudServer(options: CloudServerOptions): Server {
         headers: req.headers,
       };
       const output = await handler(input, ctx);
-      const response = codec.serialize(op, output, { requestId, method });
+      const response = codec.serialize(op, output, { requestId, method, requestHeaders: req.headers });
       await send(res, response, requestId, protocolIsS3, method);
     } catch (error) {
       const awsError = toAwsError(error, protocolIsS3, options.context, `${serviceName}.${operation}`);
       const response: WireResponse = codec
-        ? codec.serializeError(awsError, { requestId, method })
+        ? codec.serializeError(awsError, { requestId, method, requestHeaders: req.headers })
         : {
             status: awsError.status,
             headers: { 'content-type': 'application/json', 'x-amzn-errortype': awsError.code },

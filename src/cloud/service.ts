@@ -8,6 +8,7 @@ import type { Readable } from 'node:stream';
 import type { Credentials } from './auth/sigv4.js';
 import type { CloudContext } from './context.js';
 import type { AwsError } from './errors.js';
+import type { QueryErrorCode } from './protocol/index.js';
 import type { ValidationProblem } from './protocol/validate.js';
 
 export interface RequestContext {
@@ -37,6 +38,11 @@ export interface ServiceDefinition {
   handlers: Record<string, Handler>;
   /** Overrides of XML root element names for rest-xml output shapes that have no payload member. */
   xmlRootNames?: Record<string, string>;
+  /**
+   * For awsJson services with the awsQueryCompatible trait (SQS): each error shape's awsQuery code
+   * and status, sent in `x-amzn-query-error`. Handlers throw the shape name (`QueueDoesNotExist`).
+   */
+  queryErrorCodes?: Record<string, QueryErrorCode>;
   /** Largest non-streaming request body accepted, in bytes. */
   maxBodyBytes?: number;
   /** Error code for failed model constraints when the service differs from its protocol's default (Logs: InvalidParameterException). */

@@ -5,9 +5,13 @@
 import { randomBytes } from 'node:crypto';
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { IAMClient } from '@aws-sdk/client-iam';
+import { KinesisClient } from '@aws-sdk/client-kinesis';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
+import { SQSClient } from '@aws-sdk/client-sqs';
 import { STSClient } from '@aws-sdk/client-sts';
 import { afterAll, beforeAll } from 'vitest';
 import { type CloudOptions, type RunningCloud, startCloud } from '../../src/cloud/cloud.js';
@@ -38,6 +42,10 @@ export interface TestCloud {
     region?: string;
     credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
   }): IAMClient;
+  kinesis(config?: { region?: string; credentials?: Credentials }): KinesisClient;
+  dynamodb(config?: { region?: string; credentials?: Credentials }): DynamoDBClient;
+  dynamodbStreams(config?: { region?: string; credentials?: Credentials }): DynamoDBStreamsClient;
+  sqs(config?: { region?: string; credentials?: Credentials }): SQSClient;
   /** Server-side log lines (internal errors), to assert none happened. */
   readonly logs: string[];
 }
@@ -88,6 +96,10 @@ export function useCloud(options: CloudOptions = {}): TestCloud {
     cloudFormation: (config = {}) => client(CloudFormationClient, config),
     iam: (config = {}) => client(IAMClient, config),
     cwLogs: (config = {}) => client(CloudWatchLogsClient, config),
+    kinesis: (config = {}) => client(KinesisClient, config),
+    dynamodb: (config = {}) => client(DynamoDBClient, config),
+    dynamodbStreams: (config = {}) => client(DynamoDBStreamsClient, config),
+    sqs: (config = {}) => client(SQSClient, config),
   };
 }
 

@@ -24,6 +24,8 @@ export interface WireResponse {
 export interface ResponseMeta {
   requestId: string;
   method: string;
+  /** The request's headers: a codec answers in the encoding the request used (Kinesis's CBOR). */
+  requestHeaders: IncomingHttpHeaders;
 }
 
 export interface Codec {

@@ -1,19 +1,26 @@
 /** Picks the codec for a service model's protocol. */
 import type { Codec } from './codec.js';
-import { JsonCodec } from './json.js';
+import { JsonCodec, type QueryErrorCode } from './json.js';
 import type { ServiceModel } from './model.js';
 import { QueryCodec } from './query.js';
 import { RestJsonCodec } from './rest-json.js';
 import { RestXmlCodec } from './rest-xml.js';
 
-export function codecFor(model: ServiceModel, xmlRootNames?: Record<string, string>): Codec {
+export interface CodecOptions {
+  /** rest-xml: root element names for outputs without a payload member. */
+  xmlRootNames?: Record<string, string> | undefined;
+  /** awsJson with awsQueryCompatible: each error shape's awsQuery code. */
+  queryErrorCodes?: Record<string, QueryErrorCode> | undefined;
+}
+
+export function codecFor(model: ServiceModel, options: CodecOptions = {}): Codec {
   switch (model.metadata.protocol) {
     case 'rest-xml':
-      return new RestXmlCodec(model, xmlRootNames);
+      return new RestXmlCodec(model, options.xmlRootNames);
     case 'rest-json':
       return new RestJsonCodec(model);
     case 'json':
-      return new JsonCodec(model);
+      return new JsonCodec(model, options.queryErrorCodes);
     case 'query':
       return new QueryCodec(model);
     default:
@@ -22,3 +29,4 @@ export function codecFor(model: ServiceModel, xmlRootNames?: Record<string, stri
 }
 
 export type { Codec, ResponseMeta, WireRequest, WireResponse } from './codec.js';
+export type { QueryErrorCode } from './json.js';

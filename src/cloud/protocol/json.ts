@@ -2,19 +2,36 @@
  * awsJson1_0 / awsJson1_1 (CloudWatch Logs, Kinesis, DynamoDB, SQS). POST / with
  * `X-Amz-Target: <targetPrefix>.<Operation>` and a JSON body of the input members. Errors:
  * `{"__type": "<Code>", "message": "..."}` plus `x-amzn-ErrorType`.
+ *
+ * A request sent as CBOR (`application/x-amz-cbor-1.1`, Kinesis's default in the Java SDKs) is
+ * parsed from CBOR and answered in CBOR, errors included.
+ *
+ * Services with the `awsQueryCompatible` trait (SQS) also name each error's awsQuery code in
+ * `x-amzn-query-error: <code>;<Sender|Receiver>`, from which the SDKs take the error code.
  */
 import { AwsError } from '../errors.js';
+import { CBOR_CONTENT_TYPE, decodeCbor, encodeCbor, isCbor } from './cbor.js';
 import { type Codec, headerValue, type ResponseMeta, type WireRequest, type WireResponse } from './codec.js';
 import type { OperationModel, ServiceModel } from './model.js';
 import { parseJsonBody } from './rest-json.js';
-import { fromJsonValue, toJsonValue } from './shape-json.js';
+import { fromJsonValue, type JsonEncoding, toJsonValue } from './shape-json.js';
+
+/** An error's awsQuery code and status, for services whose JSON errors stay query-compatible. */
+export interface QueryErrorCode {
+  code: string;
+  status: number;
+}
 
 export class JsonCodec implements Codec {
   readonly bodyNeededToRoute = false;
   readonly validationErrorCode = 'ValidationException';
   private readonly contentType: string;
 
-  constructor(readonly model: ServiceModel) {
+  constructor(
+    readonly model: ServiceModel,
+    /** awsQuery codes by error shape name (`QueueDoesNotExist` -> `AWS.SimpleQueueService.NonExistentQueue`). */
+    private readonly queryErrorCodes?: Record<string, QueryErrorCode>,
+  ) {
     this.contentType = `application/x-amz-json-${model.metadata.jsonVersion ?? '1.0'}`;
   }
 
@@ -36,20 +53,37 @@ export class JsonCodec implements Codec {
 
   parse(op: OperationModel, req: WireRequest): Record<string, unknown> {
     if (!op.input || !Buffer.isBuffer(req.body)) return {};
-    const body = parseJsonBody(req.body);
-    return (fromJsonValue(this.model, op.input, body) ?? {}) as Record<string, unknown>;
+    const encoding = encodingOf(req.headers['content-type']);
+    const body = encoding === 'cbor' ? decodeCbor(req.body) : parseJsonBody(req.body);
+    return (fromJsonValue(this.model, op.input, body, '', encoding) ?? {}) as Record<string, unknown>;
   }
 
-  serialize(op: OperationModel, output: unknown, _meta: ResponseMeta): WireResponse {
-    const body = op.output ? toJsonValue(this.model, op.output, output ?? {}) : {};
-    return { status: 200, headers: { 'content-type': this.contentType }, body: JSON.stringify(body ?? {}) };
+  serialize(op: OperationModel, output: unknown, meta: ResponseMeta): WireResponse {
+    const encoding = encodingOf(meta.requestHeaders['content-type']);
+    const body = (op.output ? toJsonValue(this.model, op.output, output ?? {}, encoding) : {}) ?? {};
+    return encoding === 'cbor'
+      ? { status: 200, headers: { 'content-type': CBOR_CONTENT_TYPE }, body: encodeCbor(body) }
+      : { status: 200, headers: { 'content-type': this.contentType }, body: JSON.stringify(body) };
   }
 
-  serializeError(error: AwsError, _meta: ResponseMeta): WireResponse {
+  serializeError(error: AwsError, meta: ResponseMeta): WireResponse {
+    const headers: Record<string, string> = { ...error.headers, 'x-amzn-errortype': error.code };
+    const queryCode = this.model.metadata.awsQueryCompatible ? this.queryErrorCodes?.[error.code] : undefined;
+    if (this.model.metadata.awsQueryCompatible) {
+      headers['x-amzn-query-error'] = `${queryCode?.code ?? error.code};${error.senderFault ? 'Sender' : 'Receiver'}`;
+    }
+    const body = { __type: error.code, message: error.message, ...error.fields };
+    if (encodingOf(meta.requestHeaders['content-type']) === 'cbor') {
+      return { status: error.status, headers: { ...headers, 'content-type': CBOR_CONTENT_TYPE }, body: encodeCbor(body) };
+    }
     return {
       status: error.status,
-      headers: { ...error.headers, 'content-type': this.contentType, 'x-amzn-errortype': error.code },
-      body: JSON.stringify({ __type: error.code, message: error.message, ...error.fields }),
+      headers: { ...headers, 'content-type': this.contentType },
+      body: JSON.stringify(body),
     };
   }
+}
+
+function encodingOf(contentType: string | string[] | undefined): JsonEncoding {
+  return isCbor(contentType) ? 'cbor' : 'json';
 }

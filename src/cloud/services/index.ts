@@ -4,10 +4,13 @@ import { credentialMigrations } from '../credentials.js';
 import type { ServiceDefinition } from '../service.js';
 import type { Migration } from '../store/database.js';
 import { cloudFormationMigrations, createCloudFormation } from './cloudformation/index.js';
+import { createDynamoDb, dynamoDbMigrations } from './dynamodb/index.js';
 import { createIam, iamMigrations } from './iam/index.js';
+import { createKinesis, kinesisMigrations } from './kinesis/index.js';
 import { createLambda, lambdaMigrations } from './lambda/index.js';
 import { createLogs, logsMigrations } from './logs/index.js';
 import { createS3, s3Migrations } from './s3/index.js';
+import { createSqs, sqsMigrations } from './sqs/index.js';
 import { createSts } from './sts/index.js';
 
 export const migrations: Migration[] = [
@@ -17,6 +20,9 @@ export const migrations: Migration[] = [
   ...lambdaMigrations,
   ...iamMigrations,
   ...cloudFormationMigrations,
+  ...kinesisMigrations,
+  ...dynamoDbMigrations,
+  ...sqsMigrations,
 ];
 
 export interface ServiceSet {
@@ -34,12 +40,19 @@ export function createServices(context: CloudContext): ServiceSet {
   const logs = createLogs(context);
   const lambda = createLambda(context, s3.service, logs.store);
   const iam = createIam(context);
+  const kinesis = createKinesis(context);
+  const dynamodb = createDynamoDb(context);
+  const sqs = createSqs(context);
   const definitions: Record<string, ServiceDefinition> = {
     s3: s3.definition,
     sts: createSts(context),
     logs: logs.definition,
     lambda: lambda.definition,
     iam: iam.definition,
+    kinesis: kinesis.definition,
+    dynamodb: dynamodb.definition,
+    dynamodbstreams: dynamodb.streamsDefinition,
+    sqs: sqs.definition,
   };
   // CloudFormation's providers call the other services' handlers.
   const cloudFormation = createCloudFormation(context, s3.service, () => definitions);
@@ -47,11 +60,16 @@ export function createServices(context: CloudContext): ServiceSet {
   return {
     definitions,
     referencedBlobs: () => new Set([...s3.service.state.referencedBlobs(), ...lambda.service.state.referencedBlobs()]),
-    start: () => lambda.start(),
+    start: () => {
+      lambda.start();
+      kinesis.start();
+      dynamodb.start();
+      sqs.start();
+    },
     // Stacks stop first: their providers may still be calling Lambda.
     close: async () => {
       await cloudFormation.close();
-      await lambda.close();
+      await Promise.all([lambda.close(), kinesis.close(), dynamodb.close(), sqs.close()]);
     },
   };
 }

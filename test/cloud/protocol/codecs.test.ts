@@ -16,6 +16,7 @@ import {
 } from '@aws-sdk/client-cloudwatch-logs';
 import { CreateFunctionCommand, GetFunctionCommand, InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ChangeEvents } from '../../../src/cloud/change-events.js';
 import type { CloudContext } from '../../../src/cloud/context.js';
 import { CredentialRegistry, credentialMigrations } from '../../../src/cloud/credentials.js';
 import { DownloadLinks } from '../../../src/cloud/downloads.js';
@@ -47,6 +48,10 @@ beforeAll(async () => {
     endpoint: () => url,
     downloads: new DownloadLinks(Date.now),
     lambda: { transitionMs: 0, idleTimeoutMs: 1000, concurrencyLimit: 10, asyncRetryDelayMs: 10 },
+    kinesis: { transitionMs: 0, shardLimit: 10, onDemandStreamLimit: 1, streamsInTransitionLimit: 1 },
+    dynamodb: { transitionMs: 0, ttlSweepMs: 1000 },
+    sqs: { deletedQueueCooldownMs: 0 },
+    events: new ChangeEvents(),
   };
   server = createCloudServer({
     context,
