@@ -5,7 +5,13 @@
  * becomes InternalFailure with the detail logged here and never sent.
  */
 import { randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import {
+  createServer,
+  type IncomingHttpHeaders,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+} from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Readable } from 'node:stream';
 import { isSigV2, verifySigV2 } from './auth/sigv2.js';
@@ -31,9 +37,10 @@ interface RegisteredService {
   signingNames: string[];
   definition: ServiceDefinition;
   model: () => ServiceModel;
-  codec: () => Codec;
+  /** The codec for a request (by its headers: SQS answers awsQuery forms and awsJson alike). */
+  codec: (headers?: IncomingHttpHeaders) => Codec;
   /** The error code of input validation failures; undefined when the protocol does not validate. */
-  validationErrorCode: () => string | undefined;
+  validationErrorCode: (codec: Codec) => string | undefined;
   validateOptions: ValidateOptions;
 }
 
@@ -56,15 +63,18 @@ export function createCloudServer(options: CloudServerOptions): Server {
   const registered: RegisteredService[] = Object.entries(options.services).map(([name, definition]) => {
     let model: ServiceModel | undefined;
     let codec: Codec | undefined;
+    let queryCodec: Codec | undefined;
     const getModel = () => {
       model ??= loadModel(definition.model);
       return model;
     };
-    const getCodec = () => {
-      codec ??= codecFor(getModel(), {
-        xmlRootNames: definition.xmlRootNames,
-        queryErrorCodes: definition.queryErrorCodes,
-      });
+    const codecOptions = { xmlRootNames: definition.xmlRootNames, queryErrorCodes: definition.queryErrorCodes };
+    const getCodec = (headers?: IncomingHttpHeaders) => {
+      if (definition.queryModel && headers && !headers['x-amz-target']) {
+        queryCodec ??= codecFor(loadModel(definition.queryModel), codecOptions);
+        return queryCodec;
+      }
+      codec ??= codecFor(getModel(), codecOptions);
       return codec;
     };
     return {
@@ -73,8 +83,8 @@ export function createCloudServer(options: CloudServerOptions): Server {
       definition,
       model: getModel,
       codec: getCodec,
-      validationErrorCode: () => {
-        const protocolCode = getCodec().validationErrorCode;
+      validationErrorCode: (used) => {
+        const protocolCode = used.validationErrorCode;
         return protocolCode && (definition.validationErrorCode ?? protocolCode);
       },
       validateOptions: { wholeValuePatterns: definition.wholeValuePatterns ?? false },
@@ -121,7 +131,7 @@ export function createCloudServer(options: CloudServerOptions): Server {
       });
       if (!service) throw new AwsError('UnknownService', 'No service is registered for this request.', 400);
       serviceName = service.name;
-      codec = service.codec();
+      codec = service.codec(req.headers);
       protocolIsS3 = codec.model.metadata.protocol === 'rest-xml';
       const signedPath = rawPath;
       const bucket = protocolIsS3 ? virtualHostBucket(req.headers.host) : undefined;
@@ -166,7 +176,7 @@ export function createCloudServer(options: CloudServerOptions): Server {
       }
 
       const input = codec.parse(op, wire);
-      const validationErrorCode = service.validationErrorCode();
+      const validationErrorCode = service.validationErrorCode(codec);
       if (validationErrorCode && op.input) {
         const problems = validateInput(codec.model, op.input, input, service.validateOptions);
         if (problems.length) {

@@ -43,6 +43,12 @@ export interface ServiceDefinition {
    * and status, sent in `x-amzn-query-error`. Handlers throw the shape name (`QueueDoesNotExist`).
    */
   queryErrorCodes?: Record<string, QueryErrorCode>;
+  /**
+   * A second model for the older awsQuery form of the same API (SQS, whose SDKs before late 2023
+   * send `Action=SendMessage&...` forms): requests without `X-Amz-Target` are read and answered
+   * with it. Operation names are the same, so the handlers are shared.
+   */
+  queryModel?: string;
   /** Largest non-streaming request body accepted, in bytes. */
   maxBodyBytes?: number;
   /** Error code for failed model constraints when the service differs from its protocol's default (Logs: InvalidParameterException). */

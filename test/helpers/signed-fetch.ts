@@ -7,7 +7,8 @@ export async function signedPost(
   url: string,
   service: string,
   headers: Record<string, string>,
-  body: string,
+  body: string | Uint8Array,
+  path = '/',
 ): Promise<Response> {
   const signer = new SignatureV4({ credentials: TEST_CREDENTIALS, region: 'us-east-1', service, sha256: NodeSha256 });
   const u = new URL(url);
@@ -16,9 +17,9 @@ export async function signedPost(
     protocol: 'http:',
     hostname: u.hostname,
     port: Number(u.port),
-    path: '/',
+    path,
     headers: { host: u.host, ...headers },
     body,
   });
-  return fetch(url, { method: 'POST', headers: signed.headers, body });
+  return fetch(new URL(path, url), { method: 'POST', headers: signed.headers, body });
 }

@@ -9,7 +9,7 @@ import { RestXmlCodec } from './rest-xml.js';
 export interface CodecOptions {
   /** rest-xml: root element names for outputs without a payload member. */
   xmlRootNames?: Record<string, string> | undefined;
-  /** awsJson with awsQueryCompatible: each error shape's awsQuery code. */
+  /** awsJson with awsQueryCompatible, and awsQuery beside it: each error shape's awsQuery code. */
   queryErrorCodes?: Record<string, QueryErrorCode> | undefined;
 }
 
@@ -22,7 +22,7 @@ export function codecFor(model: ServiceModel, options: CodecOptions = {}): Codec
     case 'json':
       return new JsonCodec(model, options.queryErrorCodes);
     case 'query':
-      return new QueryCodec(model);
+      return new QueryCodec(model, options.queryErrorCodes);
     default:
       throw new Error(`protocol ${model.metadata.protocol} is not supported`);
   }

@@ -74,7 +74,11 @@ export class JsonCodec implements Codec {
     }
     const body = { __type: error.code, message: error.message, ...error.fields };
     if (encodingOf(meta.requestHeaders['content-type']) === 'cbor') {
-      return { status: error.status, headers: { ...headers, 'content-type': CBOR_CONTENT_TYPE }, body: encodeCbor(body) };
+      return {
+        status: error.status,
+        headers: { ...headers, 'content-type': CBOR_CONTENT_TYPE },
+        body: encodeCbor(body),
+      };
     }
     return {
       status: error.status,

@@ -6,6 +6,7 @@
  */
 import { AwsError } from '../errors.js';
 import type { Codec, ResponseMeta, WireRequest, WireResponse } from './codec.js';
+import type { QueryErrorCode } from './json.js';
 import { type OperationModel, type ServiceModel, type ShapeRef, shapeOf } from './model.js';
 import { readScalar, writeXmlElement } from './shape-xml.js';
 import { escapeXml } from './values.js';
@@ -15,7 +16,11 @@ export class QueryCodec implements Codec {
   readonly validationErrorCode = 'ValidationError';
   private readonly xmlns: string;
 
-  constructor(readonly model: ServiceModel) {
+  constructor(
+    readonly model: ServiceModel,
+    /** Codes to answer in place of handlers' error shape names (SQS: `AWS.SimpleQueueService.NonExistentQueue`). */
+    private readonly queryErrorCodes?: Record<string, QueryErrorCode>,
+  ) {
     this.xmlns =
       model.metadata.xmlNamespace ??
       `https://${model.metadata.endpointPrefix}.amazonaws.com/doc/${model.metadata.apiVersion}/`;
@@ -64,7 +69,14 @@ export class QueryCodec implements Codec {
       }
       case 'list': {
         const member = shape.member as ShapeRef;
-        const base = ref.flattened || shape.flattened ? prefix : `${prefix}.${member.locationName ?? 'member'}`;
+        // A flattened list whose member has a name is sent under that name in place of its own
+        // (SQS: `AttributeNames` travels as `AttributeName.1`), as botocore's serializer does.
+        const base =
+          ref.flattened || shape.flattened
+            ? member.locationName
+              ? [...prefix.split('.').slice(0, -1), member.locationName].join('.')
+              : prefix
+            : `${prefix}.${member.locationName ?? 'member'}`;
         // An empty list is sent as `Name=` with no members.
         const items: unknown[] = [];
         for (let i = 1; ; i++) {
@@ -108,7 +120,10 @@ export class QueryCodec implements Codec {
   }
 
   serializeError(error: AwsError, meta: ResponseMeta): WireResponse {
-    const body = `<ErrorResponse xmlns="${this.xmlns}"><Error><Type>${error.senderFault ? 'Sender' : 'Receiver'}</Type><Code>${escapeXml(error.code)}</Code><Message>${escapeXml(error.message)}</Message></Error><RequestId>${meta.requestId}</RequestId></ErrorResponse>`;
-    return { status: error.status, headers: { ...error.headers, 'content-type': 'text/xml' }, body };
+    const mapped = this.queryErrorCodes?.[error.code];
+    const code = mapped?.code ?? error.code;
+    const status = mapped?.status ?? error.status;
+    const body = `<ErrorResponse xmlns="${this.xmlns}"><Error><Type>${error.senderFault ? 'Sender' : 'Receiver'}</Type><Code>${escapeXml(code)}</Code><Message>${escapeXml(error.message)}</Message></Error><RequestId>${meta.requestId}</RequestId></ErrorResponse>`;
+    return { status, headers: { ...error.headers, 'content-type': 'text/xml' }, body };
   }
 }

@@ -15,7 +15,12 @@ import { formatTimestamp, parseTimestamp, toBuffer } from './values.js';
 
 export type JsonEncoding = 'json' | 'cbor';
 
-export function toJsonValue(model: ServiceModel, ref: ShapeRef, value: unknown, encoding: JsonEncoding = 'json'): unknown {
+export function toJsonValue(
+  model: ServiceModel,
+  ref: ShapeRef,
+  value: unknown,
+  encoding: JsonEncoding = 'json',
+): unknown {
   if (value === undefined || value === null) return undefined;
   const shape = shapeOf(model, ref);
   switch (shape.type) {

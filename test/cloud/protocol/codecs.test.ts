@@ -4,10 +4,6 @@
  * (Lambda) and a query service (STS). Checks parsing, serialization, validation messages, error
  * shapes and the error boundary, independent of any service's real logic.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import type { Server } from 'node:http';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import {
   CloudWatchLogsClient,
   CreateLogGroupCommand,
@@ -15,109 +11,68 @@ import {
   PutLogEventsCommand,
 } from '@aws-sdk/client-cloudwatch-logs';
 import { CreateFunctionCommand, GetFunctionCommand, InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ChangeEvents } from '../../../src/cloud/change-events.js';
-import type { CloudContext } from '../../../src/cloud/context.js';
-import { CredentialRegistry, credentialMigrations } from '../../../src/cloud/credentials.js';
-import { DownloadLinks } from '../../../src/cloud/downloads.js';
+import { describe, expect, it } from 'vitest';
 import { AwsError } from '../../../src/cloud/errors.js';
-import { createCloudServer, serverUrl } from '../../../src/cloud/server.js';
 import type { RequestContext } from '../../../src/cloud/service.js';
-import { BlobStore } from '../../../src/cloud/store/blobs.js';
-import { openDatabase } from '../../../src/cloud/store/database.js';
 import { failure, rejection, TEST_CREDENTIALS } from '../../helpers/cloud.js';
+import { useHandlerServer } from '../../helpers/handler-server.js';
 import { signedPost } from '../../helpers/signed-fetch.js';
 
-let server: Server;
-let url: string;
-let dir: string;
-const logs: string[] = [];
 const seen: Record<string, unknown> = {};
 
-beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'lambda-tasks-codecs-'));
-  const db = openDatabase(join(dir, 'db'), credentialMigrations);
-  const context: CloudContext = {
-    dataDir: dir,
-    db,
-    blobs: new BlobStore(dir),
-    region: 'us-east-1',
-    credentials: new CredentialRegistry(db),
-    now: Date.now,
-    log: (line) => logs.push(line),
-    endpoint: () => url,
-    downloads: new DownloadLinks(Date.now),
-    lambda: { transitionMs: 0, idleTimeoutMs: 1000, concurrencyLimit: 10, asyncRetryDelayMs: 10 },
-    kinesis: { transitionMs: 0, shardLimit: 10, onDemandStreamLimit: 1, streamsInTransitionLimit: 1 },
-    dynamodb: { transitionMs: 0, ttlSweepMs: 1000 },
-    sqs: { deletedQueueCooldownMs: 0 },
-    events: new ChangeEvents(),
-  };
-  server = createCloudServer({
-    context,
-    services: {
-      logs: {
-        model: 'logs',
-        signingNames: ['logs'],
-        handlers: {
-          CreateLogGroup(input: unknown) {
-            seen['CreateLogGroup'] = input;
-            return {};
-          },
-          DescribeLogGroups() {
-            return { logGroups: [{ logGroupName: '/aws/lambda/x', creationTime: 1_700_000_000_000, storedBytes: 42 }] };
-          },
-          PutLogEvents() {
-            throw new TypeError('secret internal detail');
-          },
-        },
+const t = useHandlerServer({
+  logs: {
+    model: 'logs',
+    signingNames: ['logs'],
+    handlers: {
+      CreateLogGroup(input: unknown) {
+        seen['CreateLogGroup'] = input;
+        return {};
       },
-      lambda: {
-        model: 'lambda',
-        signingNames: ['lambda'],
-        handlers: {
-          GetFunction(input: { FunctionName: string; Qualifier?: string }) {
-            if (input.FunctionName === 'missing') {
-              throw new AwsError(
-                'ResourceNotFoundException',
-                `Function not found: arn:aws:lambda:us-east-1:000000000000:function:${input.FunctionName}`,
-                404,
-              );
-            }
-            return {
-              Configuration: { FunctionName: input.FunctionName, Version: input.Qualifier ?? '$LATEST', Timeout: 3 },
-            };
-          },
-          Invoke(input: { Payload?: Buffer; LogType?: string }, ctx: RequestContext) {
-            seen['Invoke'] = {
-              payload: input.Payload?.toString('utf8'),
-              logType: input.LogType,
-              requestId: ctx.requestId,
-            };
-            return {
-              StatusCode: 200,
-              ExecutedVersion: '$LATEST',
-              FunctionError: 'Unhandled',
-              Payload: Buffer.from('{"ok":true}'),
-            };
-          },
-        },
+      DescribeLogGroups() {
+        return { logGroups: [{ logGroupName: '/aws/lambda/x', creationTime: 1_700_000_000_000, storedBytes: 42 }] };
+      },
+      PutLogEvents() {
+        throw new TypeError('secret internal detail');
       },
     },
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  url = serverUrl(server, '127.0.0.1');
-});
-
-afterAll(async () => {
-  server.closeAllConnections();
-  await new Promise((resolve) => server.close(resolve));
-  rmSync(dir, { recursive: true, force: true });
+  },
+  lambda: {
+    model: 'lambda',
+    signingNames: ['lambda'],
+    handlers: {
+      GetFunction(input: { FunctionName: string; Qualifier?: string }) {
+        if (input.FunctionName === 'missing') {
+          throw new AwsError(
+            'ResourceNotFoundException',
+            `Function not found: arn:aws:lambda:us-east-1:000000000000:function:${input.FunctionName}`,
+            404,
+          );
+        }
+        return {
+          Configuration: { FunctionName: input.FunctionName, Version: input.Qualifier ?? '$LATEST', Timeout: 3 },
+        };
+      },
+      Invoke(input: { Payload?: Buffer; LogType?: string }, ctx: RequestContext) {
+        seen['Invoke'] = {
+          payload: input.Payload?.toString('utf8'),
+          logType: input.LogType,
+          requestId: ctx.requestId,
+        };
+        return {
+          StatusCode: 200,
+          ExecutedVersion: '$LATEST',
+          FunctionError: 'Unhandled',
+          Payload: Buffer.from('{"ok":true}'),
+        };
+      },
+    },
+  },
 });
 
 function logsClient() {
   return new CloudWatchLogsClient({
-    endpoint: url,
+    endpoint: t.url,
     region: 'us-east-1',
     credentials: TEST_CREDENTIALS,
     maxAttempts: 1,
@@ -125,7 +80,7 @@ function logsClient() {
 }
 
 function lambdaClient() {
-  return new LambdaClient({ endpoint: url, region: 'us-east-1', credentials: TEST_CREDENTIALS, maxAttempts: 1 });
+  return new LambdaClient({ endpoint: t.url, region: 'us-east-1', credentials: TEST_CREDENTIALS, maxAttempts: 1 });
 }
 
 describe('awsJson1_1', () => {
@@ -163,7 +118,7 @@ describe('awsJson1_1', () => {
     );
     expect(error).toMatchObject({ name: 'InternalFailure', status: 500 });
     expect(error.message).not.toContain('secret internal detail');
-    expect(logs.some((l) => l.includes('secret internal detail'))).toBe(true);
+    expect(t.logs.some((l) => l.includes('secret internal detail'))).toBe(true);
     client.destroy();
   });
 
@@ -171,7 +126,7 @@ describe('awsJson1_1', () => {
     const client = logsClient();
     const send = async (target: string, body: string) => {
       const response = await signedPost(
-        url,
+        t.url,
         'logs',
         { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': target },
         body,
