@@ -13,6 +13,13 @@ export interface RoutableService {
   model: () => ServiceModel;
 }
 
+/** The service a request names (SigV4 scope, else X-Amz-Target's prefix), for the error that says it is not served. */
+export function requestedService(headers: IncomingHttpHeaders, scopeService: string | undefined): string | undefined {
+  if (scopeService) return scopeService;
+  const target = headerValue(headers, 'x-amz-target');
+  return target ? target.slice(0, target.lastIndexOf('.')) : undefined;
+}
+
 /** `bucket.localhost:4566` -> `bucket`; IP addresses and bare hostnames -> undefined. */
 export function virtualHostBucket(host: string | undefined): string | undefined {
   if (!host) return undefined;
@@ -36,8 +43,11 @@ export function detectService<S extends RoutableService>(
     const bySigning = services.filter((s) => s.signingNames.includes(scopeService));
     if (byTarget && bySigning.includes(byTarget)) return byTarget;
     if (bySigning[0]) return bySigning[0];
+    // Signed for a service that is not served here: not S3's to answer.
+    return undefined;
   }
   if (byTarget) return byTarget;
+  if (targetPrefix) return undefined;
   const version = query.find(([k]) => k === 'Version')?.[1];
   if (version && query.some(([k]) => k === 'Action')) {
     const byVersion = services.find(

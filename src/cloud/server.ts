@@ -25,8 +25,9 @@ import { type Codec, codecFor, type WireRequest, type WireResponse } from './pro
 import { loadModel, type OperationModel, type ServiceModel } from './protocol/model.js';
 import { hostId } from './protocol/rest-xml.js';
 import { problemText, type ValidateOptions, validateInput } from './protocol/validate.js';
+import { escapeXml } from './protocol/values.js';
 import { parseQueryString } from './query-string.js';
-import { detectService, virtualHostBucket } from './routing.js';
+import { detectService, requestedService, virtualHostBucket } from './routing.js';
 import type { RequestContext, ServiceDefinition } from './service.js';
 
 /** Default cap on buffered (non-streaming) request bodies. */
@@ -129,7 +130,15 @@ export function createCloudServer(options: CloudServerOptions): Server {
         path: rawPath,
         scopeService: scope?.service,
       });
-      if (!service) throw new AwsError('UnknownService', 'No service is registered for this request.', 400);
+      if (!service) {
+        const served = [...new Set(registered.flatMap((r) => r.signingNames))].sort().join(', ');
+        const asked = requestedService(req.headers, scope?.service) ?? 'unknown';
+        throw new AwsError(
+          'NotImplemented',
+          `lambda-tasks does not serve the AWS service "${asked}". The local cloud serves: ${served}.`,
+          501,
+        );
+      }
       serviceName = service.name;
       codec = service.codec(req.headers);
       protocolIsS3 = codec.model.metadata.protocol === 'rest-xml';
@@ -212,11 +221,7 @@ export function createCloudServer(options: CloudServerOptions): Server {
       const awsError = toAwsError(error, protocolIsS3, options.context, `${serviceName}.${operation}`);
       const response: WireResponse = codec
         ? codec.serializeError(awsError, { requestId, method, requestHeaders: req.headers })
-        : {
-            status: awsError.status,
-            headers: { 'content-type': 'application/json', 'x-amzn-errortype': awsError.code },
-            body: JSON.stringify({ __type: awsError.code, message: awsError.message }),
-          };
+        : errorWithoutCodec(awsError, req.headers, requestId);
       // Whatever the handler did not read of the body is discarded, so the connection stays usable.
       if (!req.readableEnded) req.resume();
       await send(res, response, requestId, protocolIsS3, method).catch(() => res.destroy());
@@ -232,6 +237,28 @@ export function createCloudServer(options: CloudServerOptions): Server {
   }
 
   return server;
+}
+
+/**
+ * An error for a request no service claimed, in the protocol family the request itself speaks,
+ * so that the client shows the message: JSON for X-Amz-Target and JSON bodies, awsQuery's XML for
+ * forms, and S3's XML otherwise.
+ */
+function errorWithoutCodec(error: AwsError, headers: IncomingHttpHeaders, requestId: string): WireResponse {
+  const contentType = headers['content-type'] ?? '';
+  if (headers['x-amz-target'] || contentType.includes('json')) {
+    return {
+      status: error.status,
+      headers: { 'content-type': 'application/json', 'x-amzn-errortype': error.code },
+      body: JSON.stringify({ __type: error.code, message: error.message }),
+    };
+  }
+  const code = escapeXml(error.code);
+  const message = escapeXml(error.message);
+  const body = isForm(contentType)
+    ? `<ErrorResponse><Error><Type>Sender</Type><Code>${code}</Code><Message>${message}</Message></Error><RequestId>${requestId}</RequestId></ErrorResponse>`
+    : `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${code}</Code><Message>${message}</Message><RequestId>${requestId}</RequestId></Error>`;
+  return { status: error.status, headers: { 'content-type': 'application/xml' }, body };
 }
 
 function isForm(contentType: string | undefined): boolean {
