@@ -178,13 +178,11 @@ describe('SQS: awsJson with awsQuery compatibility, and awsQuery', () => {
       maxAttempts: 1,
     });
     try {
-      const error = (await rejection(client.send(new GetQueueUrlCommand({ QueueName: 'missing' })))) as Error & {
-        Code?: string;
-        Type?: string;
-      };
+      const error = await rejection(client.send(new GetQueueUrlCommand({ QueueName: 'missing' })));
+      const query = error as unknown as { Code?: string; Type?: string };
       expect(error.name).toBe('QueueDoesNotExist');
-      expect(error.Code).toBe('AWS.SimpleQueueService.NonExistentQueue');
-      expect(error.Type).toBe('Sender');
+      expect(query.Code).toBe('AWS.SimpleQueueService.NonExistentQueue');
+      expect(query.Type).toBe('Sender');
       expect(error.message).toBe('The specified queue does not exist.');
       expect(error.$metadata?.httpStatusCode).toBe(400);
     } finally {
