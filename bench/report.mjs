@@ -21,6 +21,7 @@ import { MiB } from './stats.mjs';
  * @typedef {object} Target
  * @property {number} value
  * @property {string} text e.g. `< 3 ms`
+ * @property {boolean} [ratio] the goal is for the ratio to moto (`>= 3x moto`), not for lambda-tasks' number
  */
 
 /**
@@ -92,7 +93,7 @@ function winner(r) {
  */
 function targetCell(r) {
   if (!r.target) return '';
-  const value = r.lambdaTasks;
+  const value = r.target.ratio ? r.ratio : r.lambdaTasks;
   if (value === undefined || !Number.isFinite(value)) return r.target.text;
   const met = r.better === 'lower' ? value < r.target.value : value >= r.target.value;
   return `${r.target.text}: ${met ? 'met' : 'missed'}`;

@@ -4,7 +4,7 @@
  * Prints a table per section and writes bench/results/latest.json (latest-<sections>.json when
  * BENCH_ONLY picks sections).
  *
- * BENCH_ONLY=s3|lambda|cloudformation|deploy (comma-separated) runs only those sections.
+ * BENCH_ONLY=s3|lambda|cloudformation|kinesis|dynamodb|sqs|deploy (comma-separated) runs only those sections.
  *
  * S3 knobs (environment): BENCH_OPS (1 KiB ops per phase, 2000), BENCH_CONCURRENCY (16), BENCH_LARGE_MIB (64),
  * BENCH_LARGE_RUNS (3), BENCH_STREAM_MIB (1024), BENCH_STARTS (5), BENCH_MOTO_STREAM_MIB (largest streamed
@@ -26,6 +26,11 @@
  * BENCH_CFN_RESOURCES (resources in the many-resources stacks, 50), BENCH_CFN_POLL_MS (pause between
  * DescribeStacks polls, 20). One fresh server per side; see bench/cloudformation.mjs.
  *
+ * Kinesis, DynamoDB and SQS knobs: BENCH_KINESIS_BATCHES (500-record PutRecords batches, 100),
+ * BENCH_DYNAMODB_OPS (PutItem and GetItem calls, 2000; Query calls are half), BENCH_SQS_MESSAGES
+ * (messages sent, received and deleted, 1000), BENCH_SQS_WAKEUPS (long polls woken by a send, 50). One
+ * fresh server per side and section; see bench/kinesis.mjs, bench/dynamodb.mjs, bench/sqs.mjs.
+ *
  * Deploy knobs: BENCH_DEPLOY_RUNS (cold + redeploy pairs per side, 3). `lambda-tasks run
  * examples/hello` next to the same steps as an AWS CLI script, both against one lambda-tasks local
  * cloud (moto cannot run the function); see bench/deploy.mjs.
@@ -37,10 +42,13 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { cloudFormationRows, cloudFormationWorkload } from './cloudformation.mjs';
 import { deployRows, deploySection, formatDeployTable } from './deploy.mjs';
+import { dynamoDbWorkload } from './dynamodb.mjs';
+import { kinesisWorkload } from './kinesis.mjs';
 import { lambdaWorkload } from './lambda.mjs';
 import { formatTable, row, toMiB } from './report.mjs';
 import { createBucket, largeObject, s3Client, smallObjects, streamedUploadRss } from './s3.mjs';
 import { killAllNow, rssBytes, startLambdaTasks, startMoto, stopAll } from './servers.mjs';
+import { sqsWorkload } from './sqs.mjs';
 import { MiB, median, sleep } from './stats.mjs';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
@@ -78,9 +86,16 @@ const config = {
     pollMs: knob('BENCH_CFN_POLL_MS', 20),
   },
   deploy: { runs: knob('BENCH_DEPLOY_RUNS', 3) },
+  kinesis: { batches: knob('BENCH_KINESIS_BATCHES', 100), concurrency: 4, shards: 4, recordBytes: 100 },
+  dynamodb: {
+    count: knob('BENCH_DYNAMODB_OPS', 2000),
+    concurrency: 16,
+    queries: Math.ceil(knob('BENCH_DYNAMODB_OPS', 2000) / 2),
+  },
+  sqs: { messages: knob('BENCH_SQS_MESSAGES', 1000), concurrency: 16, wakeUps: knob('BENCH_SQS_WAKEUPS', 50) },
 };
 
-const SECTIONS = /** @type {const} */ (['s3', 'lambda', 'cloudformation', 'deploy']);
+const SECTIONS = /** @type {const} */ (['s3', 'lambda', 'cloudformation', 'kinesis', 'dynamodb', 'sqs', 'deploy']);
 /** The sections to run: BENCH_ONLY=lambda, BENCH_ONLY=s3,lambda; all by default. */
 const only = (process.env.BENCH_ONLY ?? '')
   .split(',')
@@ -546,6 +561,101 @@ const load = () =>
     .map((l) => l.toFixed(2))
     .join(' ');
 
+/** A note naming what went wrong on either side, or undefined. @param {any} a @param {any} b */
+const failures = (a, b) =>
+  [a?.firstError && `lambda-tasks: ${a.firstError}`, b?.firstError && `moto: ${b.firstError}`]
+    .filter(Boolean)
+    .join('; ') || undefined;
+
+/** @param {Record<string, any>} r Kinesis results by server name */
+function kinesisRows(r) {
+  const [a, b] = [r['lambda-tasks'], r.moto];
+  const c = config.kinesis;
+  const missing = (/** @type {any} */ x) => (x?.getRecords.missing ? `${x.getRecords.missing} records missing` : '');
+  return [
+    row(
+      'PutRecords, 500-record batches',
+      'records/s',
+      'higher',
+      a.putRecords.recordsPerSec,
+      b.putRecords.recordsPerSec,
+      [
+        `${c.batches} batches of ${c.recordBytes}-byte records, ${c.concurrency} writers, ${c.shards} shards`,
+        failures(a.putRecords, b.putRecords),
+      ]
+        .filter(Boolean)
+        .join('; '),
+      { target: { value: 3, text: '>= 3x moto', ratio: true } },
+    ),
+    row(
+      'GetRecords, every shard from TRIM_HORIZON',
+      'records/s',
+      'higher',
+      a.getRecords.recordsPerSec,
+      b.getRecords.recordsPerSec,
+      ['Limit 10,000 per call', missing(a) && `lambda-tasks: ${missing(a)}`, missing(b) && `moto: ${missing(b)}`]
+        .filter(Boolean)
+        .join('; '),
+      { target: { value: 3, text: '>= 3x moto', ratio: true } },
+    ),
+  ];
+}
+
+/** @param {Record<string, any>} r DynamoDB results by server name */
+function dynamoDbRows(r) {
+  const [a, b] = [r['lambda-tasks'], r.moto];
+  const rows = [];
+  for (const [phase, label] of /** @type {const} */ ([
+    ['putItem', 'PutItem'],
+    ['getItem', 'GetItem'],
+    ['query', 'Query (one partition, ~40 items)'],
+  ])) {
+    const note = [`${config.dynamodb.concurrency} in flight`, failures(a[phase], b[phase])].filter(Boolean).join('; ');
+    rows.push(
+      row(label, 'ops/s', 'higher', a[phase].opsPerSec, b[phase].opsPerSec, note, {
+        target: { value: 3, text: '>= 3x moto', ratio: true },
+      }),
+    );
+    rows.push(row(`${label} p50`, 'ms', 'lower', a[phase].p50Ms, b[phase].p50Ms));
+    rows.push(row(`${label} p99`, 'ms', 'lower', a[phase].p99Ms, b[phase].p99Ms));
+  }
+  return rows;
+}
+
+/** @param {Record<string, any>} r SQS results by server name */
+function sqsRows(r) {
+  const [a, b] = [r['lambda-tasks'], r.moto];
+  const c = config.sqs;
+  return [
+    row(
+      'send + receive + delete',
+      'messages/s',
+      'higher',
+      a.throughput.messagesPerSec,
+      b.throughput.messagesPerSec,
+      [`${c.messages} messages, ${c.concurrency} workers`, failures(a.throughput, b.throughput)]
+        .filter(Boolean)
+        .join('; '),
+      { target: { value: 3, text: '>= 3x moto', ratio: true } },
+    ),
+    row(
+      'long-poll wake-up p50',
+      'ms',
+      'lower',
+      a.wakeUp.p50Ms,
+      b.wakeUp.p50Ms,
+      [
+        `${c.wakeUps} samples: from sending the message to the waiting receive's answer (the send's round trip included)`,
+        failures(a.wakeUp, b.wakeUp),
+      ]
+        .filter(Boolean)
+        .join('; '),
+      { target: { value: 5, text: '< 5 ms' } },
+    ),
+    row('long-poll wake-up p99', 'ms', 'lower', a.wakeUp.p99Ms, b.wakeUp.p99Ms),
+  ];
+}
+
 async function main() {
   const began = performance.now();
   const loadAtStart = load();
@@ -603,6 +713,22 @@ async function main() {
         await server.stop();
       }
     }
+    for (const [section, workload] of /** @type {const} */ ([
+      ['kinesis', () => kinesisWorkload],
+      ['dynamodb', () => dynamoDbWorkload],
+      ['sqs', () => sqsWorkload],
+    ])) {
+      if (!sections.includes(section)) continue;
+      say(`[${name}] ${section} (fresh server) ...`);
+      const server = await start();
+      try {
+        const measured = await workload()(server, /** @type {any} */ (config[section]));
+        results[section] = { ...results[section], [name]: measured };
+        logs[name] = [logs[name], server.logTail()].filter(Boolean).join('\n');
+      } finally {
+        await server.stop();
+      }
+    }
     say(`[${name}] done in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
   }
   if (sections.includes('deploy')) {
@@ -620,13 +746,22 @@ async function main() {
   if (results.cloudformation) {
     rowsBySection.cloudformation = cloudFormationRows(results.cloudformation, config.cloudformation);
   }
+  if (results.kinesis) rowsBySection.kinesis = kinesisRows(results.kinesis);
+  if (results.dynamodb) rowsBySection.dynamodb = dynamoDbRows(results.dynamodb);
+  if (results.sqs) rowsBySection.sqs = sqsRows(results.sqs);
   const durationSec = (performance.now() - began) / 1000;
   const loadAtEnd = load();
-  const titles = { s3: 'S3', lambda: 'Lambda', cloudformation: 'CloudFormation' };
+  /** @type {Record<string, string>} */
+  const titles = {
+    s3: 'S3',
+    lambda: 'Lambda',
+    cloudformation: 'CloudFormation',
+    kinesis: 'Kinesis',
+    dynamodb: 'DynamoDB',
+    sqs: 'SQS',
+  };
   for (const [section, rows] of Object.entries(rowsBySection)) {
-    process.stdout.write(
-      `\n${titles[/** @type {'s3' | 'lambda' | 'cloudformation'} */ (section)]}\n\n${formatTable(rows)}\n`,
-    );
+    process.stdout.write(`\n${titles[section]}\n\n${formatTable(rows)}\n`);
   }
   const deployTable = results.deploy ? deployRows(results.deploy) : undefined;
   if (deployTable) {

@@ -11,8 +11,12 @@ export class AwsError extends Error {
     message: string,
     /** HTTP status. */
     readonly status = 400,
-    /** Extra members serialized beside Code/Message (S3's `<BucketName>`, Lambda's `Type`...). */
-    readonly fields: Record<string, string | number | undefined> = {},
+    /**
+     * Extra members serialized beside Code/Message (S3's `<BucketName>`, Lambda's `Type`,
+     * DynamoDB's `CancellationReasons`...), as handler values: the JSON codecs convert members the
+     * error's shape declares (blobs, timestamps) as they convert outputs.
+     */
+    readonly fields: Record<string, unknown> = {},
     /** Extra response headers (e.g. S3's `x-amz-delete-marker` on a 404 for a delete marker). */
     readonly headers: Record<string, string> = {},
     /** true when the caller is at fault (4xx), used for the `Sender` / `Receiver` type in query errors. */

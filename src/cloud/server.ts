@@ -5,13 +5,7 @@
  * becomes InternalFailure with the detail logged here and never sent.
  */
 import { randomUUID } from 'node:crypto';
-import {
-  createServer,
-  type IncomingHttpHeaders,
-  type IncomingMessage,
-  type Server,
-  type ServerResponse,
-} from 'node:http';
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Readable } from 'node:stream';
 import { isSigV2, verifySigV2 } from './auth/sigv2.js';
@@ -21,6 +15,7 @@ import { bodyStream } from './body.js';
 import type { CloudContext } from './context.js';
 import { DOWNLOAD_PATH_PREFIX } from './downloads.js';
 import { AwsError, validationMessage } from './errors.js';
+import { type CloudListener, createListener } from './listener.js';
 import { type Codec, codecFor, type WireRequest, type WireResponse } from './protocol/index.js';
 import { loadModel, type OperationModel, type ServiceModel } from './protocol/model.js';
 import { hostId } from './protocol/rest-xml.js';
@@ -60,7 +55,7 @@ export interface CloudServerOptions {
   onRequest?: (entry: RequestLogEntry) => void;
 }
 
-export function createCloudServer(options: CloudServerOptions): Server {
+export function createCloudServer(options: CloudServerOptions): CloudListener {
   const registered: RegisteredService[] = Object.entries(options.services).map(([name, definition]) => {
     let model: ServiceModel | undefined;
     let codec: Codec | undefined;
@@ -85,6 +80,7 @@ export function createCloudServer(options: CloudServerOptions): Server {
       model: getModel,
       codec: getCodec,
       validationErrorCode: (used) => {
+        if (definition.validateInput === false) return undefined;
         const protocolCode = used.validationErrorCode;
         return protocolCode && (definition.validationErrorCode ?? protocolCode);
       },
@@ -92,10 +88,9 @@ export function createCloudServer(options: CloudServerOptions): Server {
     };
   });
 
-  const server = createServer((req, res) => {
+  const server = createListener((req, res) => {
     void handle(req, res);
   });
-  server.keepAliveTimeout = 65_000;
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const started = performance.now();
@@ -213,6 +208,9 @@ export function createCloudServer(options: CloudServerOptions): Server {
         trailers,
         cloud: options.context,
         headers: req.headers,
+        get signal() {
+          return clientGone(res);
+        },
       };
       const output = await handler(input, ctx);
       const response = codec.serialize(op, output, { requestId, method, requestHeaders: req.headers });
@@ -237,6 +235,22 @@ export function createCloudServer(options: CloudServerOptions): Server {
   }
 
   return server;
+}
+
+const goneSignals = new WeakMap<ServerResponse, AbortSignal>();
+
+/** A signal aborted when the response's connection closes before the response was sent. */
+function clientGone(res: ServerResponse): AbortSignal {
+  let signal = goneSignals.get(res);
+  if (!signal) {
+    const controller = new AbortController();
+    res.once('close', () => {
+      if (!res.writableFinished) controller.abort();
+    });
+    signal = controller.signal;
+    goneSignals.set(res, signal);
+  }
+  return signal;
 }
 
 /**
@@ -434,7 +448,7 @@ async function sendDownload(
   await send(res, { status: 200, headers, body: context.blobs.read(blob) }, requestId, true, method);
 }
 
-export function serverUrl(server: Server, host: string): string {
+export function serverUrl(server: CloudListener, host: string): string {
   const address = server.address() as AddressInfo;
   const shownHost = host.includes(':') ? `[${host}]` : host;
   return `http://${shownHost}:${address.port}`;

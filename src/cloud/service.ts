@@ -24,6 +24,11 @@ export interface RequestContext {
   cloud: CloudContext;
   /** Raw request headers (lower-case), for the few S3 semantics the model does not carry. */
   headers: Record<string, string | string[] | undefined>;
+  /**
+   * Aborted when the client goes away before the answer is sent (so a long poll ends with its
+   * connection). Made on first use: most handlers never wait.
+   */
+  readonly signal?: AbortSignal;
 }
 
 // biome-ignore lint/suspicious/noExplicitAny: handler inputs and outputs are typed per service; the registry is heterogeneous.
@@ -53,6 +58,12 @@ export interface ServiceDefinition {
   maxBodyBytes?: number;
   /** Error code for failed model constraints when the service differs from its protocol's default (Logs: InvalidParameterException). */
   validationErrorCode?: string;
+  /**
+   * false when the service checks its own input instead of the model's constraints (SQS: its
+   * model types ReceiveMessage's AttributeNames as queue attribute names, yet SQS accepts message
+   * attribute names there, and it reports a missing member as MissingParameter).
+   */
+  validateInput?: boolean;
   /** The service matches model patterns against whole values (IAM), not anywhere in them. */
   wholeValuePatterns?: boolean;
   /** Lets a service report some failed model constraints its own way (Lambda's runtime enum). */

@@ -4,7 +4,6 @@
  * file's tests and closed after.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
-import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll } from 'vitest';
@@ -12,6 +11,7 @@ import { ChangeEvents } from '../../src/cloud/change-events.js';
 import type { CloudContext } from '../../src/cloud/context.js';
 import { CredentialRegistry, credentialMigrations } from '../../src/cloud/credentials.js';
 import { DownloadLinks } from '../../src/cloud/downloads.js';
+import type { CloudListener } from '../../src/cloud/listener.js';
 import { createCloudServer, serverUrl } from '../../src/cloud/server.js';
 import type { ServiceDefinition } from '../../src/cloud/service.js';
 import { BlobStore } from '../../src/cloud/store/blobs.js';
@@ -24,7 +24,7 @@ export interface HandlerServer {
 }
 
 export function useHandlerServer(services: Record<string, ServiceDefinition>): HandlerServer {
-  let server: Server | undefined;
+  let server: CloudListener | undefined;
   let url = '';
   let dir = '';
   const logs: string[] = [];

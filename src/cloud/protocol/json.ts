@@ -72,8 +72,9 @@ export class JsonCodec implements Codec {
     if (this.model.metadata.awsQueryCompatible) {
       headers['x-amzn-query-error'] = `${queryCode?.code ?? error.code};${error.senderFault ? 'Sender' : 'Receiver'}`;
     }
-    const body = { __type: error.code, message: error.message, ...error.fields };
-    if (encodingOf(meta.requestHeaders['content-type']) === 'cbor') {
+    const encoding = encodingOf(meta.requestHeaders['content-type']);
+    const body = { __type: error.code, message: error.message, ...this.errorMembers(error, encoding) };
+    if (encoding === 'cbor') {
       return {
         status: error.status,
         headers: { ...headers, 'content-type': CBOR_CONTENT_TYPE },
@@ -85,6 +86,15 @@ export class JsonCodec implements Codec {
       headers: { ...headers, 'content-type': this.contentType },
       body: JSON.stringify(body),
     };
+  }
+
+  /** An error's members in the request's encoding, converted by the error's shape where the model has one. */
+  private errorMembers(error: AwsError, encoding: JsonEncoding): Record<string, unknown> {
+    const members = this.model.shapes[error.code]?.members;
+    if (!members || Object.keys(error.fields).length === 0) return error.fields;
+    const declared = toJsonValue(this.model, { shape: error.code }, error.fields, encoding) as Record<string, unknown>;
+    const undeclared = Object.entries(error.fields).filter(([name]) => !(name in members));
+    return { ...Object.fromEntries(undeclared), ...declared };
   }
 }
 

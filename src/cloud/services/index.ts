@@ -7,7 +7,7 @@ import { cloudFormationMigrations, createCloudFormation } from './cloudformation
 import { createDynamoDb, dynamoDbMigrations } from './dynamodb/index.js';
 import { createIam, iamMigrations } from './iam/index.js';
 import { createKinesis, kinesisMigrations } from './kinesis/index.js';
-import { createLambda, lambdaMigrations } from './lambda/index.js';
+import { createLambda, type EventSourceLookup, lambdaMigrations, sourceKindOf } from './lambda/index.js';
 import { createLogs, logsMigrations } from './logs/index.js';
 import { createS3, s3Migrations } from './s3/index.js';
 import { createSqs, sqsMigrations } from './sqs/index.js';
@@ -38,11 +38,27 @@ export interface ServiceSet {
 export function createServices(context: CloudContext): ServiceSet {
   const s3 = createS3(context);
   const logs = createLogs(context);
-  const lambda = createLambda(context, s3.service, logs.store);
   const iam = createIam(context);
   const kinesis = createKinesis(context);
   const dynamodb = createDynamoDb(context);
   const sqs = createSqs(context);
+  // Event source mappings check their sources through the services' in-process readers.
+  const sources: EventSourceLookup = {
+    kindOf: sourceKindOf,
+    exists(arn) {
+      switch (sourceKindOf(arn)) {
+        case 'kinesis':
+          return kinesis.streams.describe(arn) !== undefined;
+        case 'dynamodb':
+          return dynamodb.streams.describe(arn) !== undefined;
+        case 'sqs':
+          return sqs.queues.attributes(arn) !== undefined;
+        default:
+          return false;
+      }
+    },
+  };
+  const lambda = createLambda(context, s3.service, logs.store, sources);
   const definitions: Record<string, ServiceDefinition> = {
     s3: s3.definition,
     sts: createSts(context),

@@ -27,14 +27,11 @@ import {
 
 export const MAPPING_OUTPUTS = ['uuid', 'state', 'functionArn', 'eventSourceArn', 'eventSourceMappingArn'] as const;
 
-/**
- * The local cloud answers event source mapping calls with 501 NotImplemented until its Lambda
- * service has them (the issue that adds Kinesis, DynamoDB and SQS): say so, and where it works.
- */
+/** An endpoint without event source mappings (an older local cloud, another emulator) answers 501. */
 const HINTS: Hints = (code, error) =>
   code === 'NotImplemented' || error.$metadata.httpStatusCode === 501
-    ? 'This endpoint does not implement event source mappings yet (the lambda-tasks local cloud adds them with its Kinesis, DynamoDB and SQS services); run the step against AWS (--connection aws).'
-    : code === 'ResourceConflictException'
+    ? 'This endpoint does not implement event source mappings; run the step against AWS (--connection aws).'
+    : code === 'ResourceInUseException'
       ? 'The mapping is changing state: run the step again once it settles.'
       : undefined;
 
@@ -294,6 +291,23 @@ export async function deleteMapping(params: SelectParams, ctx: ActionContext): P
     };
   }
   const uuid = mapping.UUID ?? '';
+  // A mapping in a transition refuses the delete (ResourceInUseException): let it settle first.
+  if (TRANSITIONAL.has(mapping.State ?? '')) {
+    const settledFirst = await settle(
+      uuid,
+      `event source mapping ${uuid} to settle before the delete`,
+      ctx,
+      params.waitTimeout,
+    );
+    if (settledFirst.gone) {
+      ctx.emit({ type: 'skip', message: `${label(mapping)} was deleted meanwhile` });
+      return {
+        outputs: { ...outputs(mapping), state: 'Deleted' },
+        changed: false,
+        summary: `${label(mapping)} already deleted`,
+      };
+    }
+  }
   try {
     await ctx.aws.lambda().send(new DeleteEventSourceMappingCommand({ UUID: uuid }), { abortSignal: ctx.signal });
   } catch (error) {

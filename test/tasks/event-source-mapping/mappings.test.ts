@@ -1,12 +1,17 @@
 /**
- * The event-source-mapping task against the local cloud. The local cloud's Lambda service does not
- * have event source mappings yet (they come with Kinesis, DynamoDB and SQS): every action must stop
- * at its first Lambda call with a clear PipelineError naming NotImplemented, the call and what to
- * do. The parts that need no endpoint (parameters, their SDK form, the comparison that decides an
- * update or a skip) are tested directly. What waits on mapping states (Creating -> Enabled,
- * Disabling -> Disabled) cannot be exercised until the local cloud implements the operations.
+ * The event-source-mapping task against the local cloud: create (idempotent for the same function
+ * and source: a second create updates or skips), update, disable, enable, delete, each waiting for
+ * the mapping's state to settle, and plan showing what would change. The parts that need no
+ * endpoint (parameters, their SDK form, the comparison that decides an update or a skip) are
+ * tested directly.
  */
-import { CreateFunctionCommand } from '@aws-sdk/client-lambda';
+import {
+  CreateEventSourceMappingCommand,
+  CreateFunctionCommand,
+  GetEventSourceMappingCommand,
+  waitUntilFunctionActiveV2,
+} from '@aws-sdk/client-lambda';
+import { CreateQueueCommand, GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import { describe, expect, it } from 'vitest';
 import { PipelineError } from '../../../src/pipeline/errors.js';
 import { eventSourceMappingTask } from '../../../src/tasks/event-source-mapping/index.js';
@@ -21,7 +26,7 @@ import {
 import type { ActionDefinition } from '../../../src/tasks/task.js';
 import { randomName, useCloud } from '../../helpers/cloud.js';
 import { zip } from '../../helpers/zip.js';
-import { plan, run, useTaskContexts } from '../support.js';
+import { outputValue, plan, run, useTaskContexts } from '../support.js';
 
 const t = useCloud({ lambda: { transitionMs: 50 } });
 const context = useTaskContexts(t);
@@ -44,63 +49,117 @@ async function rejected(promise: Promise<unknown>): Promise<PipelineError> {
   return error as PipelineError;
 }
 
-/** The PipelineError of a call the local cloud does not implement yet. */
-function expectNotImplemented(error: PipelineError, operation: string, context: string): void {
-  expect(error.code).toBe('AwsError');
-  expect(error.message).toBe(
-    `NotImplemented: The operation ${operation} of Lambda is not implemented by lambda-tasks yet. (${context})`,
+async function consumerAndQueue(): Promise<{ functionName: string; eventSourceArn: string }> {
+  const functionName = randomName('consumer');
+  await t.lambda().send(
+    new CreateFunctionCommand({
+      FunctionName: functionName,
+      Runtime: 'nodejs20.x',
+      Handler: 'index.handler',
+      Role: 'arn:aws:iam::000000000000:role/lambda-role',
+      Code: { ZipFile: await zip({ 'index.js': 'exports.handler = async () => ({ batchItemFailures: [] });' }) },
+    }),
   );
-  expect(error.hint).toMatch(/does not implement event source mappings yet.*--connection aws/);
+  await waitUntilFunctionActiveV2(
+    { client: t.lambda(), maxWaitTime: 10, minDelay: 0.05, maxDelay: 0.1 },
+    { FunctionName: functionName },
+  );
+  const { QueueUrl } = await t.sqs().send(new CreateQueueCommand({ QueueName: randomName('orders') }));
+  const { Attributes } = await t.sqs().send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['QueueArn'] }));
+  return { functionName, eventSourceArn: Attributes?.QueueArn ?? '' };
 }
 
-describe('event-source-mapping against the local cloud (no event source mappings there yet)', () => {
-  it('every action stops at its first Lambda call with NotImplemented, naming the call', async () => {
-    const functionName = randomName('consumer');
-    await t.lambda().send(
-      new CreateFunctionCommand({
-        FunctionName: functionName,
-        Runtime: 'nodejs20.x',
-        Handler: 'index.handler',
-        Role: 'arn:aws:iam::000000000000:role/lambda-role',
-        Code: { ZipFile: await zip({ 'index.js': 'exports.handler = async () => ({ batchItemFailures: [] });' }) },
-      }),
-    );
-    const pair = { functionName, eventSourceArn: QUEUE };
-
-    // create looks for the mapping of the function on the source first (to update it instead).
+describe('event-source-mapping against the local cloud', () => {
+  it('create waits for Enabled; a second create of the same function and source updates or skips; plan shows the diff', async () => {
+    const pair = await consumerAndQueue();
     const tc = context();
-    const created = await rejected(run(action('create'), { ...pair, batchSize: 10 }, tc));
-    expectNotImplemented(created, 'ListEventSourceMappings', `ListEventSourceMappings of ${functionName} on ${QUEUE}`);
-    expect(tc.calls).toEqual(['ListEventSourceMappingsCommand']);
-    expect(tc.messages('change')).toEqual([]);
+    const created = await run(action('create'), { ...pair, batchSize: 5 }, tc);
+    expect(created.changed).toBe(true);
+    expect(created.outputs).toMatchObject({ state: 'Enabled', eventSourceArn: pair.eventSourceArn });
+    const uuid = String(outputValue(created.outputs.uuid));
+    expect(tc.calls).toContain('CreateEventSourceMappingCommand');
+    expect(tc.messages('change')).toEqual([`created event source mapping ${uuid} (Creating)`]);
 
-    // Without a source ARN (self-managed Kafka) there is nothing to look up: CreateEventSourceMapping itself.
-    const kafka = await rejected(
-      run(
-        action('create'),
-        {
-          functionName,
-          topics: ['orders'],
-          startingPosition: 'LATEST',
-          selfManagedEventSource: { endpoints: { KAFKA_BOOTSTRAP_SERVERS: ['broker:9092'] } },
-        },
-        context(),
-      ),
+    const again = context();
+    const skipped = await run(action('create'), { ...pair, batchSize: 5 }, again);
+    expect(skipped).toMatchObject({ changed: false, outputs: { uuid, state: 'Enabled' } });
+    expect(again.messages('skip')).toEqual([`event source mapping ${uuid} already has these settings (Enabled)`]);
+    expect(again.calls).not.toContain('CreateEventSourceMappingCommand');
+    expect(again.calls).not.toContain('UpdateEventSourceMappingCommand');
+
+    expect(await plan(action('create'), { ...pair, batchSize: 8 }, context())).toEqual([
+      { action: 'update', resource: `event source mapping ${uuid}`, details: ['BatchSize: 5 -> 8'] },
+    ]);
+    const updated = await run(action('create'), { ...pair, batchSize: 8 }, context());
+    expect(updated).toMatchObject({ changed: true, outputs: { uuid, state: 'Enabled' } });
+    const got = await t.lambda().send(new GetEventSourceMappingCommand({ UUID: uuid }));
+    expect(got).toMatchObject({ BatchSize: 8, State: 'Enabled' });
+
+    // updateIfExists: false refuses instead.
+    const refused = await rejected(run(action('create'), { ...pair, updateIfExists: false }, context()));
+    expect(refused.message).toContain(
+      `event source mapping ${uuid} of ${pair.functionName} on ${pair.eventSourceArn} exists already`,
     );
-    expectNotImplemented(kafka, 'CreateEventSourceMapping', `CreateEventSourceMapping of ${functionName}`);
+  });
 
-    const uuid = '14e0db71-5d35-4eb5-b481-8945cf9d10c2';
-    for (const name of ['update', 'enable', 'disable', 'delete']) {
-      const byUuid = await rejected(
-        run(action(name), { uuid, ...(name === 'update' ? { batchSize: 5 } : {}) }, context()),
-      );
-      expectNotImplemented(byUuid, 'GetEventSourceMapping', `GetEventSourceMapping ${uuid}`);
-      const byPair = await rejected(run(action(name), pair, context()));
-      expectNotImplemented(byPair, 'ListEventSourceMappings', `ListEventSourceMappings of ${functionName} on ${QUEUE}`);
-    }
+  it('disable, enable, update by uuid, delete (then a skip), each waiting for the state to settle', async () => {
+    const pair = await consumerAndQueue();
+    const created = await run(action('create'), pair, context());
+    const uuid = String(outputValue(created.outputs.uuid));
 
-    const planned = await rejected(plan(action('create'), pair, context()));
-    expectNotImplemented(planned, 'ListEventSourceMappings', `ListEventSourceMappings of ${functionName} on ${QUEUE}`);
+    expect(await plan(action('disable'), pair, context())).toEqual([
+      { action: 'update', resource: `event source mapping ${uuid}`, details: ['Enabled: true -> false'] },
+    ]);
+    expect((await run(action('disable'), pair, context())).outputs.state).toBe('Disabled');
+    const still = context();
+    expect((await run(action('disable'), { uuid }, still)).changed).toBe(false);
+    expect(still.messages('skip')).toEqual([`event source mapping ${uuid} already has these settings (Disabled)`]);
+    expect((await run(action('enable'), { uuid }, context())).outputs.state).toBe('Enabled');
+
+    const updated = await run(action('update'), { uuid, maximumBatchingWindowInSeconds: 2, batchSize: 50 }, context());
+    expect(updated).toMatchObject({ changed: true, outputs: { state: 'Enabled' } });
+    // A create with the parameters the mapping has now is a skip.
+    expect(
+      (await run(action('create'), { ...pair, maximumBatchingWindowInSeconds: 2, batchSize: 50 }, context())).changed,
+    ).toBe(false);
+
+    const deleted = await run(action('delete'), pair, context());
+    expect(deleted).toMatchObject({ changed: true, outputs: { uuid, state: 'Deleted' } });
+    const gone = context();
+    expect((await run(action('delete'), { uuid }, gone)).changed).toBe(false);
+    expect(gone.messages('skip')).toEqual([`no event source mapping ${uuid}: nothing to delete`]);
+    expect(await plan(action('delete'), pair, context())).toEqual([
+      {
+        action: 'none',
+        resource: `event source mapping of ${pair.functionName} on ${pair.eventSourceArn}`,
+        details: ['does not exist'],
+      },
+    ]);
+  });
+
+  it('deletes a mapping that is still being created (waiting for it to settle first)', async () => {
+    const pair = await consumerAndQueue();
+    const tc = context();
+    const uuid = (
+      await t.lambda().send(
+        new CreateEventSourceMappingCommand({
+          FunctionName: pair.functionName,
+          EventSourceArn: pair.eventSourceArn,
+        }),
+      )
+    ).UUID;
+    expect((await run(action('delete'), { uuid }, tc)).changed).toBe(true);
+  });
+
+  it('AWS errors reach the pipeline with the code and message', async () => {
+    const pair = await consumerAndQueue();
+    const error = await rejected(run(action('create'), { ...pair, batchSize: 11 }, context()));
+    expect(error.code).toBe('AwsError');
+    expect(error.message).toContain(
+      'InvalidParameterValueException: Maximum batch window in seconds must be greater than 0 if maximum batch size is greater than 10',
+    );
+    const missing = await rejected(run(action('enable'), { uuid: '3f0a8e2e-7c1b-4d5e-9f60-123456789abc' }, context()));
+    expect(missing.message).toBe('No event source mapping 3f0a8e2e-7c1b-4d5e-9f60-123456789abc.');
   });
 });
 

@@ -2,7 +2,9 @@
  * The resource types CloudFormation can provision here, by type name. Later services (Kinesis,
  * DynamoDB, SQS, SNS, event source mappings) add their providers to this list.
  */
+import { tableProvider } from './dynamodb.js';
 import { managedPolicyProvider, policyProvider, roleProvider } from './iam.js';
+import { streamProvider } from './kinesis.js';
 import {
   aliasProvider,
   eventInvokeConfigProvider,
@@ -14,6 +16,7 @@ import {
 import { logGroupProvider } from './logs.js';
 import type { ResourceProvider } from './provider.js';
 import { bucketPolicyProvider, bucketProvider } from './s3.js';
+import { queuePolicyProvider, queueProvider } from './sqs.js';
 
 export const PROVIDERS: ReadonlyMap<string, ResourceProvider> = new Map(
   [
@@ -29,5 +32,9 @@ export const PROVIDERS: ReadonlyMap<string, ResourceProvider> = new Map(
     policyProvider,
     managedPolicyProvider,
     logGroupProvider,
+    tableProvider,
+    streamProvider,
+    queueProvider,
+    queuePolicyProvider,
   ].map((p) => [p.type, p]),
 );

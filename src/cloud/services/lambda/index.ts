@@ -15,21 +15,50 @@ import { LambdaService } from './lambda-service.js';
 import { layerHandlers } from './layers.js';
 import { LIMITS } from './limits.js';
 import { BatchedLogSink } from './log-batches.js';
+import {
+  ARN_ONLY_LOOKUP,
+  type EventSourceLookup,
+  EventSourceMappings,
+  MappingState,
+  mappingHandlers,
+  mappingMigrations,
+  mappingTagHandlers,
+} from './mappings/index.js';
 import { policyHandlers } from './policy.js';
 import { settingsHandlers } from './settings.js';
-import { LambdaState } from './state.js';
+import { lambdaMigrations as functionMigrations, LambdaState } from './state.js';
 import { versionHandlers } from './versions.js';
 
-export { lambdaMigrations } from './state.js';
+export {
+  type EventSourceLookup,
+  EventSourceMappings,
+  type MappingChange,
+  type PollingMapping,
+  type SourceKind,
+  sourceKindOf,
+} from './mappings/index.js';
+
+export const lambdaMigrations = [...functionMigrations, ...mappingMigrations];
 
 export interface LambdaParts {
   definition: ServiceDefinition;
   service: LambdaService;
+  /** Event source mappings, for the pollers: which to run, changes, results, checkpoints. */
+  mappings: EventSourceMappings;
   start(): void;
   close(): Promise<void>;
 }
 
-export function createLambda(context: CloudContext, s3: S3Service, logStore: LogStore): LambdaParts {
+/**
+ * `sources` tells the mappings which event sources exist; without it every source ARN of a kind
+ * the mappings read is taken as existing.
+ */
+export function createLambda(
+  context: CloudContext,
+  s3: S3Service,
+  logStore: LogStore,
+  sources: EventSourceLookup = ARN_ONLY_LOOKUP,
+): LambdaParts {
   const logs = new BatchedLogSink(logStore, context.log);
   const state = new LambdaState(context.db);
   const service = new LambdaService(state, new CodeStore(context.blobs, s3, context.dataDir), context);
@@ -44,8 +73,11 @@ export function createLambda(context: CloudContext, s3: S3Service, logStore: Log
   const invoker = new Invoker(service, engine);
   const queue = new AsyncInvokes(service, new AsyncQueueState(context.db), invoker);
   const retire = (version: Parameters<Invoker['retire']>[0]) => invoker.retire(version);
+  const mappings = new EventSourceMappings(new MappingState(context.db), state, sources, context);
+  const settings = settingsHandlers(service);
   return {
     service,
+    mappings,
     start: () => queue.start(),
     async close() {
       await queue.stop();
@@ -61,9 +93,11 @@ export function createLambda(context: CloudContext, s3: S3Service, logStore: Log
         ...functionHandlers(service, retire),
         ...versionHandlers(service),
         ...policyHandlers(service),
-        ...settingsHandlers(service),
+        ...settings,
         ...layerHandlers(service),
         ...invokeHandlers(service, invoker, queue),
+        ...mappingHandlers(mappings),
+        ...mappingTagHandlers(mappings, settings),
       },
     },
   };

@@ -1,0 +1,154 @@
+/**
+ * AWS::SQS::Queue and AWS::SQS::QueuePolicy through the local SQS service. A queue's Ref is its
+ * URL; QueueName and FifoQueue replace it, every other property is updated in place (properties
+ * taken out of the template go back to SQS's defaults), as AWS's resource reference documents.
+ */
+import type { Properties, ProviderContext, ProvisionedResource, ResourceProvider } from './provider.js';
+import { ignoreMissing } from './s3.js';
+
+/** Template properties that are queue attributes of the same name. */
+const ATTRIBUTE_PROPERTIES = [
+  'DelaySeconds',
+  'MaximumMessageSize',
+  'MessageRetentionPeriod',
+  'ReceiveMessageWaitTimeSeconds',
+  'VisibilityTimeout',
+  'RedrivePolicy',
+  'RedriveAllowPolicy',
+  'ContentBasedDeduplication',
+  'DeduplicationScope',
+  'FifoThroughputLimit',
+  'KmsMasterKeyId',
+  'KmsDataKeyReusePeriodSeconds',
+  'SqsManagedSseEnabled',
+];
+
+/** The value an attribute returns to when its property is removed from the template. */
+const RESET_VALUES: Record<string, string> = {
+  DelaySeconds: '0',
+  MaximumMessageSize: '1048576',
+  MessageRetentionPeriod: '345600',
+  ReceiveMessageWaitTimeSeconds: '0',
+  VisibilityTimeout: '30',
+  RedrivePolicy: '',
+  RedriveAllowPolicy: '',
+  ContentBasedDeduplication: 'false',
+  KmsMasterKeyId: '',
+  KmsDataKeyReusePeriodSeconds: '300',
+};
+
+const QUEUE_DOES_NOT_EXIST = ['QueueDoesNotExist'];
+
+/** Attribute values are strings; JSON policies may be given as objects. */
+function attributeValue(value: unknown): string {
+  if (typeof value === 'string') return value;
+  if (typeof value === 'object' && value !== null) return JSON.stringify(value);
+  return String(value);
+}
+
+function queueAttributes(properties: Properties): Record<string, string> {
+  const attributes: Record<string, string> = {};
+  for (const name of ATTRIBUTE_PROPERTIES) {
+    if (properties[name] !== undefined) attributes[name] = attributeValue(properties[name]);
+  }
+  return attributes;
+}
+
+function tagMap(properties: Properties): Record<string, string> {
+  const tags = (properties['Tags'] as { Key: string; Value: string }[] | undefined) ?? [];
+  return Object.fromEntries(tags.map((tag) => [tag.Key, String(tag.Value)]));
+}
+
+function isFifo(properties: Properties): boolean {
+  return attributeValue(properties['FifoQueue'] ?? 'false').toLowerCase() === 'true';
+}
+
+function provisioned(url: string, ctx: ProviderContext): ProvisionedResource {
+  const name = url.slice(url.lastIndexOf('/') + 1);
+  return {
+    physicalId: url,
+    attributes: { Arn: `arn:aws:sqs:${ctx.region}:${ctx.accountId}:${name}`, QueueName: name, QueueUrl: url },
+  };
+}
+
+export const queueProvider: ResourceProvider = {
+  type: 'AWS::SQS::Queue',
+  attributes: ['Arn', 'QueueName', 'QueueUrl'],
+  replaceOn: ['QueueName', 'FifoQueue'],
+  async create(properties, ctx) {
+    const fifo = isFifo(properties);
+    // CloudFormation names an unnamed FIFO queue with the required .fifo suffix.
+    const name =
+      (properties['QueueName'] as string | undefined) ?? `${ctx.generateName(fifo ? 75 : 80)}${fifo ? '.fifo' : ''}`;
+    const tags = tagMap(properties);
+    const { QueueUrl } = await ctx.call<{ QueueUrl: string }>('sqs', 'CreateQueue', {
+      QueueName: name,
+      Attributes: { ...(fifo ? { FifoQueue: 'true' } : {}), ...queueAttributes(properties) },
+      ...(Object.keys(tags).length > 0 ? { tags } : {}),
+    });
+    return provisioned(QueueUrl, ctx);
+  },
+  async update(current, properties, previous, ctx) {
+    const next = queueAttributes(properties);
+    const before = queueAttributes(previous);
+    const changes: Record<string, string> = {};
+    for (const name of ATTRIBUTE_PROPERTIES) {
+      if (next[name] === before[name]) continue;
+      const value = next[name] ?? RESET_VALUES[name];
+      if (value !== undefined) changes[name] = value;
+    }
+    if (Object.keys(changes).length > 0) {
+      await ctx.call('sqs', 'SetQueueAttributes', { QueueUrl: current.physicalId, Attributes: changes });
+    }
+    const tags = tagMap(properties);
+    const removed = Object.keys(tagMap(previous)).filter((key) => !(key in tags));
+    if (removed.length > 0) await ctx.call('sqs', 'UntagQueue', { QueueUrl: current.physicalId, TagKeys: removed });
+    if (Object.keys(tags).length > 0) await ctx.call('sqs', 'TagQueue', { QueueUrl: current.physicalId, Tags: tags });
+    return current;
+  },
+  async delete(current, _properties, ctx) {
+    await ignoreMissing(ctx.call('sqs', 'DeleteQueue', { QueueUrl: current.physicalId }), QUEUE_DOES_NOT_EXIST);
+  },
+};
+
+function policyQueues(properties: Properties): string[] {
+  return (properties['Queues'] as string[] | undefined) ?? [];
+}
+
+async function setPolicy(ctx: ProviderContext, queues: string[], policy: string): Promise<void> {
+  for (const QueueUrl of queues) {
+    await ctx.call('sqs', 'SetQueueAttributes', { QueueUrl, Attributes: { Policy: policy } });
+  }
+}
+
+async function clearPolicy(ctx: ProviderContext, queues: string[]): Promise<void> {
+  for (const QueueUrl of queues) {
+    await ignoreMissing(
+      ctx.call('sqs', 'SetQueueAttributes', { QueueUrl, Attributes: { Policy: '' } }),
+      QUEUE_DOES_NOT_EXIST,
+    );
+  }
+}
+
+export const queuePolicyProvider: ResourceProvider = {
+  type: 'AWS::SQS::QueuePolicy',
+  attributes: ['Id'],
+  replaceOn: [],
+  async create(properties, ctx) {
+    await setPolicy(ctx, policyQueues(properties), attributeValue(properties['PolicyDocument']));
+    const id = ctx.generateName(128);
+    return { physicalId: id, attributes: { Id: id } };
+  },
+  async update(current, properties, previous, ctx) {
+    const queues = policyQueues(properties);
+    await clearPolicy(
+      ctx,
+      policyQueues(previous).filter((url) => !queues.includes(url)),
+    );
+    await setPolicy(ctx, queues, attributeValue(properties['PolicyDocument']));
+    return current;
+  },
+  async delete(_current, properties, ctx) {
+    await clearPolicy(ctx, policyQueues(properties));
+  },
+};
