@@ -8,6 +8,18 @@ import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { PutItemCommand } from '@aws-sdk/client-dynamodb';
+import {
+  DescribeStreamCommand,
+  GetRecordsCommand as GetDynamoDbRecordsCommand,
+  GetShardIteratorCommand as GetDynamoDbShardIteratorCommand,
+} from '@aws-sdk/client-dynamodb-streams';
+import {
+  GetRecordsCommand,
+  GetShardIteratorCommand,
+  ListShardsCommand,
+  PutRecordCommand,
+} from '@aws-sdk/client-kinesis';
 import { afterAll, describe, expect, it } from 'vitest';
 import { useCloud } from '../helpers/cloud.js';
 import { runCli } from '../helpers/process.js';
@@ -109,5 +121,72 @@ describe('examples', () => {
     expect(second.stdout).toContain('No updates are to be performed.');
     expect(second.outputs['stack']).toMatchObject({ stackStatus: 'CREATE_COMPLETE' });
     expect(invokeResult(second)).toMatchObject({ message: 'Hello, CloudFormation!' });
+  });
+
+  it('pull: one stack makes the Kinesis stream and the table with its stream; records written to both can be read back', async () => {
+    const first = await runExample('pull');
+    expectSuccess(first);
+    const stack = first.outputs['sources'] ?? {};
+    expect(stack).toMatchObject({
+      stackStatus: 'CREATE_COMPLETE',
+      StreamName: 'lambda-tasks-pull-events',
+      StreamArn: 'arn:aws:kinesis:us-east-1:000000000000:stream/lambda-tasks-pull-events',
+      TableName: 'lambda-tasks-pull-orders',
+    });
+    expect(String(stack['TableStreamArn'])).toMatch(
+      /^arn:aws:dynamodb:us-east-1:000000000000:table\/lambda-tasks-pull-orders\/stream\/\d{4}-\d{2}-\d{2}T[\d:.]+$/,
+    );
+
+    // What the README shows with the AWS CLI, through the SDK: a record in, the same record out.
+    const kinesis = t.kinesis();
+    await kinesis.send(
+      new PutRecordCommand({
+        StreamName: 'lambda-tasks-pull-events',
+        PartitionKey: 'order-1',
+        Data: Buffer.from('{"orderId":"1"}'),
+      }),
+    );
+    const { Shards } = await kinesis.send(new ListShardsCommand({ StreamName: 'lambda-tasks-pull-events' }));
+    expect(Shards).toHaveLength(2);
+    const records = [];
+    for (const shard of Shards ?? []) {
+      const { ShardIterator } = await kinesis.send(
+        new GetShardIteratorCommand({
+          StreamName: 'lambda-tasks-pull-events',
+          ShardId: shard.ShardId,
+          ShardIteratorType: 'TRIM_HORIZON',
+        }),
+      );
+      const got = await kinesis.send(new GetRecordsCommand({ ShardIterator }));
+      records.push(...(got.Records ?? []));
+    }
+    expect(records.map((r) => Buffer.from(r.Data ?? []).toString())).toEqual(['{"orderId":"1"}']);
+
+    await t
+      .dynamodb()
+      .send(
+        new PutItemCommand({
+          TableName: 'lambda-tasks-pull-orders',
+          Item: { orderId: { S: '1' }, total: { N: '42' } },
+        }),
+      );
+    const streams = t.dynamodbStreams();
+    const described = await streams.send(new DescribeStreamCommand({ StreamArn: String(stack['TableStreamArn']) }));
+    const shardId = described.StreamDescription?.Shards?.[0]?.ShardId;
+    const { ShardIterator } = await streams.send(
+      new GetDynamoDbShardIteratorCommand({
+        StreamArn: String(stack['TableStreamArn']),
+        ShardId: shardId,
+        ShardIteratorType: 'TRIM_HORIZON',
+      }),
+    );
+    const changes = await streams.send(new GetDynamoDbRecordsCommand({ ShardIterator }));
+    expect(changes.Records?.map((r) => [r.eventName, r.dynamodb?.NewImage?.['total']])).toEqual([
+      ['INSERT', { N: '42' }],
+    ]);
+
+    const second = await runExample('pull');
+    expectSuccess(second);
+    expect(second.stdout).toContain('No updates are to be performed.');
   });
 });
