@@ -1,7 +1,9 @@
 /** The services the local cloud serves, their tables, and the blobs they reference. */
 import type { CloudContext } from '../context.js';
 import { credentialMigrations } from '../credentials.js';
+import { type RunningPollers, startEventPollers } from '../events/index.js';
 import type { ServiceDefinition } from '../service.js';
+import { serviceCaller } from '../service-caller.js';
 import type { Migration } from '../store/database.js';
 import { cloudFormationMigrations, createCloudFormation } from './cloudformation/index.js';
 import { createDynamoDb, dynamoDbMigrations } from './dynamodb/index.js';
@@ -73,6 +75,7 @@ export function createServices(context: CloudContext): ServiceSet {
   // CloudFormation's providers call the other services' handlers.
   const cloudFormation = createCloudFormation(context, s3.service, () => definitions);
   definitions['cloudformation'] = cloudFormation.definition;
+  let pollers: RunningPollers | undefined;
   return {
     definitions,
     referencedBlobs: () => new Set([...s3.service.state.referencedBlobs(), ...lambda.service.state.referencedBlobs()]),
@@ -81,10 +84,19 @@ export function createServices(context: CloudContext): ServiceSet {
       kinesis.start();
       dynamodb.start();
       sqs.start();
+      pollers = startEventPollers({
+        context,
+        events: context.events,
+        mappings: lambda.mappings,
+        kinesis: kinesis.streams,
+        dynamodbStreams: dynamodb.streams,
+        sqs: sqs.queues,
+        call: (accountId, region) => serviceCaller(context, () => definitions, accountId, region),
+      });
     },
-    // Stacks stop first: their providers may still be calling Lambda.
+    // Stacks and pollers stop first: they may still be calling Lambda and the sources.
     close: async () => {
-      await cloudFormation.close();
+      await Promise.all([cloudFormation.close(), pollers?.close()]);
       await Promise.all([lambda.close(), kinesis.close(), dynamodb.close(), sqs.close()]);
     },
   };

@@ -1,14 +1,3 @@
-/**
- * Resource providers: one per CloudFormation resource type, each with create / update / delete.
- * Providers do not reimplement services: they call the services' own operation handlers (the
- * same code the API runs), so a function created by a stack is the function GetFunction shows and
- * a failure carries the service's own error as the resource's status reason.
- */
-import { randomUUID } from 'node:crypto';
-import type { CloudContext } from '../../context.js';
-import { AwsError } from '../../errors.js';
-import type { RequestContext, ServiceDefinition } from '../../service.js';
-
 export type Properties = Record<string, unknown>;
 
 export interface ProvisionedResource {
@@ -62,32 +51,6 @@ export function needsReplacement(provider: ResourceProvider, changed: string[]):
   if (provider.replaceOn === '*') return changed.length > 0;
   const replaceOn = provider.replaceOn;
   return changed.some((name) => replaceOn.includes(name));
-}
-
-/** Calls service handlers in-process with a request context for the stack's account and region. */
-export function serviceCaller(
-  context: CloudContext,
-  services: () => Record<string, ServiceDefinition>,
-  accountId: string,
-  region: string,
-) {
-  return async <T>(service: string, operation: string, input: Record<string, unknown>): Promise<T> => {
-    const handler = services()[service]?.handlers[operation];
-    if (!handler)
-      throw new AwsError('InternalFailure', `${service}.${operation} is not available to CloudFormation`, 500);
-    const credentials = context.credentials.forAccount(accountId);
-    const ctx: RequestContext = {
-      requestId: randomUUID(),
-      region,
-      accountId,
-      credentials,
-      endpoint: context.endpoint(),
-      trailers: Promise.resolve({}),
-      cloud: context,
-      headers: {},
-    };
-    return (await handler(input, ctx)) as T;
-  };
 }
 
 const NAME_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';

@@ -1,8 +1,9 @@
 /** AWS CloudFormation (awsQuery, 2010-05-15): stacks, change sets, events, exports. */
 import { Aborted, StackOperations } from '../../cloudformation/engine/operations.js';
-import { generatedName, serviceCaller } from '../../cloudformation/providers/provider.js';
+import { generatedName } from '../../cloudformation/providers/provider.js';
 import type { CloudContext } from '../../context.js';
 import type { ServiceDefinition } from '../../service.js';
+import { serviceCaller } from '../../service-caller.js';
 import type { S3Service } from '../s3/s3-service.js';
 import { changeSetHandlers } from './change-sets.js';
 import { CloudFormationService } from './cloudformation-service.js';
