@@ -4,8 +4,13 @@
  * StreamArn. TableName, KeySchema and LocalSecondaryIndexes replace the table (AWS's resource
  * reference); everything else updates in place, one GSI change per UpdateTable as AWS requires.
  */
-import { AwsError } from '../../errors.js';
-import type { Properties, ProviderContext, ProvisionedResource, ResourceProvider } from './provider.js';
+import {
+  type Properties,
+  type ProviderContext,
+  type ProvisionedResource,
+  type ResourceProvider,
+  stabilize,
+} from './provider.js';
 import { ignoreMissing } from './s3.js';
 
 type Tag = { Key: string; Value: string };
@@ -17,8 +22,6 @@ type TableDescription = {
   StreamSpecification?: { StreamEnabled?: boolean };
   GlobalSecondaryIndexes?: { IndexStatus?: string }[];
 };
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** CloudFormation templates may give numbers as strings; the API wants numbers. */
 function throughput(value: unknown): Record<string, number> | undefined {
@@ -47,14 +50,12 @@ function streamViewType(properties: Properties): string | undefined {
 }
 
 /** Polls until the table and its indexes are ACTIVE (CloudFormation's stabilization). */
-async function stabilize(name: string, ctx: ProviderContext): Promise<TableDescription> {
-  for (let attempt = 0; ; attempt++) {
+function tableActive(name: string, ctx: ProviderContext): Promise<TableDescription> {
+  return stabilize(`Table ${name}`, async () => {
     const { Table } = await ctx.call<{ Table: TableDescription }>('dynamodb', 'DescribeTable', { TableName: name });
     const indexesActive = (Table.GlobalSecondaryIndexes ?? []).every((i) => i.IndexStatus === 'ACTIVE');
-    if (Table.TableStatus === 'ACTIVE' && indexesActive) return Table;
-    if (attempt > 6000) throw new AwsError('NotStabilized', `Table ${name} did not become ACTIVE`);
-    await sleep(10);
-  }
+    return Table.TableStatus === 'ACTIVE' && indexesActive ? Table : undefined;
+  });
 }
 
 function resourceOf(name: string, table: TableDescription): ProvisionedResource {
@@ -110,7 +111,7 @@ export const tableProvider: ResourceProvider = {
         : {}),
       ...(properties['Tags'] ? { Tags: properties['Tags'] } : {}),
     });
-    const table = await stabilize(name, ctx);
+    const table = await tableActive(name, ctx);
     await setTimeToLive(name, properties['TimeToLiveSpecification'], undefined, ctx);
     return resourceOf(name, table);
   },
@@ -119,7 +120,7 @@ export const tableProvider: ResourceProvider = {
     const changed = (key: string) => JSON.stringify(properties[key]) !== JSON.stringify(previous[key]);
     const update = async (input: Record<string, unknown>) => {
       await ctx.call('dynamodb', 'UpdateTable', { TableName: name, ...input });
-      await stabilize(name, ctx);
+      await tableActive(name, ctx);
     };
     if (changed('BillingMode') || changed('ProvisionedThroughput')) {
       const billingMode = (properties['BillingMode'] as string | undefined) ?? 'PROVISIONED';
@@ -190,7 +191,7 @@ export const tableProvider: ResourceProvider = {
       if (removed.length > 0) await ctx.call('dynamodb', 'UntagResource', { ResourceArn: arn, TagKeys: removed });
       if (wanted.length > 0) await ctx.call('dynamodb', 'TagResource', { ResourceArn: arn, Tags: wanted });
     }
-    return resourceOf(name, await stabilize(name, ctx));
+    return resourceOf(name, await tableActive(name, ctx));
   },
   async delete(current, _properties, ctx) {
     await ignoreMissing(ctx.call('dynamodb', 'DeleteTable', { TableName: current.physicalId }), [

@@ -6,21 +6,19 @@
  */
 import type { DescribeStreamSummaryOutput } from '@aws-sdk/client-kinesis';
 import { AwsError } from '../../errors.js';
-import type { Properties, ProviderContext, ResourceProvider } from './provider.js';
+import {
+  type Properties,
+  type ProviderContext,
+  type ResourceProvider,
+  stabilize,
+  tagChanges,
+  tagMap,
+} from './provider.js';
 import { ignoreMissing } from './s3.js';
-
-const POLL_MS = 25;
-const WAIT_LIMIT_MS = 5 * 60_000;
 
 interface Encryption {
   EncryptionType?: string;
   KeyId?: string;
-}
-
-function tagMap(properties: Properties): Record<string, string> {
-  return Object.fromEntries(
-    ((properties['Tags'] as { Key: string; Value: string }[] | undefined) ?? []).map((t) => [t.Key, t.Value]),
-  );
 }
 
 function modeOf(properties: Properties): 'PROVISIONED' | 'ON_DEMAND' {
@@ -30,18 +28,15 @@ function modeOf(properties: Properties): 'PROVISIONED' | 'ON_DEMAND' {
 
 /** Polls DescribeStreamSummary until the stream is ACTIVE (or, with `gone`, until it no longer exists). */
 async function settle(ctx: ProviderContext, name: string, gone = false): Promise<void> {
-  const deadline = Date.now() + WAIT_LIMIT_MS;
-  for (;;) {
+  await stabilize(`Stream ${name}`, async () => {
     try {
       const out = await ctx.call<DescribeStreamSummaryOutput>('kinesis', 'DescribeStreamSummary', { StreamName: name });
-      if (!gone && out.StreamDescriptionSummary?.StreamStatus === 'ACTIVE') return;
+      return !gone && out.StreamDescriptionSummary?.StreamStatus === 'ACTIVE' ? true : undefined;
     } catch (error) {
-      if (gone && error instanceof AwsError && error.code === 'ResourceNotFoundException') return;
+      if (gone && error instanceof AwsError && error.code === 'ResourceNotFoundException') return true;
       throw error;
     }
-    if (Date.now() > deadline) throw new AwsError('NotStabilized', `Stream ${name} did not stabilize in time.`);
-    await new Promise((resolve) => setTimeout(resolve, POLL_MS));
-  }
+  });
 }
 
 async function setRetention(ctx: ProviderContext, name: string, from: number, to: number): Promise<void> {
@@ -70,7 +65,7 @@ export const streamProvider: ResourceProvider = {
   async create(properties, ctx) {
     const name = (properties['Name'] as string | undefined) ?? ctx.generateName(128);
     const mode = modeOf(properties);
-    const tags = tagMap(properties);
+    const tags = tagMap(properties['Tags']);
     await ctx.call('kinesis', 'CreateStream', {
       StreamName: name,
       StreamModeDetails: { StreamMode: mode },
@@ -111,10 +106,12 @@ export const streamProvider: ResourceProvider = {
     if (JSON.stringify(properties['StreamEncryption']) !== JSON.stringify(previous['StreamEncryption'])) {
       await setEncryption(ctx, name, properties['StreamEncryption'] as Encryption | undefined);
     }
-    const tags = tagMap(properties);
-    const removed = Object.keys(tagMap(previous)).filter((key) => !(key in tags));
-    if (removed.length) await ctx.call('kinesis', 'RemoveTagsFromStream', { StreamName: name, TagKeys: removed });
-    if (Object.keys(tags).length) await ctx.call('kinesis', 'AddTagsToStream', { StreamName: name, Tags: tags });
+    const tags = tagChanges(properties['Tags'], previous['Tags']);
+    if (tags.removed.length) {
+      await ctx.call('kinesis', 'RemoveTagsFromStream', { StreamName: name, TagKeys: tags.removed });
+    }
+    if (Object.keys(tags.set).length)
+      await ctx.call('kinesis', 'AddTagsToStream', { StreamName: name, Tags: tags.set });
     return current;
   },
   async delete(current, _properties, ctx) {

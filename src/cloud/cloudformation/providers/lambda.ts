@@ -9,10 +9,15 @@ import { buffer } from 'node:stream/consumers';
 import { ZipFile } from 'yazl';
 import { AwsError } from '../../errors.js';
 import { parseLayerVersionArn } from '../../services/lambda/arns.js';
-import type { Properties, ProviderContext, ResourceProvider } from './provider.js';
+import {
+  type Properties,
+  type ProviderContext,
+  type ResourceProvider,
+  stabilize,
+  tagChanges,
+  tagMap,
+} from './provider.js';
 import { ignoreMissing } from './s3.js';
-
-type Tag = { Key: string; Value: string };
 
 /** CloudFormation's inline `Code.ZipFile` is source text, zipped as index.js / index.py by runtime. */
 async function inlineZip(source: string, runtime: string | undefined): Promise<Buffer> {
@@ -60,24 +65,25 @@ function numeric(key: string, value: unknown): unknown {
   return (key === 'Timeout' || key === 'MemorySize') && typeof value === 'string' ? Number(value) : value;
 }
 
-function tagMap(tags: unknown): Record<string, string> {
-  return Object.fromEntries(((tags as Tag[] | undefined) ?? []).map((t) => [t.Key, t.Value]));
-}
-
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Polls until the function is Active and its last update Successful (CloudFormation's stabilization). */
-async function stabilize(name: string, ctx: ProviderContext): Promise<Record<string, unknown>> {
-  for (let attempt = 0; ; attempt++) {
+function functionActive(name: string, ctx: ProviderContext): Promise<Record<string, unknown>> {
+  return stabilize(`Function ${name}`, async () => {
     const config = await ctx.call('lambda', 'GetFunctionConfiguration', { FunctionName: name });
     if (config['State'] === 'Failed' || config['LastUpdateStatus'] === 'Failed') {
       throw new AwsError('InvalidRequest', String(config['StateReason'] ?? config['LastUpdateStatusReason']));
     }
-    if (config['State'] === 'Active' && config['LastUpdateStatus'] === 'Successful') return config;
-    // In-process calls are cheap: poll often so the resource completes soon after the function does.
-    if (attempt > 3000) throw new AwsError('NotStabilized', `Function ${name} did not become Active`);
-    await sleep(10);
-  }
+    return config['State'] === 'Active' && config['LastUpdateStatus'] === 'Successful' ? config : undefined;
+  });
+}
+
+/** Lambda's TagResource / UntagResource for a function or an event source mapping ARN. */
+export async function retag(arn: string, next: unknown, previous: unknown, ctx: ProviderContext): Promise<void> {
+  const tags = tagChanges(next, previous);
+  if (JSON.stringify(tags.set) === JSON.stringify(tagMap(previous))) return;
+  if (tags.removed.length) await ctx.call('lambda', 'UntagResource', { Resource: arn, TagKeys: tags.removed });
+  if (Object.keys(tags.set).length) await ctx.call('lambda', 'TagResource', { Resource: arn, Tags: tags.set });
 }
 
 /** Retries a call refused with ResourceConflictException (an update in progress), as CloudFormation does. */
@@ -111,7 +117,7 @@ export const functionProvider: ResourceProvider = {
         ReservedConcurrentExecutions: Number(properties['ReservedConcurrentExecutions']),
       });
     }
-    await stabilize(name, ctx);
+    await functionActive(name, ctx);
     return { physicalId: name, attributes: { Arn: created['FunctionArn'] } };
   },
   async update(current, properties, previous, ctx) {
@@ -126,7 +132,7 @@ export const functionProvider: ResourceProvider = {
       await retryConflicts(() =>
         ctx.call('lambda', 'UpdateFunctionConfiguration', { FunctionName: name, ...reset, ...config }),
       );
-      await stabilize(name, ctx);
+      await functionActive(name, ctx);
     }
     if (
       JSON.stringify(properties['Code']) !== JSON.stringify(previous['Code']) ||
@@ -139,16 +145,9 @@ export const functionProvider: ResourceProvider = {
           ...(properties['Architectures'] ? { Architectures: properties['Architectures'] } : {}),
         }),
       );
-      await stabilize(name, ctx);
+      await functionActive(name, ctx);
     }
-    const tags = tagMap(properties['Tags']);
-    const oldTags = tagMap(previous['Tags']);
-    if (JSON.stringify(tags) !== JSON.stringify(oldTags)) {
-      const arn = String(current.attributes['Arn']);
-      const removed = Object.keys(oldTags).filter((k) => !(k in tags));
-      if (removed.length) await ctx.call('lambda', 'UntagResource', { Resource: arn, TagKeys: removed });
-      if (Object.keys(tags).length) await ctx.call('lambda', 'TagResource', { Resource: arn, Tags: tags });
-    }
+    await retag(String(current.attributes['Arn']), properties['Tags'], previous['Tags'], ctx);
     const reserved = properties['ReservedConcurrentExecutions'];
     if (reserved !== previous['ReservedConcurrentExecutions']) {
       if (reserved === undefined) await ctx.call('lambda', 'DeleteFunctionConcurrency', { FunctionName: name });

@@ -1,5 +1,5 @@
 /** AWS::Logs::LogGroup through the local CloudWatch Logs service. */
-import type { ResourceProvider } from './provider.js';
+import { type ResourceProvider, tagMap } from './provider.js';
 import { ignoreMissing } from './s3.js';
 
 export const logGroupProvider: ResourceProvider = {
@@ -8,9 +8,7 @@ export const logGroupProvider: ResourceProvider = {
   replaceOn: ['LogGroupName', 'KmsKeyId', 'LogGroupClass'],
   async create(properties, ctx) {
     const name = (properties['LogGroupName'] as string | undefined) ?? ctx.generateName(512);
-    const tags = Object.fromEntries(
-      ((properties['Tags'] as { Key: string; Value: string }[] | undefined) ?? []).map((t) => [t.Key, t.Value]),
-    );
+    const tags = tagMap(properties['Tags']);
     await ctx.call('logs', 'CreateLogGroup', { logGroupName: name, ...(Object.keys(tags).length ? { tags } : {}) });
     if (properties['RetentionInDays'] !== undefined) {
       await ctx.call('logs', 'PutRetentionPolicy', {

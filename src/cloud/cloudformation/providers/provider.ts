@@ -1,3 +1,11 @@
+/**
+ * Resource providers: one per CloudFormation resource type, each with create / update / delete.
+ * Providers do not reimplement services: they call the services' own operation handlers (the
+ * same code the API runs), so a function created by a stack is the function GetFunction shows and
+ * a failure carries the service's own error as the resource's status reason.
+ */
+import { AwsError } from '../../errors.js';
+
 export type Properties = Record<string, unknown>;
 
 export interface ProvisionedResource {
@@ -64,4 +72,35 @@ export function generatedName(stackName: string, logicalId: string, maxLength: n
   const logicalPart = logicalId.slice(0, Math.max(1, room - stackPart.length));
   const name = `${stackPart}-${logicalPart}-${suffix}`;
   return lowercase ? name.toLowerCase() : name;
+}
+
+/** A template's `Tags` list (`[{ Key, Value }]`) as a map, values as strings. */
+export function tagMap(tags: unknown): Record<string, string> {
+  return Object.fromEntries(
+    ((tags as { Key: string; Value: unknown }[] | undefined) ?? []).map((t) => [t.Key, String(t.Value)]),
+  );
+}
+
+/** What to untag and what to (re)tag when a resource's `Tags` go from `previous` to `next`. */
+export function tagChanges(next: unknown, previous: unknown): { set: Record<string, string>; removed: string[] } {
+  const set = tagMap(next);
+  return { set, removed: Object.keys(tagMap(previous)).filter((key) => !(key in set)) };
+}
+
+const STABILIZE_POLL_MS = 10;
+const STABILIZE_LIMIT_MS = 5 * 60_000;
+
+/**
+ * CloudFormation's stabilization: calls `check` until it returns a value (the resource reached the
+ * state the operation waits for), polling often since in-process calls are cheap, and fails with
+ * NotStabilized after five minutes. `check` throws to fail at once (a Failed state).
+ */
+export async function stabilize<T>(what: string, check: () => Promise<T | undefined>): Promise<T> {
+  const deadline = Date.now() + STABILIZE_LIMIT_MS;
+  for (;;) {
+    const done = await check();
+    if (done !== undefined) return done;
+    if (Date.now() > deadline) throw new AwsError('NotStabilized', `${what} did not stabilize in time.`);
+    await new Promise((resolve) => setTimeout(resolve, STABILIZE_POLL_MS));
+  }
 }

@@ -3,7 +3,14 @@
  * URL; QueueName and FifoQueue replace it, every other property is updated in place (properties
  * taken out of the template go back to SQS's defaults), as AWS's resource reference documents.
  */
-import type { Properties, ProviderContext, ProvisionedResource, ResourceProvider } from './provider.js';
+import {
+  type Properties,
+  type ProviderContext,
+  type ProvisionedResource,
+  type ResourceProvider,
+  tagChanges,
+  tagMap,
+} from './provider.js';
 import { ignoreMissing } from './s3.js';
 
 /** Template properties that are queue attributes of the same name. */
@@ -54,11 +61,6 @@ function queueAttributes(properties: Properties): Record<string, string> {
   return attributes;
 }
 
-function tagMap(properties: Properties): Record<string, string> {
-  const tags = (properties['Tags'] as { Key: string; Value: string }[] | undefined) ?? [];
-  return Object.fromEntries(tags.map((tag) => [tag.Key, String(tag.Value)]));
-}
-
 function isFifo(properties: Properties): boolean {
   return attributeValue(properties['FifoQueue'] ?? 'false').toLowerCase() === 'true';
 }
@@ -80,7 +82,7 @@ export const queueProvider: ResourceProvider = {
     // CloudFormation names an unnamed FIFO queue with the required .fifo suffix.
     const name =
       (properties['QueueName'] as string | undefined) ?? `${ctx.generateName(fifo ? 75 : 80)}${fifo ? '.fifo' : ''}`;
-    const tags = tagMap(properties);
+    const tags = tagMap(properties['Tags']);
     const { QueueUrl } = await ctx.call<{ QueueUrl: string }>('sqs', 'CreateQueue', {
       QueueName: name,
       Attributes: { ...(fifo ? { FifoQueue: 'true' } : {}), ...queueAttributes(properties) },
@@ -100,10 +102,13 @@ export const queueProvider: ResourceProvider = {
     if (Object.keys(changes).length > 0) {
       await ctx.call('sqs', 'SetQueueAttributes', { QueueUrl: current.physicalId, Attributes: changes });
     }
-    const tags = tagMap(properties);
-    const removed = Object.keys(tagMap(previous)).filter((key) => !(key in tags));
-    if (removed.length > 0) await ctx.call('sqs', 'UntagQueue', { QueueUrl: current.physicalId, TagKeys: removed });
-    if (Object.keys(tags).length > 0) await ctx.call('sqs', 'TagQueue', { QueueUrl: current.physicalId, Tags: tags });
+    const tags = tagChanges(properties['Tags'], previous['Tags']);
+    if (tags.removed.length > 0) {
+      await ctx.call('sqs', 'UntagQueue', { QueueUrl: current.physicalId, TagKeys: tags.removed });
+    }
+    if (Object.keys(tags.set).length > 0) {
+      await ctx.call('sqs', 'TagQueue', { QueueUrl: current.physicalId, Tags: tags.set });
+    }
     return current;
   },
   async delete(current, _properties, ctx) {
