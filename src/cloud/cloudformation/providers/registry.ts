@@ -1,8 +1,9 @@
 /**
- * The resource types CloudFormation can provision here, by type name. Later services (Kinesis,
- * DynamoDB, SQS, SNS, event source mappings) add their providers to this list.
+ * The resource types CloudFormation can provision here, by type name. Each service's providers
+ * join this list as the service arrives (SNS next).
  */
 import { tableProvider } from './dynamodb.js';
+import { eventSourceMappingProvider } from './event-source-mapping.js';
 import { managedPolicyProvider, policyProvider, roleProvider } from './iam.js';
 import { streamProvider } from './kinesis.js';
 import {
@@ -28,6 +29,7 @@ export const PROVIDERS: ReadonlyMap<string, ResourceProvider> = new Map(
     aliasProvider,
     layerVersionProvider,
     eventInvokeConfigProvider,
+    eventSourceMappingProvider,
     roleProvider,
     policyProvider,
     managedPolicyProvider,
