@@ -78,13 +78,14 @@ export const toMiB = (bytes) => bytes / MiB;
 /**
  * Which side wins a row, given its direction.
  * @param {Row} r
+ * @param {string} [peer]
  */
-function winner(r) {
+function winner(r, peer = 'moto') {
   if (r.ratio === undefined) return '';
   if (r.comparable === false) return 'not comparable';
   if (Math.abs(r.ratio - 1) < 0.05) return '~same';
   const ltBetter = r.better === 'higher' ? r.ratio > 1 : r.ratio < 1;
-  return ltBetter ? 'lambda-tasks' : 'moto';
+  return ltBetter ? 'lambda-tasks' : peer;
 }
 
 /**
@@ -101,15 +102,16 @@ function targetCell(r) {
 
 /**
  * @param {Row[]} rows
+ * @param {string} [peer] what the peer column holds: moto, or a floor measured in the same run
  * @returns {string}
  */
-export function formatTable(rows) {
+export function formatTable(rows, peer = 'moto') {
   const targets = rows.some((r) => r.target);
   const header = [
     'metric',
     'lambda-tasks',
-    'moto',
-    'ratio lt/moto',
+    peer,
+    `ratio lt/${peer}`,
     'better is',
     'winner',
     ...(targets ? ['target (lambda-tasks)'] : []),
@@ -120,7 +122,7 @@ export function formatTable(rows) {
     fmt(r.moto),
     r.ratio === undefined ? 'n/a' : `${r.ratio.toFixed(2)}x`,
     r.better,
-    winner(r),
+    winner(r, peer),
     ...(targets ? [targetCell(r)] : []),
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((cells) => cells[i].length)));

@@ -31,6 +31,10 @@
  * (messages sent, received and deleted, 1000), BENCH_SQS_WAKEUPS (long polls woken by a send, 50). One
  * fresh server per side and section; see bench/kinesis.mjs, bench/dynamodb.mjs, bench/sqs.mjs.
  *
+ * Mappings knobs: BENCH_MAPPINGS_SAMPLES (writes timed to the handler's start, 200), BENCH_MAPPINGS_RECORDS
+ * (records drained through one Kinesis mapping, 20000). lambda-tasks only: moto has no pollers; the peer
+ * column is a direct Invoke of the same function, measured in the same run. See bench/mappings.mjs.
+ *
  * Deploy knobs: BENCH_DEPLOY_RUNS (cold + redeploy pairs per side, 3). `lambda-tasks run
  * examples/hello` next to the same steps as an AWS CLI script, both against one lambda-tasks local
  * cloud (moto cannot run the function); see bench/deploy.mjs.
@@ -45,6 +49,7 @@ import { deployRows, deploySection, formatDeployTable } from './deploy.mjs';
 import { dynamoDbWorkload } from './dynamodb.mjs';
 import { kinesisWorkload } from './kinesis.mjs';
 import { lambdaWorkload } from './lambda.mjs';
+import { mappingsRows, mappingsWorkload } from './mappings.mjs';
 import { formatTable, row, toMiB } from './report.mjs';
 import { createBucket, largeObject, s3Client, smallObjects, streamedUploadRss } from './s3.mjs';
 import { killAllNow, rssBytes, startLambdaTasks, startMoto, stopAll } from './servers.mjs';
@@ -93,9 +98,19 @@ const config = {
     queries: Math.ceil(knob('BENCH_DYNAMODB_OPS', 2000) / 2),
   },
   sqs: { messages: knob('BENCH_SQS_MESSAGES', 1000), concurrency: 16, wakeUps: knob('BENCH_SQS_WAKEUPS', 50) },
+  mappings: { latencySamples: knob('BENCH_MAPPINGS_SAMPLES', 200), records: knob('BENCH_MAPPINGS_RECORDS', 20_000) },
 };
 
-const SECTIONS = /** @type {const} */ (['s3', 'lambda', 'cloudformation', 'kinesis', 'dynamodb', 'sqs', 'deploy']);
+const SECTIONS = /** @type {const} */ ([
+  's3',
+  'lambda',
+  'cloudformation',
+  'kinesis',
+  'dynamodb',
+  'sqs',
+  'mappings',
+  'deploy',
+]);
 /** The sections to run: BENCH_ONLY=lambda, BENCH_ONLY=s3,lambda; all by default. */
 const only = (process.env.BENCH_ONLY ?? '')
   .split(',')
@@ -685,7 +700,7 @@ async function main() {
   /** @type {Record<string, string>} */
   const logs = {};
   for (const [name, start] of Object.entries(servers)) {
-    if (!sections.some((section) => section !== 'deploy')) break;
+    if (!sections.some((section) => section !== 'deploy' && section !== 'mappings')) break;
     const t0 = performance.now();
     if (sections.includes('s3')) {
       const s3 = await s3Section(name, start);
@@ -731,6 +746,16 @@ async function main() {
     }
     say(`[${name}] done in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
   }
+  if (sections.includes('mappings')) {
+    say('[mappings] event source mappings: write-to-handler latency and throughput, lambda-tasks only (fresh server)');
+    const server = await startLambdaTasks();
+    try {
+      results.mappings = await mappingsWorkload(server, config.mappings);
+      logs['lambda-tasks'] = [logs['lambda-tasks'], server.logTail()].filter(Boolean).join('\n');
+    } finally {
+      await server.stop();
+    }
+  }
   if (sections.includes('deploy')) {
     say(
       `[deploy] lambda-tasks run examples/hello vs an AWS CLI script, ${config.deploy.runs} runs each (fresh server)`,
@@ -763,6 +788,11 @@ async function main() {
   for (const [section, rows] of Object.entries(rowsBySection)) {
     process.stdout.write(`\n${titles[section]}\n\n${formatTable(rows)}\n`);
   }
+  if (results.mappings) {
+    process.stdout.write(
+      `\nEvent source mappings (peer = a direct Invoke of the same function)\n\n${formatTable(mappingsRows(results.mappings), 'Invoke')}\n`,
+    );
+  }
   const deployTable = results.deploy ? deployRows(results.deploy) : undefined;
   if (deployTable) {
     process.stdout.write(`\nDeploy (ratio = lambda-tasks / aws CLI script)\n\n${formatDeployTable(deployTable)}\n`);
@@ -791,6 +821,7 @@ async function main() {
     rows: [
       ...Object.entries(rowsBySection).flatMap(([section, rows]) => rows.map((r) => ({ section, ...r }))),
       ...(deployTable ?? []).map((r) => ({ section: 'deploy', ...r })),
+      ...(results.mappings ? mappingsRows(results.mappings).map((r) => ({ section: 'mappings', ...r })) : []),
     ],
     raw: {
       ...(results.s3

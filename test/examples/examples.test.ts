@@ -8,20 +8,10 @@ import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { PutItemCommand } from '@aws-sdk/client-dynamodb';
-import {
-  DescribeStreamCommand,
-  GetRecordsCommand as GetDynamoDbRecordsCommand,
-  GetShardIteratorCommand as GetDynamoDbShardIteratorCommand,
-} from '@aws-sdk/client-dynamodb-streams';
-import {
-  GetRecordsCommand,
-  GetShardIteratorCommand,
-  ListShardsCommand,
-  PutRecordCommand,
-} from '@aws-sdk/client-kinesis';
+import { FilterLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
+import { PutRecordCommand } from '@aws-sdk/client-kinesis';
 import { afterAll, describe, expect, it } from 'vitest';
-import { useCloud } from '../helpers/cloud.js';
+import { useCloud, waitFor } from '../helpers/cloud.js';
 import { runCli } from '../helpers/process.js';
 
 const EXAMPLES = fileURLToPath(new URL('../../examples', import.meta.url));
@@ -60,6 +50,16 @@ async function runExample(name: string, args: string[] = [], command = 'run'): P
 
 function expectSuccess(run: Run): void {
   expect(run.code, `stdout:\n${run.stdout}\nstderr:\n${run.stderr}`).toBe(0);
+}
+
+/** The pull example's consumer: what it logged, one line per record (START/END/REPORT left out). */
+async function consumerLines(): Promise<string[]> {
+  const out = await t
+    .cwLogs()
+    .send(new FilterLogEventsCommand({ logGroupName: '/aws/lambda/lambda-tasks-pull-consumer' }));
+  return (out.events ?? [])
+    .map((e) => (e.message ?? '').trim().split('\t').at(-1) ?? '')
+    .filter((m) => m.startsWith('kinesis ') || m.startsWith('dynamodb '));
 }
 
 /** The invoke step's result, as the function returned it. */
@@ -123,7 +123,7 @@ describe('examples', () => {
     expect(invokeResult(second)).toMatchObject({ message: 'Hello, CloudFormation!' });
   });
 
-  it('pull: one stack makes the Kinesis stream and the table with its stream; records written to both can be read back', async () => {
+  it('pull: the sources from a stack, the consumer mapped to both, records delivered, the stream mapping disabled; a second run re-enables it', async () => {
     const first = await runExample('pull');
     expectSuccess(first);
     const stack = first.outputs['sources'] ?? {};
@@ -136,57 +136,38 @@ describe('examples', () => {
     expect(String(stack['TableStreamArn'])).toMatch(
       /^arn:aws:dynamodb:us-east-1:000000000000:table\/lambda-tasks-pull-orders\/stream\/\d{4}-\d{2}-\d{2}T[\d:.]+$/,
     );
+    expect(first.outputs['stream-mapping']).toMatchObject({ state: 'Enabled', eventSourceArn: stack['StreamArn'] });
+    expect(first.outputs['table-mapping']).toMatchObject({ state: 'Enabled', eventSourceArn: stack['TableStreamArn'] });
+    // The producer saw all six consumer log lines (three records, three items) before it returned.
+    expect(invokeResult({ ...first, outputs: { invoke: first.outputs['write'] ?? {} } })).toMatchObject({
+      written: 3,
+      consumerLogLines: 6,
+      delivered: true,
+    });
+    expect(first.outputs['maintenance']).toMatchObject({ state: 'Disabled' });
 
-    // What the README shows with the AWS CLI, through the SDK: a record in, the same record out.
+    // What the consumer logged, one line per record, from both sources.
+    const lines = await consumerLines();
+    expect(lines.filter((l) => l.startsWith('kinesis '))).toHaveLength(3);
+    expect(lines.filter((l) => l.startsWith('dynamodb INSERT '))).toHaveLength(3);
+
+    // Disabled: a record written now waits in the stream.
     const kinesis = t.kinesis();
     await kinesis.send(
-      new PutRecordCommand({
-        StreamName: 'lambda-tasks-pull-events',
-        PartitionKey: 'order-1',
-        Data: Buffer.from('{"orderId":"1"}'),
-      }),
+      new PutRecordCommand({ StreamName: 'lambda-tasks-pull-events', PartitionKey: 'late', Data: Buffer.from('late') }),
     );
-    const { Shards } = await kinesis.send(new ListShardsCommand({ StreamName: 'lambda-tasks-pull-events' }));
-    expect(Shards).toHaveLength(2);
-    const records = [];
-    for (const shard of Shards ?? []) {
-      const { ShardIterator } = await kinesis.send(
-        new GetShardIteratorCommand({
-          StreamName: 'lambda-tasks-pull-events',
-          ShardId: shard.ShardId,
-          ShardIteratorType: 'TRIM_HORIZON',
-        }),
-      );
-      const got = await kinesis.send(new GetRecordsCommand({ ShardIterator }));
-      records.push(...(got.Records ?? []));
-    }
-    expect(records.map((r) => Buffer.from(r.Data ?? []).toString())).toEqual(['{"orderId":"1"}']);
 
-    await t
-      .dynamodb()
-      .send(
-        new PutItemCommand({
-          TableName: 'lambda-tasks-pull-orders',
-          Item: { orderId: { S: '1' }, total: { N: '42' } },
-        }),
-      );
-    const streams = t.dynamodbStreams();
-    const described = await streams.send(new DescribeStreamCommand({ StreamArn: String(stack['TableStreamArn']) }));
-    const shardId = described.StreamDescription?.Shards?.[0]?.ShardId;
-    const { ShardIterator } = await streams.send(
-      new GetDynamoDbShardIteratorCommand({
-        StreamArn: String(stack['TableStreamArn']),
-        ShardId: shardId,
-        ShardIteratorType: 'TRIM_HORIZON',
-      }),
-    );
-    const changes = await streams.send(new GetDynamoDbRecordsCommand({ ShardIterator }));
-    expect(changes.Records?.map((r) => [r.eventName, r.dynamodb?.NewImage?.['total']])).toEqual([
-      ['INSERT', { N: '42' }],
-    ]);
-
+    // The second run: the stack is unchanged, `create` re-enables the stream's mapping, which resumes
+    // where it stopped (the late record arrives), and the new records are delivered too.
     const second = await runExample('pull');
     expectSuccess(second);
     expect(second.stdout).toContain('No updates are to be performed.');
+    expect(second.outputs['stream-mapping']).toMatchObject({ uuid: first.outputs['stream-mapping']?.['uuid'] });
+    expect(invokeResult({ ...second, outputs: { invoke: second.outputs['write'] ?? {} } })).toMatchObject({
+      delivered: true,
+    });
+    await waitFor('the late record delivered after the mapping was enabled again', async () =>
+      (await consumerLines()).some((l) => l.endsWith(': late')) ? true : undefined,
+    );
   });
 });
