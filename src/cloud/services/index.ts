@@ -2,6 +2,7 @@
 import type { CloudContext } from '../context.js';
 import { credentialMigrations } from '../credentials.js';
 import { type RunningPollers, startEventPollers } from '../events/index.js';
+import { startPushDeliveries } from '../events/push/index.js';
 import type { ServiceDefinition } from '../service.js';
 import { serviceCaller } from '../service-caller.js';
 import type { Migration } from '../store/database.js';
@@ -76,6 +77,7 @@ export function createServices(context: CloudContext): ServiceSet {
   const cloudFormation = createCloudFormation(context, s3.service, () => definitions);
   definitions['cloudformation'] = cloudFormation.definition;
   let pollers: RunningPollers | undefined;
+  let pushes: RunningPollers | undefined;
   return {
     definitions,
     referencedBlobs: () => new Set([...s3.service.state.referencedBlobs(), ...lambda.service.state.referencedBlobs()]),
@@ -84,19 +86,21 @@ export function createServices(context: CloudContext): ServiceSet {
       kinesis.start();
       dynamodb.start();
       sqs.start();
-      pollers = startEventPollers({
+      const deps = {
         context,
         events: context.events,
         mappings: lambda.mappings,
         kinesis: kinesis.streams,
         dynamodbStreams: dynamodb.streams,
         sqs: sqs.queues,
-        call: (accountId, region) => serviceCaller(context, () => definitions, accountId, region),
-      });
+        call: (accountId: string, region: string) => serviceCaller(context, () => definitions, accountId, region),
+      };
+      pollers = startEventPollers(deps);
+      pushes = startPushDeliveries(deps);
     },
     // Stacks and pollers stop first: they may still be calling Lambda and the sources.
     close: async () => {
-      await Promise.all([cloudFormation.close(), pollers?.close()]);
+      await Promise.all([cloudFormation.close(), pollers?.close(), pushes?.close()]);
       await Promise.all([lambda.close(), kinesis.close(), dynamodb.close(), sqs.close()]);
     },
   };
