@@ -3,6 +3,7 @@
  * us-east-1): PutRecords throughput in 500-record batches with N writers on one provisioned
  * stream, then GetRecords throughput reading every shard from TRIM_HORIZON to its tip (Limit
  * 10,000). Every record read back is counted; a shortfall is an error, not a faster result.
+ * Both phases also report the server's CPU milliseconds per record (see withServerCpu).
  */
 import { Agent } from 'node:http';
 import {
@@ -16,6 +17,7 @@ import {
   PutRecordsCommand,
 } from '@aws-sdk/client-kinesis';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
+import { withServerCpu } from './dynamodb.mjs';
 import { describeError } from './s3.mjs';
 import { credentials, sleep } from './stats.mjs';
 
@@ -102,7 +104,7 @@ async function getThroughput(client, StreamName, expected) {
 }
 
 /**
- * @param {{ url: string }} server
+ * @param {{ url: string, pid?: number }} server
  * @param {{ batches?: number, concurrency?: number, shards?: number, recordBytes?: number }} [options]
  */
 export async function kinesisWorkload(server, { batches = 200, concurrency = 4, shards = 4, recordBytes = 100 } = {}) {
@@ -111,8 +113,13 @@ export async function kinesisWorkload(server, { batches = 200, concurrency = 4, 
   try {
     await client.send(new CreateStreamCommand({ StreamName, ShardCount: shards }));
     await waitActive(client, StreamName);
-    const put = await putThroughput(client, StreamName, { batches, concurrency, recordBytes });
-    const get = await getThroughput(client, StreamName, put.records);
+    const perRecord = (/** @type {{ records: number }} */ result) => result.records;
+    const put = await withServerCpu(
+      server,
+      () => putThroughput(client, StreamName, { batches, concurrency, recordBytes }),
+      perRecord,
+    );
+    const get = await withServerCpu(server, () => getThroughput(client, StreamName, put.records), perRecord);
     await client.send(new DeleteStreamCommand({ StreamName })).catch(() => {});
     return { putRecords: put, getRecords: get };
   } finally {

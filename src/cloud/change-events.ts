@@ -14,6 +14,10 @@ export interface ChangeEventMap {
   'dynamodb.stream-records': { tableArn: string; streamArn: string; shardId: string };
   /** A queue has messages that may be receivable now (sent, or returned to visibility). */
   'sqs.messages': { queueArn: string };
+  /** A bucket's notification outbox received messages to deliver. */
+  's3.notifications': { bucket: string };
+  /** SNS stored deliveries that are due now (a publish, a subscription to confirm). */
+  'sns.deliveries': Record<string, never>;
 }
 
 export type ChangeEventName = keyof ChangeEventMap;

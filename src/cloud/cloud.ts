@@ -6,9 +6,17 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { ChangeEvents } from './change-events.js';
-import type { CloudContext, DynamoDbSettings, KinesisSettings, LambdaSettings, SqsSettings } from './context.js';
+import type {
+  CloudContext,
+  DynamoDbSettings,
+  KinesisSettings,
+  LambdaSettings,
+  SnsSettings,
+  SqsSettings,
+} from './context.js';
 import { CredentialRegistry, type StaticCredential } from './credentials.js';
 import { DownloadLinks } from './downloads.js';
+import { DEFAULT_DELAY_MS_PER_SECOND } from './events/push/sns/retry-policy.js';
 import { createCloudServer, type RequestLogEntry, serverUrl } from './server.js';
 import { createServices, migrations } from './services/index.js';
 import { BlobStore } from './store/blobs.js';
@@ -42,6 +50,8 @@ export interface CloudOptions {
   dynamodb?: Partial<DynamoDbSettings>;
   /** SQS's timings (see SqsSettings for the defaults). */
   sqs?: Partial<SqsSettings>;
+  /** SNS's delivery timings (see SnsSettings for the defaults). */
+  sns?: Partial<SnsSettings>;
 }
 
 export interface RunningCloud {
@@ -104,6 +114,9 @@ export async function startCloud(options: CloudOptions = {}): Promise<RunningClo
       },
       sqs: {
         deletedQueueCooldownMs: options.sqs?.deletedQueueCooldownMs ?? 0,
+      },
+      sns: {
+        deliveryDelayMsPerSecond: options.sns?.deliveryDelayMsPerSecond ?? DEFAULT_DELAY_MS_PER_SECOND,
       },
       events: new ChangeEvents(),
     };

@@ -23,6 +23,7 @@ export interface CloudContext {
   readonly kinesis: KinesisSettings;
   readonly dynamodb: DynamoDbSettings;
   readonly sqs: SqsSettings;
+  readonly sns: SnsSettings;
   /** What services committed, for pollers and waiters in the same process. */
   readonly events: ChangeEvents;
 }
@@ -62,4 +63,12 @@ export interface DynamoDbSettings {
 export interface SqsSettings {
   /** Delay after which a deleted queue's name may be reused (AWS: 60 s). @default 0 */
   deletedQueueCooldownMs: number;
+}
+
+export interface SnsSettings {
+  /**
+   * The scale of SNS's delivery retries: each second of AWS's delivery-policy delays lasts this
+   * many ms here. @default 1 (AWS's 20 s between HTTP retries become 20 ms)
+   */
+  deliveryDelayMsPerSecond: number;
 }

@@ -24,6 +24,7 @@ import { escapeXml } from './protocol/values.js';
 import { parseQueryString } from './query-string.js';
 import { detectService, requestedService, virtualHostBucket } from './routing.js';
 import type { RequestContext, ServiceDefinition } from './service.js';
+import { SNS_PATH_PREFIX, snsLink } from './services/sns/links.js';
 
 /** Default cap on buffered (non-streaming) request bodies. */
 const DEFAULT_MAX_BODY_BYTES = 20 * 1024 * 1024;
@@ -107,6 +108,18 @@ export function createCloudServer(options: CloudServerOptions): CloudListener {
       if (rawPath.startsWith(DOWNLOAD_PATH_PREFIX) && (method === 'GET' || method === 'HEAD')) {
         serviceName = 'download';
         await sendDownload(res, options.context, rawPath, method, requestId);
+        return;
+      }
+      // SNS's SigningCertURL, SubscribeURL and UnsubscribeURL: unsigned GETs, as on AWS.
+      if (rawPath.startsWith(SNS_PATH_PREFIX) && method === 'GET') {
+        serviceName = 'sns';
+        const link = await snsLink(
+          options.context,
+          options.services['sns'],
+          rawPath,
+          new URLSearchParams(q < 0 ? '' : rawUrl.slice(q + 1)),
+        );
+        await send(res, link, requestId, false, method);
         return;
       }
       const rawQuery = q < 0 ? '' : rawUrl.slice(q + 1);

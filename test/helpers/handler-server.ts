@@ -45,6 +45,7 @@ export function useHandlerServer(services: Record<string, ServiceDefinition>): H
       kinesis: { transitionMs: 0, shardLimit: 10, onDemandStreamLimit: 1, streamsInTransitionLimit: 1 },
       dynamodb: { transitionMs: 0, ttlSweepMs: 1000 },
       sqs: { deletedQueueCooldownMs: 0 },
+      sns: { deliveryDelayMsPerSecond: 1 },
       events: new ChangeEvents(),
     };
     const started = createCloudServer({ context, services });

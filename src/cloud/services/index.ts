@@ -2,7 +2,8 @@
 import type { CloudContext } from '../context.js';
 import { credentialMigrations } from '../credentials.js';
 import { type RunningPollers, startEventPollers } from '../events/index.js';
-import { startPushDeliveries } from '../events/push/index.js';
+import { type PushDeps, startPushDeliveries } from '../events/push/index.js';
+import { s3NotificationTargets } from '../events/push/s3/index.js';
 import type { ServiceDefinition } from '../service.js';
 import { serviceCaller } from '../service-caller.js';
 import type { Migration } from '../store/database.js';
@@ -13,6 +14,7 @@ import { createKinesis, kinesisMigrations } from './kinesis/index.js';
 import { createLambda, type EventSourceLookup, lambdaMigrations, sourceKindOf } from './lambda/index.js';
 import { createLogs, logsMigrations } from './logs/index.js';
 import { createS3, s3Migrations } from './s3/index.js';
+import { createSns, snsMigrations } from './sns/index.js';
 import { createSqs, sqsMigrations } from './sqs/index.js';
 import { createSts } from './sts/index.js';
 
@@ -26,6 +28,7 @@ export const migrations: Migration[] = [
   ...kinesisMigrations,
   ...dynamoDbMigrations,
   ...sqsMigrations,
+  ...snsMigrations,
 ];
 
 export interface ServiceSet {
@@ -39,12 +42,21 @@ export interface ServiceSet {
 }
 
 export function createServices(context: CloudContext): ServiceSet {
-  const s3 = createS3(context);
+  // S3 checks notification destinations through the other services, made below: read when used.
+  let deps: PushDeps | undefined;
+  const s3 = createS3(
+    context,
+    s3NotificationTargets(() => {
+      if (!deps) throw new Error('the services are not started yet');
+      return deps;
+    }),
+  );
   const logs = createLogs(context);
   const iam = createIam(context);
   const kinesis = createKinesis(context);
   const dynamodb = createDynamoDb(context);
   const sqs = createSqs(context);
+  const sns = createSns(context);
   // Event source mappings check their sources through the services' in-process readers.
   const sources: EventSourceLookup = {
     kindOf: sourceKindOf,
@@ -72,6 +84,7 @@ export function createServices(context: CloudContext): ServiceSet {
     dynamodb: dynamodb.definition,
     dynamodbstreams: dynamodb.streamsDefinition,
     sqs: sqs.definition,
+    sns: sns.definition,
   };
   // CloudFormation's providers call the other services' handlers.
   const cloudFormation = createCloudFormation(context, s3.service, () => definitions);
@@ -86,7 +99,8 @@ export function createServices(context: CloudContext): ServiceSet {
       kinesis.start();
       dynamodb.start();
       sqs.start();
-      const deps = {
+      sns.start();
+      deps = {
         context,
         events: context.events,
         mappings: lambda.mappings,
@@ -94,6 +108,8 @@ export function createServices(context: CloudContext): ServiceSet {
         dynamodbStreams: dynamodb.streams,
         sqs: sqs.queues,
         call: (accountId: string, region: string) => serviceCaller(context, () => definitions, accountId, region),
+        s3Notifications: s3.notifications,
+        sns: sns.deliveries,
       };
       pollers = startEventPollers(deps);
       pushes = startPushDeliveries(deps);
@@ -101,7 +117,7 @@ export function createServices(context: CloudContext): ServiceSet {
     // Stacks and pollers stop first: they may still be calling Lambda and the sources.
     close: async () => {
       await Promise.all([cloudFormation.close(), pollers?.close(), pushes?.close()]);
-      await Promise.all([lambda.close(), kinesis.close(), dynamodb.close(), sqs.close()]);
+      await Promise.all([lambda.close(), kinesis.close(), dynamodb.close(), sqs.close(), sns.close()]);
     },
   };
 }

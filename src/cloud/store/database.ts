@@ -68,8 +68,15 @@ export abstract class SqlState {
   private writes = 0;
   private readCacheWrites = 0;
 
+  /**
+   * One transaction wrapper for every call: `db.transaction(fn)` builds four wrapped functions each
+   * time, which showed in the profile of every write. It nests (savepoints) like any other.
+   */
+  private readonly runTransaction: (fn: () => unknown) => unknown;
+
   constructor(readonly db: Db) {
     this.statementCache = new StatementCache(db);
+    this.runTransaction = db.transaction((fn: () => unknown) => fn());
   }
 
   protected sql(sql: string): Statement {
@@ -94,7 +101,7 @@ export abstract class SqlState {
 
   transaction<T>(fn: () => T): T {
     try {
-      return this.db.transaction(fn)();
+      return this.runTransaction(fn) as T;
     } finally {
       // A rollback undoes writes the cache may have been cleared for already; count it as a write.
       this.writes++;
@@ -102,7 +109,46 @@ export abstract class SqlState {
   }
 }
 
-function deepFreeze<T>(value: T): T {
+/**
+ * Rows a state reads on every request but changes only through a few of its own methods (a
+ * service's tables or streams), kept by key until one of those methods calls `changed()`. Unlike
+ * SqlState's read cache it survives writes to other rows (items, records), so the hot write paths
+ * keep hitting it. Inside a transaction that changed the rows it is bypassed (what a load sees
+ * there could still roll back), and it starts over once that transaction has ended, however it
+ * ended. Cached values are frozen: callers share them.
+ */
+export class RowCache<T> {
+  private readonly entries = new Map<string, T>();
+  /** A transaction changed the rows: bypass until it ends, then start over. */
+  private changedInTransaction = false;
+
+  constructor(
+    private readonly db: Db,
+    private readonly limit = READ_CACHE_LIMIT,
+  ) {}
+
+  get(key: string, load: () => T): T {
+    if (this.changedInTransaction) {
+      if (this.db.inTransaction) return load();
+      this.changedInTransaction = false;
+      this.entries.clear();
+    }
+    if (this.entries.has(key)) return this.entries.get(key) as T;
+    const value = deepFreeze(load());
+    if (this.entries.size >= this.limit) this.entries.clear();
+    this.entries.set(key, value);
+    return value;
+  }
+
+  /** The owner's write methods call this whenever the cached rows may have changed. */
+  changed(): void {
+    this.entries.clear();
+    if (this.db.inTransaction) this.changedInTransaction = true;
+  }
+}
+
+/** Freezes `value` and everything it holds (values shared between callers). */
+export function deepFreeze<T>(value: T): T {
   if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
     Object.freeze(value);
     for (const inner of Object.values(value)) deepFreeze(inner);

@@ -1,6 +1,6 @@
 /**
  * The resource types CloudFormation can provision here, by type name. Each service's providers
- * join this list as the service arrives (SNS next).
+ * join this list as the service arrives.
  */
 import { tableProvider } from './dynamodb.js';
 import { eventSourceMappingProvider } from './event-source-mapping.js';
@@ -17,6 +17,7 @@ import {
 import { logGroupProvider } from './logs.js';
 import type { ResourceProvider } from './provider.js';
 import { bucketPolicyProvider, bucketProvider } from './s3.js';
+import { subscriptionProvider, topicPolicyProvider, topicProvider } from './sns.js';
 import { queuePolicyProvider, queueProvider } from './sqs.js';
 
 export const PROVIDERS: ReadonlyMap<string, ResourceProvider> = new Map(
@@ -38,5 +39,8 @@ export const PROVIDERS: ReadonlyMap<string, ResourceProvider> = new Map(
     streamProvider,
     queueProvider,
     queuePolicyProvider,
+    topicProvider,
+    subscriptionProvider,
+    topicPolicyProvider,
   ].map((p) => [p.type, p]),
 );

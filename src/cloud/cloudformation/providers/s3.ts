@@ -35,6 +35,55 @@ async function applyBucketSettings(
     if (tags?.length) await ctx.call('s3', 'PutBucketTagging', { Bucket: name, Tagging: { TagSet: tags } });
     else await ctx.call('s3', 'DeleteBucketTagging', { Bucket: name });
   }
+  const notification = properties['NotificationConfiguration'];
+  if (JSON.stringify(notification) !== JSON.stringify(previous?.['NotificationConfiguration'])) {
+    // S3 validates the destinations here: a failure fails the resource with S3's own message.
+    await ctx.call('s3', 'PutBucketNotificationConfiguration', {
+      Bucket: name,
+      NotificationConfiguration: notificationConfiguration(notification as TemplateNotifications | undefined),
+    });
+  }
+}
+
+interface TemplateDestination {
+  Event: string;
+  Filter?: { S3Key?: { Rules?: { Name: string; Value: string }[] } };
+  Function?: string;
+  Queue?: string;
+  Topic?: string;
+}
+
+interface TemplateNotifications {
+  LambdaConfigurations?: TemplateDestination[];
+  QueueConfigurations?: TemplateDestination[];
+  TopicConfigurations?: TemplateDestination[];
+}
+
+/** The template's NotificationConfiguration (one Event each, `Filter.S3Key.Rules`) in S3's API shape. */
+function notificationConfiguration(template: TemplateNotifications | undefined): Record<string, unknown> {
+  const convert = (
+    configs: TemplateDestination[] | undefined,
+    arnMember: string,
+    arnOf: (c: TemplateDestination) => unknown,
+  ) =>
+    configs?.map((c) => {
+      const rules = c.Filter?.S3Key?.Rules ?? [];
+      return {
+        [arnMember]: arnOf(c),
+        Events: [c.Event],
+        ...(rules.length
+          ? { Filter: { Key: { FilterRules: rules.map((r) => ({ Name: r.Name.toLowerCase(), Value: r.Value })) } } }
+          : {}),
+      };
+    });
+  const out: Record<string, unknown> = {};
+  const lambda = convert(template?.LambdaConfigurations, 'LambdaFunctionArn', (c) => c.Function);
+  const queues = convert(template?.QueueConfigurations, 'QueueArn', (c) => c.Queue);
+  const topics = convert(template?.TopicConfigurations, 'TopicArn', (c) => c.Topic);
+  if (lambda) out['LambdaFunctionConfigurations'] = lambda;
+  if (queues) out['QueueConfigurations'] = queues;
+  if (topics) out['TopicConfigurations'] = topics;
+  return out;
 }
 
 export const bucketProvider: ResourceProvider = {

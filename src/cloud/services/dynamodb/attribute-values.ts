@@ -17,11 +17,13 @@ function toJson(value: AttributeValue): JsonValue {
   return value as unknown as JsonValue;
 }
 
+/** Revives a parsed value in place: only binary needs converting, the rest is already an AttributeValue. */
 function fromJson(value: JsonValue): AttributeValue {
-  if (typeof value['B'] === 'string') return { B: Buffer.from(value['B'], 'base64') };
-  if (Array.isArray(value['BS'])) return { BS: (value['BS'] as string[]).map((b) => Buffer.from(b, 'base64')) };
-  if (value['M'] !== undefined) return { M: itemFromJson(value['M'] as Record<string, JsonValue>) };
-  if (Array.isArray(value['L'])) return { L: (value['L'] as JsonValue[]).map(fromJson) };
+  const binary = value['B'];
+  if (typeof binary === 'string') value['B'] = Buffer.from(binary, 'base64');
+  else if (Array.isArray(value['BS'])) value['BS'] = (value['BS'] as string[]).map((b) => Buffer.from(b, 'base64'));
+  else if (value['M'] !== undefined) itemFromJson(value['M'] as Record<string, JsonValue>);
+  else if (Array.isArray(value['L'])) for (const element of value['L'] as JsonValue[]) fromJson(element);
   return value as unknown as AttributeValue;
 }
 
@@ -32,10 +34,13 @@ export function itemToJson(item: Item): Record<string, JsonValue> {
   return out;
 }
 
+/**
+ * The item a JSON wire form holds, converted in place (no copy of every attribute on the read
+ * paths): pass a value just parsed, which nothing else holds.
+ */
 export function itemFromJson(json: Record<string, JsonValue>): Item {
-  const out: Item = {};
-  for (const [name, value] of Object.entries(json)) out[name] = fromJson(value);
-  return out;
+  for (const name in json) fromJson(json[name] as JsonValue);
+  return json as unknown as Item;
 }
 
 export function encodeItem(item: Item): string {

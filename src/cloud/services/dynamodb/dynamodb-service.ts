@@ -6,6 +6,7 @@
  */
 import type { CloudContext } from '../../context.js';
 import type { RequestContext } from '../../service.js';
+import { deepFreeze } from '../../store/database.js';
 import { decodeItem, type Item } from './attribute-values.js';
 import { resourceNotFound, tableNotFound } from './errors.js';
 import { ItemWriter, type WritableTable } from './item-writer.js';
@@ -43,6 +44,9 @@ function tableKey(scope: Scope, name: string): Scope & { name: string } {
 export type DynamoDbContext = Pick<CloudContext, 'db' | 'now' | 'events' | 'dynamodb' | 'log'>;
 
 export class DynamoDbService {
+  /** Parsed definitions by row: the state hands out the same row object until the table changes. */
+  private readonly definitions = new WeakMap<TableRow, TableDefinition>();
+
   constructor(
     readonly state: DynamoDbState,
     readonly context: DynamoDbContext,
@@ -59,9 +63,14 @@ export class DynamoDbService {
   }
 
   load(row: TableRow): LoadedTable {
+    let definition = this.definitions.get(row);
+    if (!definition) {
+      definition = deepFreeze(JSON.parse(row.definition) as TableDefinition);
+      this.definitions.set(row, definition);
+    }
     return {
       row,
-      definition: JSON.parse(row.definition) as TableDefinition,
+      definition,
       arn: tableArn({ accountId: row.account_id, region: row.region }, row.name),
       status: this.status(row),
     };

@@ -171,9 +171,10 @@ function readPage(service: DynamoDbService, request: PageRequest): Page {
     forward: request.forward,
     after: request.after,
     limit: -1,
+    withHashKey: request.inSegment !== undefined,
   });
   for (const row of rows) {
-    if (request.inSegment && !request.inSegment(row.hk)) continue;
+    if (request.inSegment && !request.inSegment(row.hk as Buffer)) continue;
     const stored = decodeItem(row.item);
     const image = indexImage(source, stored);
     scanned++;

@@ -5,7 +5,7 @@
  * records carry one global sequence (their rowid), so a sequence number orders records across
  * writes and survives restarts.
  */
-import { type Migration, SqlState } from '../../store/database.js';
+import { type Migration, RowCache, SqlState } from '../../store/database.js';
 
 export const dynamoDbStateMigrations: Migration[] = [
   {
@@ -148,27 +148,39 @@ export interface RangeScan {
   /** Read strictly after this position (ExclusiveStartKey), in the scan's direction. */
   after: { ihk: Buffer; irk: Buffer; hk: Buffer; rk: Buffer } | undefined;
   limit: number;
+  /** Whether rows carry their hash key (Scan segments); each BLOB column read costs a Buffer per row. */
+  withHashKey: boolean;
 }
 
-export interface ScannedRow extends ItemRow {
-  ihk: Buffer;
-  irk: Buffer;
+/** A row as Query and Scan read it: the item (LastEvaluatedKey is taken from it), not its key bytes. */
+export interface ScannedRow {
+  item: string;
+  size: number;
+  hk?: Buffer;
 }
 
 export class DynamoDbState extends SqlState {
+  /** Every item operation looks its table up; only the table methods below change these rows. */
+  private readonly tables = new RowCache<TableRow | undefined>(this.db);
+  /** Every write to a table with a stream looks the stream up; only the stream methods below change these rows. */
+  private readonly streams = new RowCache<StreamRow | undefined>(this.db);
+
   // Tables
 
   getTable(accountId: string, region: string, name: string): TableRow | undefined {
-    return this.cachedRead(`table\n${accountId}\n${region}\n${name}`, () =>
-      this.sql('SELECT * FROM dynamodb_tables WHERE account_id = ? AND region = ? AND name = ?').get(
-        accountId,
-        region,
-        name,
-      ),
-    ) as TableRow | undefined;
+    return this.tables.get(
+      `${accountId}\n${region}\n${name}`,
+      () =>
+        this.sql('SELECT * FROM dynamodb_tables WHERE account_id = ? AND region = ? AND name = ?').get(
+          accountId,
+          region,
+          name,
+        ) as TableRow | undefined,
+    );
   }
 
   insertTable(row: Omit<TableRow, 'id' | 'updating_until' | 'ttl_attribute' | 'ttl_enabled' | 'stream_id'>): number {
+    this.tables.changed();
     const info = this.sql(
       `INSERT INTO dynamodb_tables (account_id, region, name, table_id, created_at, active_at, definition, tags)
        VALUES (@account_id, @region, @name, @table_id, @created_at, @active_at, @definition, @tags)`,
@@ -184,6 +196,7 @@ export class DynamoDbState extends SqlState {
   ): void {
     const columns = Object.keys(changes);
     if (columns.length === 0) return;
+    this.tables.changed();
     this.sql(`UPDATE dynamodb_tables SET ${columns.map((c) => `${c} = @${c}`).join(', ')} WHERE id = @id`).run({
       ...changes,
       id,
@@ -191,6 +204,7 @@ export class DynamoDbState extends SqlState {
   }
 
   deleteTable(id: number): void {
+    this.tables.changed();
     this.sql('DELETE FROM dynamodb_index_entries WHERE table_id = ?').run(id);
     this.sql('DELETE FROM dynamodb_items WHERE table_id = ?').run(id);
     this.sql('DELETE FROM dynamodb_tables WHERE id = ?').run(id);
@@ -297,7 +311,7 @@ export class DynamoDbState extends SqlState {
   }
 
   /**
-   * Rows of the table or of an index in key order (or reverse), as (ihk, irk) = the key read by:
+   * Rows of the table or of an index in key order (or reverse) by (ihk, irk) = the key read by:
    * the table's own key for the table, the index key for an index (then hk, rk break ties).
    */
   scan(scan: RangeScan): IterableIterator<ScannedRow> {
@@ -333,7 +347,8 @@ export class DynamoDbState extends SqlState {
     const from = onIndex
       ? 'dynamodb_index_entries e JOIN dynamodb_items t ON t.table_id = e.table_id AND t.hk = e.hk AND t.rk = e.rk'
       : 'dynamodb_items t';
-    const sql = `SELECT ${ihk} AS ihk, ${irk} AS irk, t.hk AS hk, t.rk AS rk, t.item AS item, t.size AS size FROM ${from}
+    const selected = scan.withHashKey ? 't.hk AS hk, t.item AS item, t.size AS size' : 't.item AS item, t.size AS size';
+    const sql = `SELECT ${selected} FROM ${from}
       WHERE ${conditions.join(' AND ')} ORDER BY ${columns.map((c) => `${c} ${order}`).join(', ')} LIMIT @limit`;
     return this.sql(sql).iterate(params) as IterableIterator<ScannedRow>;
   }
@@ -341,16 +356,21 @@ export class DynamoDbState extends SqlState {
   // Streams
 
   getStream(arn: string): StreamRow | undefined {
-    return this.sql('SELECT * FROM dynamodb_streams WHERE arn = ?').get(arn) as StreamRow | undefined;
+    return this.streams.get(
+      `arn\n${arn}`,
+      () => this.sql('SELECT * FROM dynamodb_streams WHERE arn = ?').get(arn) as StreamRow | undefined,
+    );
   }
 
   getStreamById(id: number): StreamRow | undefined {
-    return this.cachedRead(`stream\n${id}`, () => this.sql('SELECT * FROM dynamodb_streams WHERE id = ?').get(id)) as
-      | StreamRow
-      | undefined;
+    return this.streams.get(
+      `id\n${id}`,
+      () => this.sql('SELECT * FROM dynamodb_streams WHERE id = ?').get(id) as StreamRow | undefined,
+    );
   }
 
   insertStream(row: Omit<StreamRow, 'id' | 'start_seq' | 'disabled_at' | 'end_seq'>): number {
+    this.streams.changed();
     const next = this.sql(
       "SELECT COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'dynamodb_stream_records'), 0) + 1 AS next",
     ).get() as { next: number };
@@ -362,6 +382,7 @@ export class DynamoDbState extends SqlState {
   }
 
   closeStream(id: number, at: number): void {
+    this.streams.changed();
     this.sql(
       `UPDATE dynamodb_streams SET disabled_at = ?,
          end_seq = COALESCE((SELECT MAX(seq) FROM dynamodb_stream_records WHERE stream_id = ?), start_seq)
@@ -422,7 +443,11 @@ export class DynamoDbState extends SqlState {
   /** Drops records older than `cutoff`, and streams disabled before it. */
   trimStreams(cutoff: number): void {
     this.sql('DELETE FROM dynamodb_stream_records WHERE created_at < ?').run(cutoff);
-    this.sql('DELETE FROM dynamodb_streams WHERE disabled_at IS NOT NULL AND disabled_at < ?').run(cutoff);
+    const dropped = this.sql('DELETE FROM dynamodb_streams WHERE disabled_at IS NOT NULL AND disabled_at < ?').run(
+      cutoff,
+    );
+    // The sweep trims every second; the cached streams only go when one of them did.
+    if (dropped.changes > 0) this.streams.changed();
   }
 
   // Transactions

@@ -8,7 +8,7 @@ import type { CloudContext } from '../../context.js';
 import { invalidArgument, shardDoesNotExist, streamNotActive, streamNotFound } from './errors.js';
 import { HASH_KEY_SPACE, hashKeyOf } from './hash-keys.js';
 import { KINESIS_LIMITS } from './limits.js';
-import { formatSequenceNumber, parseSequenceNumber, shardIdOf } from './sequence-numbers.js';
+import { parseSequenceNumber, sequenceNumberPrefix, shardIdOf, withCounter } from './sequence-numbers.js';
 import { ShardIterators } from './shard-iterators.js';
 import type { KinesisState, OpenShard, PendingReshard, RecordRow, ShardRow, StreamRow, StreamStatus } from './state.js';
 
@@ -342,8 +342,16 @@ export function streamArn(accountId: string, region: string, name: string): stri
   return `arn:aws:kinesis:${region}:${accountId}:stream/${name}`;
 }
 
+/** Sequence number prefixes by shard row (a read or a put formats many for the same row). */
+const prefixes = new WeakMap<ShardRow, string>();
+
 export function sequenceNumber(shard: ShardRow, counter: number): string {
-  return formatSequenceNumber({ shardCreatedAt: shard.created_at, shardIndex: shard.shard_index, counter });
+  let prefix = prefixes.get(shard);
+  if (prefix === undefined) {
+    prefix = sequenceNumberPrefix(shard.created_at, shard.shard_index);
+    prefixes.set(shard, prefix);
+  }
+  return withCounter(prefix, counter);
 }
 
 function routingKey(record: NewRecord): bigint {

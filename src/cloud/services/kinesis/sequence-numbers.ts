@@ -14,8 +14,14 @@ export interface SequenceParts {
 
 const PATTERN = /^49(\d{14})(\d{10})(\d{30})$/;
 
-export function formatSequenceNumber(parts: SequenceParts): string {
-  return `49${String(parts.shardCreatedAt).padStart(14, '0')}${String(parts.shardIndex).padStart(10, '0')}${String(parts.counter).padStart(30, '0')}`;
+/** What every sequence number of one shard starts with (a read formats thousands: it is made once per shard). */
+export function sequenceNumberPrefix(shardCreatedAt: number, shardIndex: number): string {
+  return `49${String(shardCreatedAt).padStart(14, '0')}${String(shardIndex).padStart(10, '0')}`;
+}
+
+/** A sequence number from its shard's prefix and the record's counter. */
+export function withCounter(prefix: string, counter: number): string {
+  return prefix + String(counter).padStart(30, '0');
 }
 
 /** The parts of one of our sequence numbers; undefined for anything else. */

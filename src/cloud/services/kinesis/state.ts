@@ -5,7 +5,7 @@
  * needs no timer and is right after a restart; a reshard waits in `pending` until then.
  */
 import { randomBytes } from 'node:crypto';
-import { type Migration, SqlState } from '../../store/database.js';
+import { type Migration, RowCache, SqlState } from '../../store/database.js';
 import type { HashRange } from './hash-keys.js';
 
 export const kinesisMigrations: Migration[] = [
@@ -138,17 +138,10 @@ export interface NewStream {
 }
 
 export class KinesisState extends SqlState {
-  /** Open shards by stream id, for routing puts; dropped whenever shards change or a write rolls back. */
-  private readonly openShardCache = new Map<number, OpenShard[]>();
-
-  override transaction<T>(fn: () => T): T {
-    try {
-      return super.transaction(fn);
-    } catch (error) {
-      this.openShardCache.clear();
-      throw error;
-    }
-  }
+  /** Every data operation looks its stream up; only the stream methods below change these rows. */
+  private readonly streams = new RowCache<StreamRow | undefined>(this.db);
+  /** Open shards by stream id, for routing puts; only adding, closing and deleting change them. */
+  private readonly openShardCache = new RowCache<OpenShard[]>(this.db);
 
   /** The key that signs shard iterators, made once per data dir so iterators survive a restart. */
   iteratorKey(): Buffer {
@@ -160,15 +153,22 @@ export class KinesisState extends SqlState {
   // Streams
 
   getStream(accountId: string, region: string, name: string): StreamRow | undefined {
-    return this.sql('SELECT * FROM kinesis_streams WHERE account_id = ? AND region = ? AND name = ?').get(
-      accountId,
-      region,
-      name,
-    ) as StreamRow | undefined;
+    return this.streams.get(
+      `name\n${accountId}\n${region}\n${name}`,
+      () =>
+        this.sql('SELECT * FROM kinesis_streams WHERE account_id = ? AND region = ? AND name = ?').get(
+          accountId,
+          region,
+          name,
+        ) as StreamRow | undefined,
+    );
   }
 
   getStreamById(id: number): StreamRow | undefined {
-    return this.sql('SELECT * FROM kinesis_streams WHERE id = ?').get(id) as StreamRow | undefined;
+    return this.streams.get(
+      `id\n${id}`,
+      () => this.sql('SELECT * FROM kinesis_streams WHERE id = ?').get(id) as StreamRow | undefined,
+    );
   }
 
   /** Streams of an account and region in name order, after `after`. */
@@ -188,6 +188,7 @@ export class KinesisState extends SqlState {
   }
 
   insertStream(stream: NewStream, shards: NewShard[]): StreamRow {
+    this.streams.changed();
     const row = this.sql(
       `INSERT INTO kinesis_streams
          (account_id, region, name, created_at, status, status_until, mode, retention_hours, max_record_kib, tags)
@@ -208,11 +209,13 @@ export class KinesisState extends SqlState {
   }
 
   deleteStream(id: number): void {
-    this.openShardCache.delete(id);
+    this.streams.changed();
+    this.openShardCache.changed();
     this.sql('DELETE FROM kinesis_streams WHERE id = ?').run(id);
   }
 
   setStatus(id: number, status: StreamStatus, until: number, pending: PendingReshard | null = null): void {
+    this.streams.changed();
     this.sql('UPDATE kinesis_streams SET status = ?, status_until = ?, pending = ? WHERE id = ?').run(
       status,
       until,
@@ -222,22 +225,27 @@ export class KinesisState extends SqlState {
   }
 
   setRetention(id: number, hours: number): void {
+    this.streams.changed();
     this.sql('UPDATE kinesis_streams SET retention_hours = ? WHERE id = ?').run(hours, id);
   }
 
   setMode(id: number, mode: StreamMode): void {
+    this.streams.changed();
     this.sql('UPDATE kinesis_streams SET mode = ? WHERE id = ?').run(mode, id);
   }
 
   setEncryption(id: number, type: string, keyId: string | null): void {
+    this.streams.changed();
     this.sql('UPDATE kinesis_streams SET encryption_type = ?, key_id = ? WHERE id = ?').run(type, keyId, id);
   }
 
   setShardMetrics(id: number, metrics: string[]): void {
+    this.streams.changed();
     this.sql('UPDATE kinesis_streams SET shard_metrics = ? WHERE id = ?').run(JSON.stringify(metrics), id);
   }
 
   setTags(id: number, tags: Record<string, string>): void {
+    this.streams.changed();
     this.sql('UPDATE kinesis_streams SET tags = ? WHERE id = ?').run(JSON.stringify(tags), id);
   }
 
@@ -275,23 +283,21 @@ export class KinesisState extends SqlState {
       | undefined;
   }
 
+  /** Open shards in index order. Their rows' `last_counter` is not kept current: route with them, count with reserveCounters. */
   openShards(streamId: number): OpenShard[] {
-    let open = this.openShardCache.get(streamId);
-    if (!open) {
-      open = (
+    return this.openShardCache.get(String(streamId), () =>
+      (
         this.sql(
           'SELECT * FROM kinesis_shards WHERE stream_id = ? AND closed_counter IS NULL ORDER BY shard_index',
         ).all(streamId) as ShardRow[]
-      ).map((row) => ({ row, start: BigInt(row.hash_start), end: BigInt(row.hash_end) }));
-      if (this.openShardCache.size >= 1000) this.openShardCache.clear();
-      this.openShardCache.set(streamId, open);
-    }
-    return open;
+      ).map((row) => ({ row, start: BigInt(row.hash_start), end: BigInt(row.hash_end) })),
+    );
   }
 
   /** Creates shards with the stream's next indexes. Call inside a transaction. */
   addShards(stream: StreamRow, shards: NewShard[], createdAt: number): void {
-    this.openShardCache.delete(stream.id);
+    this.openShardCache.changed();
+    this.streams.changed();
     const insert = this.sql(
       `INSERT INTO kinesis_shards (stream_id, shard_index, parent_index, adjacent_parent_index, hash_start, hash_end, created_at)
        VALUES (?, ?, ?, ?, ?, ?, ?)`,
@@ -315,8 +321,8 @@ export class KinesisState extends SqlState {
 
   /** Closes a shard: its EndingSequenceNumber is its last record's counter. */
   closeShard(shardId: number, at: number): void {
+    this.openShardCache.changed();
     this.sql('UPDATE kinesis_shards SET closed_counter = last_counter, closed_at = ? WHERE id = ?').run(at, shardId);
-    this.openShardCache.clear();
   }
 
   // Records

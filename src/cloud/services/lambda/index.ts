@@ -7,6 +7,7 @@ import type { S3Service } from '../s3/s3-service.js';
 import { AsyncInvokes } from './async-invokes.js';
 import { AsyncQueueState } from './async-queue-state.js';
 import { CodeStore } from './code.js';
+import { guardCrossAccount } from './cross-account.js';
 import { refineLambdaValidation } from './errors.js';
 import { functionHandlers } from './functions.js';
 import { invokeHandlers } from './invoke.js';
@@ -90,12 +91,18 @@ export function createLambda(
       maxBodyBytes: LIMITS.requestBodyBytes,
       refineValidation: refineLambdaValidation,
       handlers: {
-        ...functionHandlers(service, retire),
-        ...versionHandlers(service),
-        ...policyHandlers(service),
-        ...settings,
+        // Everything that names a function by FunctionName; layers and mappings are per account.
+        ...guardCrossAccount(
+          {
+            ...functionHandlers(service, retire),
+            ...versionHandlers(service),
+            ...policyHandlers(service),
+            ...settings,
+            ...invokeHandlers(service, invoker, queue),
+          },
+          service,
+        ),
         ...layerHandlers(service),
-        ...invokeHandlers(service, invoker, queue),
         ...mappingHandlers(mappings),
         ...mappingTagHandlers(mappings, settings),
       },

@@ -1,14 +1,26 @@
 /** Amazon S3 (restXml, 2006-03-01): registration of the handlers with the server. */
 import type { CloudContext } from '../../context.js';
 import type { ServiceDefinition } from '../../service.js';
+import { guardBucketAccess } from './access.js';
 import { bucketHandlers } from './buckets.js';
 import { listingHandlers } from './listing.js';
 import { multipartHandlers } from './multipart.js';
+import { notificationHandlers } from './notifications.js';
+import { notificationMigrations, type S3NotificationOutbox, S3NotificationStore } from './notifications-outbox.js';
+import { NO_TARGETS, type NotificationTargets } from './notifications-targets.js';
 import { objectHandlers } from './objects.js';
 import { S3Service } from './s3-service.js';
-import { S3State } from './state.js';
+import { S3State, s3Migrations as stateMigrations } from './state.js';
 
-export { s3Migrations } from './state.js';
+export type { PendingNotification, S3NotificationOutbox } from './notifications-outbox.js';
+export type {
+  NotificationDestination,
+  NotificationSource,
+  NotificationTargets,
+} from './notifications-targets.js';
+export { missingDestinationReason, refusedDestinationReason } from './notifications-targets.js';
+
+export const s3Migrations = [...stateMigrations, ...notificationMigrations];
 
 /** Root elements of S3 responses whose output shape has no payload member, as S3 names them. */
 const XML_ROOT_NAMES: Record<string, string> = {
@@ -25,22 +37,33 @@ const XML_ROOT_NAMES: Record<string, string> = {
   ListMultipartUploadsOutput: 'ListMultipartUploadsResult',
   ListPartsOutput: 'ListPartsResult',
   DeleteObjectsOutput: 'DeleteResult',
+  NotificationConfiguration: 'NotificationConfiguration',
 };
 
-export function createS3(context: CloudContext): { definition: ServiceDefinition; service: S3Service } {
-  const service = new S3Service(new S3State(context.db), context.blobs);
+/**
+ * `targets` checks and reaches the destinations of bucket notifications (the composition root's
+ * implementation calls Lambda, SQS and SNS); `notifications` is the outbox their deliverer drains.
+ */
+export function createS3(
+  context: CloudContext,
+  targets: NotificationTargets = NO_TARGETS,
+): { definition: ServiceDefinition; service: S3Service; notifications: S3NotificationOutbox } {
+  const notifications = new S3NotificationStore(context.db, context.events);
+  const service = new S3Service(new S3State(context.db), context.blobs, notifications);
   return {
     service,
+    notifications,
     definition: {
       model: 's3',
       signingNames: ['s3'],
       xmlRootNames: XML_ROOT_NAMES,
-      handlers: {
+      handlers: guardBucketAccess({
         ...bucketHandlers(service),
         ...objectHandlers(service),
         ...listingHandlers(service),
         ...multipartHandlers(service),
-      },
+        ...notificationHandlers(service, notifications, targets),
+      }),
     },
   };
 }

@@ -22,6 +22,7 @@ import {
 } from './checksums.js';
 import { S3Errors } from './errors.js';
 import { prefixSuccessor } from './listing.js';
+import { versionEvent } from './notifications-outbox.js';
 import { checkWriteConditions, evaluateWriteConditions, quoteEtag, readCopySource } from './objects.js';
 import { checkNewKey, objectHeadersFrom, parseTaggingHeader, type S3Service } from './s3-service.js';
 import { newVersionId, type Part, type Upload } from './state.js';
@@ -232,23 +233,29 @@ export function multipartHandlers(s3: S3Service) {
         blobs.remove(written.id);
         throw error;
       }
-      const { replacedBlobs, partBlobs, version } = state.completeUpload(
-        found.uploadId,
-        {
-          bucket: bucket.name,
-          key,
-          deleteMarker: false,
-          blob: written.id,
-          size: written.size,
-          etag,
-          lastModified: Date.now(),
-          headers: found.headers,
-          metadata: found.metadata,
-          tags: found.tags,
-          checksum,
-          partsCount: chosen.length,
-        },
-        s3.versionIdFor(bucket, newVersionId),
+      const { replacedBlobs, partBlobs, version } = s3.notifications.record(
+        bucket,
+        ctx,
+        () =>
+          state.completeUpload(
+            found.uploadId,
+            {
+              bucket: bucket.name,
+              key,
+              deleteMarker: false,
+              blob: written.id,
+              size: written.size,
+              etag,
+              lastModified: Date.now(),
+              headers: found.headers,
+              metadata: found.metadata,
+              tags: found.tags,
+              checksum,
+              partsCount: chosen.length,
+            },
+            s3.versionIdFor(bucket, newVersionId),
+          ),
+        (result) => [versionEvent(bucket, 'ObjectCreated:CompleteMultipartUpload', result.version)],
       );
       for (const blob of [...replacedBlobs, ...partBlobs]) blobs.remove(blob);
       const out: Record<string, unknown> = {

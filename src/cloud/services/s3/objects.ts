@@ -17,6 +17,7 @@ import { HttpStatus, type RequestContext } from '../../service.js';
 import { validateTags } from './buckets.js';
 import { checksumMember, isChecksumAlgorithm } from './checksums.js';
 import { S3Errors } from './errors.js';
+import { deletionEvent, versionEvent } from './notifications-outbox.js';
 import { checkNewKey, objectHeadersFrom, parseTaggingHeader, type S3Service } from './s3-service.js';
 import { type Bucket, isPlausibleVersionId, newVersionId, type ObjectVersion, type Tag } from './state.js';
 
@@ -232,6 +233,16 @@ export function objectHandlers(s3: S3Service) {
     return { DeleteMarker: true, VersionId: version.versionId };
   }
 
+  /** deleteOne, with the notification of what it removed written in the same transaction. */
+  function deleteNotified(bucket: Bucket, key: string, versionId: string | undefined, ctx: RequestContext) {
+    return s3.notifications.record(
+      bucket,
+      ctx,
+      () => deleteOne(bucket, key, versionId),
+      (result) => [deletionEvent(key, versionId, result)],
+    );
+  }
+
   return {
     async PutObject(input: WithBody<PutObjectRequest>, ctx: RequestContext) {
       const bucket = s3.bucket(input.Bucket, ctx);
@@ -246,22 +257,28 @@ export function objectHandlers(s3: S3Service) {
         blobs.remove(stored.blob);
         throw error;
       }
-      const { replacedBlobs, version } = state.putVersion(
-        {
-          bucket: bucket.name,
-          key,
-          deleteMarker: false,
-          blob: stored.blob,
-          size: stored.size,
-          etag: stored.etag,
-          lastModified: Date.now(),
-          headers: objectHeadersFrom(input, headerValue(ctx.headers, 'expires')),
-          metadata: input.Metadata ?? {},
-          tags,
-          checksum: stored.checksum,
-          partsCount: undefined,
-        },
-        s3.versionIdFor(bucket, newVersionId),
+      const { replacedBlobs, version } = s3.notifications.record(
+        bucket,
+        ctx,
+        () =>
+          state.putVersion(
+            {
+              bucket: bucket.name,
+              key,
+              deleteMarker: false,
+              blob: stored.blob,
+              size: stored.size,
+              etag: stored.etag,
+              lastModified: Date.now(),
+              headers: objectHeadersFrom(input, headerValue(ctx.headers, 'expires')),
+              metadata: input.Metadata ?? {},
+              tags,
+              checksum: stored.checksum,
+              partsCount: undefined,
+            },
+            s3.versionIdFor(bucket, newVersionId),
+          ),
+        (result) => [versionEvent(bucket, 'ObjectCreated:Put', result.version)],
       );
       removeBlobs(replacedBlobs);
       const out: Record<string, unknown> = {
@@ -321,7 +338,7 @@ export function objectHandlers(s3: S3Service) {
 
     DeleteObject(input: DeleteObjectRequest, ctx: RequestContext) {
       const bucket = s3.bucket(input.Bucket, ctx);
-      return deleteOne(bucket, input.Key as string, input.VersionId);
+      return deleteNotified(bucket, input.Key as string, input.VersionId, ctx);
     },
 
     DeleteObjects(input: DeleteObjectsRequest, ctx: RequestContext) {
@@ -336,7 +353,7 @@ export function objectHandlers(s3: S3Service) {
           // In a batch, S3 reports a version id it could never have issued as a missing version.
           if (object.VersionId !== undefined && !isPlausibleVersionId(object.VersionId))
             throw S3Errors.noSuchVersion(key, object.VersionId);
-          const result = deleteOne(bucket, key, object.VersionId);
+          const result = deleteNotified(bucket, key, object.VersionId, ctx);
           if (input.Delete?.Quiet) continue;
           Deleted.push({
             Key: key,
@@ -377,22 +394,28 @@ export function objectHandlers(s3: S3Service) {
       const tags: Tag[] =
         input.TaggingDirective === 'REPLACE' ? validateTags(parseTaggingHeader(input.Tagging)) : sourceVersion.tags;
       const lastModified = Date.now();
-      const { replacedBlobs, version } = state.putVersion(
-        {
-          bucket: bucket.name,
-          key,
-          deleteMarker: false,
-          blob,
-          size: sourceVersion.size,
-          etag: sourceVersion.etag,
-          lastModified,
-          headers,
-          metadata: replace ? (input.Metadata ?? {}) : sourceVersion.metadata,
-          tags,
-          checksum: sourceVersion.checksum,
-          partsCount: sourceVersion.partsCount,
-        },
-        s3.versionIdFor(bucket, newVersionId),
+      const { replacedBlobs, version } = s3.notifications.record(
+        bucket,
+        ctx,
+        () =>
+          state.putVersion(
+            {
+              bucket: bucket.name,
+              key,
+              deleteMarker: false,
+              blob,
+              size: sourceVersion.size,
+              etag: sourceVersion.etag,
+              lastModified,
+              headers,
+              metadata: replace ? (input.Metadata ?? {}) : sourceVersion.metadata,
+              tags,
+              checksum: sourceVersion.checksum,
+              partsCount: sourceVersion.partsCount,
+            },
+            s3.versionIdFor(bucket, newVersionId),
+          ),
+        (result) => [versionEvent(bucket, 'ObjectCreated:Copy', result.version)],
       );
       removeBlobs(replacedBlobs);
       const result: Record<string, unknown> = { ETag: version.etag, LastModified: new Date(lastModified) };
@@ -415,7 +438,12 @@ export function objectHandlers(s3: S3Service) {
       if (!input.Tagging) throw S3Errors.malformedXml();
       const tags = validateTags(input.Tagging.TagSet as Tag[]);
       if (tags.length > 10) throw new AwsError('BadRequest', 'Object tags cannot be greater than 10', 400);
-      state.setObjectTags(version.seq, tags);
+      s3.notifications.record(
+        bucket,
+        ctx,
+        () => state.setObjectTags(version.seq, tags),
+        () => [versionEvent(bucket, 'ObjectTagging:Put', version)],
+      );
       return versionHeaders(bucket, version.versionId);
     },
 
@@ -428,7 +456,12 @@ export function objectHandlers(s3: S3Service) {
     DeleteObjectTagging(input: DeleteObjectTaggingRequest, ctx: RequestContext) {
       const bucket = s3.bucket(input.Bucket, ctx);
       const version = s3.resolve(bucket, input.Key as string, input.VersionId, false, 'DELETE');
-      state.setObjectTags(version.seq, []);
+      s3.notifications.record(
+        bucket,
+        ctx,
+        () => state.setObjectTags(version.seq, []),
+        () => [versionEvent(bucket, 'ObjectTagging:Delete', version)],
+      );
       return versionHeaders(bucket, version.versionId);
     },
   };

@@ -2,10 +2,12 @@
  * Shared S3 machinery used by the bucket, object, listing and multipart handlers: bucket lookup,
  * storing a request body with its integrity checks, and the headers an object version answers with.
  */
+
 import type { Readable } from 'node:stream';
 import { headerValue } from '../../protocol/codec.js';
 import type { RequestContext } from '../../service.js';
 import type { BlobStore } from '../../store/blobs.js';
+import { mayUseBucket } from './access.js';
 import {
   type ChecksumAlgorithm,
   checksumMember,
@@ -14,6 +16,7 @@ import {
   isWellFormedChecksum,
 } from './checksums.js';
 import { S3Errors } from './errors.js';
+import type { S3NotificationStore } from './notifications-outbox.js';
 import {
   type Bucket,
   isPlausibleVersionId,
@@ -39,13 +42,18 @@ export class S3Service {
   constructor(
     readonly state: S3State,
     readonly blobs: BlobStore,
+    /** Bucket notification configurations and the outbox every object change writes to. */
+    readonly notifications: S3NotificationStore,
   ) {}
 
-  /** The bucket a request names; another account's bucket is AccessDenied (no bucket policies here). */
+  /**
+   * The bucket a request names; another account's bucket is AccessDenied unless its bucket policy
+   * grants this request (access.ts).
+   */
   bucket(name: string | undefined, ctx: RequestContext): Bucket {
     const bucket = name ? this.state.getBucket(name) : undefined;
     if (!bucket) throw S3Errors.noSuchBucket(name ?? '');
-    if (bucket.accountId !== ctx.accountId) throw S3Errors.accessDenied();
+    if (bucket.accountId !== ctx.accountId && !mayUseBucket(ctx, bucket)) throw S3Errors.accessDenied();
     return bucket;
   }
 

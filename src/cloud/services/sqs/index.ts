@@ -6,6 +6,7 @@
 import type { Message } from '@aws-sdk/client-sqs';
 import type { CloudContext } from '../../context.js';
 import type { ServiceDefinition } from '../../service.js';
+import { guardQueueAccess } from './access.js';
 import { queueDoesNotExist, SQS_QUERY_ERROR_CODES } from './errors.js';
 import { MessageStore, queueAttributesOf } from './message-store.js';
 import { ALL_ATTRIBUTES, messageView } from './message-view.js';
@@ -93,13 +94,16 @@ export function createSqs(context: CloudContext): {
       // missing members as MissingParameter, unknown attribute names as InvalidAttributeName; the
       // handlers check these themselves.
       validateInput: false,
-      handlers: {
-        ...queueHandlers(service),
-        ...tagHandlers(service),
-        ...permissionHandlers(service),
-        ...messageHandlers(service),
-        ...redriveHandlers(service, runner),
-      },
+      handlers: guardQueueAccess(
+        {
+          ...queueHandlers(service),
+          ...tagHandlers(service),
+          ...permissionHandlers(service),
+          ...messageHandlers(service),
+          ...redriveHandlers(service, runner),
+        },
+        service,
+      ),
     },
     queues,
     start: () => {

@@ -24,7 +24,7 @@ export class SqsService {
 
   /**
    * The queue a QueueUrl names, in the request's region. Another account's queue is found too
-   * (SQS allows cross-account access by policy; policies are stored, not enforced).
+   * (access.ts has already checked its policy allows this caller).
    */
   queue(ctx: RequestContext, url: string): QueueRow {
     const parsed = parseQueueUrl(url, ctx.accountId);

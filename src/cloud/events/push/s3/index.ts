@@ -1,7 +1,3 @@
-/** S3 event notifications delivered to Lambda, SQS and SNS. */
-import type { RunningPollers } from '../../index.js';
-import type { PushDeps } from '../index.js';
-
-export function startS3Notifications(_deps: PushDeps): RunningPollers {
-  return { close: async () => {} };
-}
+/** S3 event notifications delivered to Lambda, SQS and SNS, and the destination checks S3 asks for. */
+export { startS3Notifications } from './deliverer.js';
+export { s3NotificationTargets } from './targets.js';
