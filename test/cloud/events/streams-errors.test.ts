@@ -1,16 +1,22 @@
 /**
  * Error handling of stream mappings, with the invocation records AWS sends to on-failure
  * destinations (shapes as recorded against AWS): retries with backoff until the function
- * succeeds, MaximumRetryAttempts to an SQS queue and an S3 bucket, BisectBatchOnFunctionError,
+ * succeeds, MaximumRetryAttempts to an SQS queue, an SNS topic and an S3 bucket, BisectBatchOnFunctionError,
  * ReportBatchItemFailures (valid, invalid and empty answers), MaximumRecordAgeInSeconds, and a
  * deleted function in LastProcessingResult and the cloud's log.
  */
 import { PutRecordCommand, PutRecordsCommand } from '@aws-sdk/client-kinesis';
 import { DeleteFunctionCommand, GetEventSourceMappingCommand } from '@aws-sdk/client-lambda';
 import { CreateBucketCommand, GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
-import { CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
+import { CreateTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
+import {
+  CreateQueueCommand,
+  GetQueueAttributesCommand,
+  ReceiveMessageCommand,
+  SetQueueAttributesCommand,
+} from '@aws-sdk/client-sqs';
 import { describe, expect, it } from 'vitest';
-import { randomName, useCloud, waitFor } from '../../helpers/cloud.js';
+import { randomName, TEST_CREDENTIALS, useCloud, waitFor } from '../../helpers/cloud.js';
 import { activeStream, kinesisClients } from '../kinesis/support.js';
 import { dataOf, enabledMapping, recordsReceived, sinkFunction, useCollector } from './streams-support.js';
 
@@ -127,6 +133,64 @@ describe('stream mapping errors', () => {
       return m.LastProcessingResult === 'OK' ? m : undefined;
     });
     expect(mapping.LastProcessingResult).toBe('OK');
+  });
+
+  it('publishes the record to an SNS on-failure destination (here fanned out to a raw SQS subscription)', async () => {
+    const sink = collector.sink();
+    sink.answer = () => ({ throw: 'always' });
+    const fn = await sinkFunction(t.lambda(), sink);
+    const { name, arn } = await stream();
+    const subscriber = await queue();
+    const sns = new SNSClient({ endpoint: t.url, region: 'us-east-1', credentials: TEST_CREDENTIALS, maxAttempts: 1 });
+    try {
+      const { TopicArn } = await sns.send(new CreateTopicCommand({ Name: randomName('failures') }));
+      // A queue policy that lets the topic deliver (SQS refuses SNS without one).
+      await t.sqs().send(
+        new SetQueueAttributesCommand({
+          QueueUrl: subscriber.url,
+          Attributes: {
+            Policy: JSON.stringify({
+              Version: '2012-10-17',
+              Statement: [
+                {
+                  Effect: 'Allow',
+                  Principal: { Service: 'sns.amazonaws.com' },
+                  Action: 'sqs:SendMessage',
+                  Resource: subscriber.arn,
+                  Condition: { ArnEquals: { 'aws:SourceArn': TopicArn } },
+                },
+              ],
+            }),
+          },
+        }),
+      );
+      await sns.send(
+        new SubscribeCommand({
+          TopicArn,
+          Protocol: 'sqs',
+          Endpoint: subscriber.arn,
+          Attributes: { RawMessageDelivery: 'true' },
+        }),
+      );
+      await enabledMapping(t.lambda(), {
+        FunctionName: fn,
+        EventSourceArn: arn,
+        StartingPosition: 'LATEST',
+        BatchSize: 1,
+        MaximumRetryAttempts: 0,
+        DestinationConfig: { OnFailure: { Destination: TopicArn } },
+      });
+      const { SequenceNumber } = await kinesis().send(
+        new PutRecordCommand({ StreamName: name, Data: Buffer.from('poison'), PartitionKey: 'k' }),
+      );
+      const body = await failureMessage(subscriber.url);
+      expect(body).toMatchObject({
+        requestContext: { condition: 'RetryAttemptsExhausted', approximateInvokeCount: 1 },
+        KinesisBatchInfo: { startSequenceNumber: SequenceNumber, streamArn: arn, batchSize: 1 },
+      });
+    } finally {
+      sns.destroy();
+    }
   });
 
   it('writes the record and the payload to an S3 on-failure destination under AWS’s key layout', async () => {

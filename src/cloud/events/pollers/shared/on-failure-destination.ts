@@ -2,8 +2,8 @@
  * Sending the record of a discarded batch to a mapping's OnFailure destination, as AWS does for
  * stream sources: an SQS queue gets the invocation record as the message body; an S3 bucket gets an
  * object under `aws/lambda/<mapping UUID>/<shard id>/YYYY/MM/DD/YYYY-MM-DDTHH.MM.SS-<random UUID>`
- * holding the record plus the `payload` the function was invoked with; an SNS topic would get it as
- * a notification, but the local cloud does not serve SNS yet, so that delivery is logged as missed.
+ * holding the record plus the `payload` the function was invoked with; an SNS topic gets it as the
+ * message of a notification, published as the topic's account.
  */
 import { randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
@@ -62,6 +62,11 @@ export async function deliverOnFailure(
       ContentLength: body.length,
       ContentType: 'application/json',
     });
+    return 'delivered';
+  }
+  if (service === 'sns') {
+    const call = callAs(account || scope.accountId, region || scope.region);
+    await call('sns', 'Publish', { TopicArn: destinationArn, Message: JSON.stringify(batch.record) });
     return 'delivered';
   }
   return 'unsupported';
