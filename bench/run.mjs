@@ -31,6 +31,9 @@
  * (messages sent, received and deleted, 1000), BENCH_SQS_WAKEUPS (long polls woken by a send, 50). One
  * fresh server per side and section; see bench/kinesis.mjs, bench/dynamodb.mjs, bench/sqs.mjs.
  *
+ * Push knobs: BENCH_PUSH_SAMPLES (uploads timed to the handler's start and to the queue, 100). moto
+ * delivers S3 -> SQS but runs no function; see bench/push.mjs.
+ *
  * Mappings knobs: BENCH_MAPPINGS_SAMPLES (writes timed to the handler's start, 200), BENCH_MAPPINGS_RECORDS
  * (records drained through one Kinesis mapping, 20000). lambda-tasks only: moto has no pollers; the peer
  * column is a direct Invoke of the same function, measured in the same run. See bench/mappings.mjs.
@@ -50,6 +53,7 @@ import { dynamoDbWorkload } from './dynamodb.mjs';
 import { kinesisWorkload } from './kinesis.mjs';
 import { lambdaWorkload } from './lambda.mjs';
 import { mappingsRows, mappingsWorkload } from './mappings.mjs';
+import { pushRows, pushWorkload } from './push.mjs';
 import { formatTable, row, toMiB } from './report.mjs';
 import { createBucket, largeObject, s3Client, smallObjects, streamedUploadRss } from './s3.mjs';
 import { killAllNow, rssBytes, startLambdaTasks, startMoto, stopAll } from './servers.mjs';
@@ -99,6 +103,7 @@ const config = {
   },
   sqs: { messages: knob('BENCH_SQS_MESSAGES', 1000), concurrency: 16, wakeUps: knob('BENCH_SQS_WAKEUPS', 50) },
   mappings: { latencySamples: knob('BENCH_MAPPINGS_SAMPLES', 200), records: knob('BENCH_MAPPINGS_RECORDS', 20_000) },
+  push: { latencySamples: knob('BENCH_PUSH_SAMPLES', 100) },
 };
 
 const SECTIONS = /** @type {const} */ ([
@@ -109,6 +114,7 @@ const SECTIONS = /** @type {const} */ ([
   'dynamodb',
   'sqs',
   'mappings',
+  'push',
   'deploy',
 ]);
 /** The sections to run: BENCH_ONLY=lambda, BENCH_ONLY=s3,lambda; all by default. */
@@ -732,12 +738,15 @@ async function main() {
       ['kinesis', () => kinesisWorkload],
       ['dynamodb', () => dynamoDbWorkload],
       ['sqs', () => sqsWorkload],
+      ['push', () => pushWorkload],
     ])) {
       if (!sections.includes(section)) continue;
       say(`[${name}] ${section} (fresh server) ...`);
       const server = await start();
+      // moto cannot run functions without Docker: its push rows are S3 -> SQS only.
+      const options = section === 'push' ? { ...config.push, lambda: name === 'lambda-tasks' } : config[section];
       try {
-        const measured = await workload()(server, /** @type {any} */ (config[section]));
+        const measured = await workload()(server, /** @type {any} */ (options));
         results[section] = { ...results[section], [name]: measured };
         logs[name] = [logs[name], server.logTail()].filter(Boolean).join('\n');
       } finally {
@@ -774,6 +783,7 @@ async function main() {
   if (results.kinesis) rowsBySection.kinesis = kinesisRows(results.kinesis);
   if (results.dynamodb) rowsBySection.dynamodb = dynamoDbRows(results.dynamodb);
   if (results.sqs) rowsBySection.sqs = sqsRows(results.sqs);
+  if (results.push) rowsBySection.push = pushRows(results.push['lambda-tasks'], results.push.moto);
   const durationSec = (performance.now() - began) / 1000;
   const loadAtEnd = load();
   /** @type {Record<string, string>} */
@@ -784,6 +794,7 @@ async function main() {
     kinesis: 'Kinesis',
     dynamodb: 'DynamoDB',
     sqs: 'SQS',
+    push: 'Push (S3 notifications)',
   };
   for (const [section, rows] of Object.entries(rowsBySection)) {
     process.stdout.write(`\n${titles[section]}\n\n${formatTable(rows)}\n`);

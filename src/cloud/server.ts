@@ -24,7 +24,6 @@ import { escapeXml } from './protocol/values.js';
 import { parseQueryString } from './query-string.js';
 import { detectService, requestedService, virtualHostBucket } from './routing.js';
 import type { RequestContext, ServiceDefinition } from './service.js';
-import { SNS_PATH_PREFIX, snsLink } from './services/sns/links.js';
 
 /** Default cap on buffered (non-streaming) request bodies. */
 const DEFAULT_MAX_BODY_BYTES = 20 * 1024 * 1024;
@@ -89,6 +88,10 @@ export function createCloudServer(options: CloudServerOptions): CloudListener {
     };
   });
 
+  const linkServices = registered.flatMap((r) =>
+    r.definition.unsignedLinks ? [{ name: r.name, ...r.definition.unsignedLinks }] : [],
+  );
+
   const server = createListener((req, res) => {
     void handle(req, res);
   });
@@ -110,15 +113,11 @@ export function createCloudServer(options: CloudServerOptions): CloudListener {
         await sendDownload(res, options.context, rawPath, method, requestId);
         return;
       }
-      // SNS's SigningCertURL, SubscribeURL and UnsubscribeURL: unsigned GETs, as on AWS.
-      if (rawPath.startsWith(SNS_PATH_PREFIX) && method === 'GET') {
-        serviceName = 'sns';
-        const link = await snsLink(
-          options.context,
-          options.services['sns'],
-          rawPath,
-          new URLSearchParams(q < 0 ? '' : rawUrl.slice(q + 1)),
-        );
+      // Links a service sends out (SNS's SigningCertURL, SubscribeURL...): unsigned GETs, as on AWS.
+      const linked = method === 'GET' ? linkServices.find((r) => rawPath.startsWith(r.prefix)) : undefined;
+      if (linked) {
+        serviceName = linked.name;
+        const link = await linked.handle(rawPath, new URLSearchParams(q < 0 ? '' : rawUrl.slice(q + 1)));
         await send(res, link, requestId, false, method);
         return;
       }

@@ -54,6 +54,18 @@ export interface ServiceDefinition {
    * with it. Operation names are the same, so the handlers are shared.
    */
   queryModel?: string;
+  /**
+   * Links the service puts in what it sends (SNS's SigningCertURL, SubscribeURL, UnsubscribeURL),
+   * answered without AWS credentials as AWS answers them: GETs whose path starts with `prefix`
+   * (a path S3 cannot own: it starts with `/_`).
+   */
+  unsignedLinks?: {
+    prefix: string;
+    handle(
+      path: string,
+      query: URLSearchParams,
+    ): Promise<{ status: number; headers: Record<string, string>; body: string }>;
+  };
   /** Largest non-streaming request body accepted, in bytes. */
   maxBodyBytes?: number;
   /** Error code for failed model constraints when the service differs from its protocol's default (Logs: InvalidParameterException). */

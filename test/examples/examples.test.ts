@@ -10,6 +10,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { FilterLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { PutRecordCommand } from '@aws-sdk/client-kinesis';
+import { RemovePermissionCommand } from '@aws-sdk/client-lambda';
+import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { useCloud, waitFor } from '../helpers/cloud.js';
 import { runCli } from '../helpers/process.js';
@@ -52,14 +54,17 @@ function expectSuccess(run: Run): void {
   expect(run.code, `stdout:\n${run.stdout}\nstderr:\n${run.stderr}`).toBe(0);
 }
 
-/** The pull example's consumer: what it logged, one line per record (START/END/REPORT left out). */
-async function consumerLines(): Promise<string[]> {
-  const out = await t
-    .cwLogs()
-    .send(new FilterLogEventsCommand({ logGroupName: '/aws/lambda/lambda-tasks-pull-consumer' }));
+/** What a function logged with console.log, one line each (START/END/REPORT left out). */
+async function functionLines(functionName: string, prefixes: string[]): Promise<string[]> {
+  const out = await t.cwLogs().send(new FilterLogEventsCommand({ logGroupName: `/aws/lambda/${functionName}` }));
   return (out.events ?? [])
     .map((e) => (e.message ?? '').trim().split('\t').at(-1) ?? '')
-    .filter((m) => m.startsWith('kinesis ') || m.startsWith('dynamodb '));
+    .filter((m) => prefixes.some((prefix) => m.startsWith(prefix)));
+}
+
+/** The pull example's consumer: one line per record. */
+function consumerLines(): Promise<string[]> {
+  return functionLines('lambda-tasks-pull-consumer', ['kinesis ', 'dynamodb ']);
 }
 
 /** The invoke step's result, as the function returned it. */
@@ -169,5 +174,63 @@ describe('examples', () => {
     await waitFor('the late record delivered after the mapping was enabled again', async () =>
       (await consumerLines()).some((l) => l.endsWith(': late')) ? true : undefined,
     );
+  });
+  it('push: the sources from a stack, the permissions, the stack update that wires them; the upload and the publish reach the consumer, and a removed permission refuses the next push', async () => {
+    const consumer = 'lambda-tasks-push-consumer';
+    const pushLines = () => functionLines(consumer, ['s3 ', 'sns ']);
+    const first = await runExample('push');
+    expectSuccess(first);
+    expect(first.outputs['sources']).toMatchObject({
+      stackStatus: 'CREATE_COMPLETE',
+      BucketName: 'lambda-tasks-push-uploads',
+      BucketArn: 'arn:aws:s3:::lambda-tasks-push-uploads',
+      TopicArn: 'arn:aws:sns:us-east-1:000000000000:lambda-tasks-push-events',
+      AccountId: '000000000000',
+    });
+    expect(first.outputs['sources']?.['SubscriptionArn']).toBeUndefined();
+    expect(JSON.parse(String(first.outputs['allow-s3']?.['statement']))).toMatchObject({
+      Principal: { Service: 's3.amazonaws.com' },
+      Condition: {
+        StringEquals: { 'AWS:SourceAccount': '000000000000' },
+        ArnLike: { 'AWS:SourceArn': 'arn:aws:s3:::lambda-tasks-push-uploads' },
+      },
+    });
+    // The update added the subscription (and the bucket's notification, which S3 validated).
+    expect(first.outputs['wire']).toMatchObject({ stackStatus: 'UPDATE_COMPLETE' });
+    expect(String(first.outputs['wire']?.['SubscriptionArn'])).toMatch(
+      /^arn:aws:sns:us-east-1:000000000000:lambda-tasks-push-events:[0-9a-f-]{36}$/,
+    );
+    const published = invokeResult({ ...first, outputs: { invoke: first.outputs['publish'] ?? {} } });
+    expect(published).toMatchObject({ s3Event: true, snsMessage: true, delivered: true });
+    const lines = await pushLines();
+    expect(lines).toContain('s3 ObjectCreated:Put lambda-tasks-push-uploads/incoming/hello.txt (28 bytes)');
+    expect(lines).toContain(`sns order: order ${String(published['run'])}`);
+
+    // The second run: nothing to deploy (both stack steps are "No updates"), and the publish is delivered again.
+    const second = await runExample('push');
+    expectSuccess(second);
+    for (const step of ['sources', 'consumer', 'allow-s3', 'allow-sns', 'wire', 'upload', 'producer']) {
+      expect(second.stdout, step).toMatch(new RegExp(`^${step} .* unchanged `, 'm'));
+    }
+    expect(second.outputs['wire']?.['SubscriptionArn']).toBe(first.outputs['wire']?.['SubscriptionArn']);
+    expect(invokeResult({ ...second, outputs: { invoke: second.outputs['publish'] ?? {} } })).toMatchObject({
+      delivered: true,
+    });
+
+    // Without the statement, S3 no longer may invoke the function: the next upload's event is
+    // refused (and logged by the cloud), and the function does not run.
+    await t.lambda().send(new RemovePermissionCommand({ FunctionName: consumer, StatementId: 's3-uploads' }));
+    const before = (await pushLines()).filter((l) => l.startsWith('s3 ')).length;
+    await t
+      .s3()
+      .send(new PutObjectCommand({ Bucket: 'lambda-tasks-push-uploads', Key: 'incoming/refused.txt', Body: 'no' }));
+    const refusal = await waitFor('the refused delivery in the cloud’s log', async () =>
+      t.logs.find((l) => l.includes('lambda-tasks-push-uploads') && l.includes('refused')),
+    );
+    expect(refusal).toContain(`function:${consumer} refused`);
+    expect(refusal).toContain('s3.amazonaws.com');
+    const after = await pushLines();
+    expect(after.filter((l) => l.startsWith('s3 '))).toHaveLength(before);
+    expect(after.some((l) => l.includes('refused.txt'))).toBe(false);
   });
 });

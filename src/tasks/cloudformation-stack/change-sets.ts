@@ -93,7 +93,7 @@ async function startChangeSet(
         ChangeSetName: name,
         ChangeSetType: type,
         ...template,
-        ...commonInput(params),
+        ...commonInput(params, type === 'CREATE'),
         ...(params.description ? { Description: params.description } : {}),
         ...(type === 'CREATE' && params.onFailure ? { OnStackFailure: params.onFailure } : {}),
       }),

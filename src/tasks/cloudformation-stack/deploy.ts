@@ -85,7 +85,12 @@ async function create(
   let stackId: string;
   try {
     const out = await cfn.send(
-      new CreateStackCommand({ StackName: name, ...template, ...commonInput(params), ...createOnlyInput(params) }),
+      new CreateStackCommand({
+        StackName: name,
+        ...template,
+        ...commonInput(params, true),
+        ...createOnlyInput(params),
+      }),
       { abortSignal: ctx.signal },
     );
     stackId = out.StackId ?? name;

@@ -15,7 +15,8 @@ const stackName = z
 /**
  * A parameter value. Numbers and booleans are written as CloudFormation reads them, a list is a
  * `CommaDelimitedList` / `List<...>` value, and `{ usePreviousValue: true }` keeps the stack's
- * current value (updates only).
+ * current value; when the stack is created it is left out, so the template's default applies (as
+ * `aws cloudformation deploy` does), and one pipeline step can both create and update a stack.
  */
 const parameterValue = z.union([
   z.string(),
@@ -105,12 +106,16 @@ export function checkFailureOptions(
 
 export type StackParams = z.infer<z.ZodObject<typeof stackShape>>;
 
-/** The API's parameter list from the `{ Key: value }` map. */
-export function toParameters(parameters: StackParams['parameters']): Parameter[] | undefined {
+/**
+ * The API's parameter list from the `{ Key: value }` map. Creating a stack, a parameter that keeps
+ * its previous value is left out (there is none: CloudFormation refuses UsePreviousValue then).
+ */
+export function toParameters(parameters: StackParams['parameters'], creating = false): Parameter[] | undefined {
   if (!parameters) return undefined;
-  return Object.entries(parameters).map(([ParameterKey, value]): Parameter => {
-    if (typeof value === 'object' && !Array.isArray(value)) return { ParameterKey, UsePreviousValue: true };
-    return { ParameterKey, ParameterValue: Array.isArray(value) ? value.join(',') : String(value) };
+  return Object.entries(parameters).flatMap(([ParameterKey, value]): Parameter[] => {
+    if (typeof value === 'object' && !Array.isArray(value))
+      return creating ? [] : [{ ParameterKey, UsePreviousValue: true }];
+    return [{ ParameterKey, ParameterValue: Array.isArray(value) ? value.join(',') : String(value) }];
   });
 }
 
@@ -120,9 +125,9 @@ export function toTags(tags: StackParams['tags']): Tag[] | undefined {
 }
 
 /** Members every create/update/change-set request shares, from the parameters. */
-export function commonInput(params: StackParams) {
+export function commonInput(params: StackParams, creating = false) {
   return {
-    ...(params.parameters ? { Parameters: toParameters(params.parameters) } : {}),
+    ...(params.parameters ? { Parameters: toParameters(params.parameters, creating) } : {}),
     ...(params.capabilities ? { Capabilities: params.capabilities as Capability[] } : {}),
     ...(params.resourceTypes ? { ResourceTypes: params.resourceTypes } : {}),
     ...(params.roleArn ? { RoleARN: params.roleArn } : {}),

@@ -91,6 +91,24 @@ describe('cloudformation-stack: deploy', () => {
     expect(await stackStatus(stackName)).toBe('UPDATE_COMPLETE');
   });
 
+  it('keeps a parameter’s previous value on update, and its template default when the step creates the stack', async () => {
+    const stackName = randomName('previous');
+    const tc = context();
+    writeFileSync(join(tc.baseDir, 'template.yml'), logsTemplate({ retention: 3 }));
+    const keep = { stackName, templateFile: 'template.yml', parameters: { Retention: { usePreviousValue: true } } };
+    // Creating: there is no previous value, so the template's default (3) applies, as with `aws cloudformation deploy`.
+    const created = await run(deploy, keep, tc);
+    expect(created.summary).toBe(`created stack ${stackName} (CREATE_COMPLETE)`);
+    const describe = async () =>
+      (await tc.ctx.aws.cloudFormation().send(new DescribeStacksCommand({ StackName: stackName }))).Stacks?.[0];
+    expect((await describe())?.Parameters?.find((p) => p.ParameterKey === 'Retention')?.ParameterValue).toBe('3');
+    // A value, then the previous value again: nothing to update.
+    await run(deploy, { ...keep, parameters: { Retention: 14 } }, context({ baseDir: tc.baseDir }));
+    const unchanged = await run(deploy, keep, context({ baseDir: tc.baseDir }));
+    expect(unchanged.changed).toBe(false);
+    expect((await describe())?.Parameters?.find((p) => p.ParameterKey === 'Retention')?.ParameterValue).toBe('14');
+  });
+
   it('reports the first failed resource’s reason when a create rolls back, then recreates the ROLLBACK_COMPLETE stack', async () => {
     const stackName = randomName('fails');
     const tc = context();

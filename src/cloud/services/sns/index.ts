@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import type { CloudContext } from '../../context.js';
 import type { ServiceDefinition } from '../../service.js';
 import { type SnsDeliveries, snsDeliveries } from './deliveries.js';
+import { SNS_PATH_PREFIX, snsLink } from './links.js';
 import { publishHandlers } from './publish.js';
 import { SnsSigner } from './signing.js';
 import { SnsService } from './sns-service.js';
@@ -32,17 +33,22 @@ export interface SnsParts {
 export function createSns(context: CloudContext): SnsParts {
   const signer = new SnsSigner(join(context.dataDir, 'sns'));
   const service = new SnsService(new SnsState(context.db), context, signer);
-  return {
-    definition: {
-      model: 'sns',
-      signingNames: ['sns'],
-      handlers: {
-        ...topicHandlers(service),
-        ...subscriptionHandlers(service),
-        ...publishHandlers(service),
-        ...tagHandlers(service),
-      },
+  const definition: ServiceDefinition = {
+    model: 'sns',
+    signingNames: ['sns'],
+    handlers: {
+      ...topicHandlers(service),
+      ...subscriptionHandlers(service),
+      ...publishHandlers(service),
+      ...tagHandlers(service),
     },
+    unsignedLinks: {
+      prefix: SNS_PATH_PREFIX,
+      handle: (path, query) => snsLink(context, definition, path, query),
+    },
+  };
+  return {
+    definition,
     deliveries: snsDeliveries(service),
     certificate: () => signer.certificate(),
     // Deliveries left from before a restart are drained by the push side when it starts.

@@ -1,0 +1,235 @@
+/**
+ * The push measurements (the `push` section), against a running local cloud:
+ *
+ * - latency from PutObject returning to the handler starting, for a bucket notifying a function
+ *   (async invoke, gated by the function's policy at delivery time): the object key carries
+ *   Date.now() taken when PutObject returned; the function, at its start, posts Date.now() and the
+ *   key to a collector in this process (same machine, same clock); one upload at a time;
+ * - latency from PutObject returning to the S3 event being received from a queue (a long poll
+ *   waiting on it), the path moto also delivers (synchronously, inside PutObject).
+ *
+ * SNS (Publish -> handler, fan-out to 50 queues) joins when the SNS service answers Publish.
+ */
+import { createServer } from 'node:http';
+import { AddPermissionCommand, CreateFunctionCommand, GetFunctionConfigurationCommand } from '@aws-sdk/client-lambda';
+import {
+  CreateBucketCommand,
+  PutBucketNotificationConfigurationCommand,
+  PutObjectCommand,
+  S3Client,
+} from '@aws-sdk/client-s3';
+import {
+  CreateQueueCommand,
+  DeleteMessageCommand,
+  GetQueueAttributesCommand,
+  ReceiveMessageCommand,
+  SetQueueAttributesCommand,
+  SQSClient,
+} from '@aws-sdk/client-sqs';
+import yazl from 'yazl';
+import { lambdaClient } from './lambda.mjs';
+import { row } from './report.mjs';
+import { credentials, percentile, sleep } from './stats.mjs';
+
+const ROLE = 'arn:aws:iam::000000000000:role/bench-push';
+const ACCOUNT = '000000000000';
+
+/** Posts its start time and the first record's key to the collector. */
+const HANDLER = `
+exports.handler = async (event) => {
+  const started = Date.now();
+  const key = event.Records[0].s3.object.key;
+  await fetch(process.env.SINK_URL, { method: 'POST', body: JSON.stringify({ started, key }) });
+  return {};
+};
+`;
+
+function zipOf(source) {
+  return new Promise((resolve, reject) => {
+    const zip = new yazl.ZipFile();
+    zip.addBuffer(Buffer.from(source), 'index.js', { mtime: new Date(0), mode: 0o100644 });
+    zip.end();
+    const chunks = [];
+    zip.outputStream.on('data', (chunk) => chunks.push(chunk));
+    zip.outputStream.on('end', () => resolve(Buffer.concat(chunks)));
+    zip.outputStream.on('error', reject);
+  });
+}
+
+async function startCollector(onReport) {
+  const server = createServer((req, res) => {
+    const chunks = [];
+    req.on('data', (c) => chunks.push(c));
+    req.on('end', () => {
+      onReport(JSON.parse(Buffer.concat(chunks).toString('utf8')));
+      res.end('{}');
+    });
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { url: `http://127.0.0.1:${server.address().port}/`, close: () => new Promise((r) => server.close(r)) };
+}
+
+async function until(what, check, timeoutMs = 60_000) {
+  const deadline = performance.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined) return value;
+    if (performance.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(5);
+  }
+}
+
+const summary = (values) => ({ p50: percentile(values, 50), p99: percentile(values, 99), samples: values.length });
+
+/**
+ * @param {{ url: string }} server
+ * @param {{ latencySamples?: number, lambda?: boolean }} [options] `lambda: false` for peers without functions
+ */
+export async function pushWorkload(server, { latencySamples = 200, lambda: withLambda = true } = {}) {
+  /** @type {((report: any) => void) | undefined} */
+  let onReport;
+  const collector = await startCollector((report) => onReport?.(report));
+  const settings = { endpoint: server.url, region: 'us-east-1', credentials, maxAttempts: 1 };
+  const s3 = new S3Client({ ...settings, forcePathStyle: true });
+  const sqs = new SQSClient(settings);
+  const lambda = lambdaClient(server.url);
+  const suffix = Date.now().toString(36);
+  try {
+    const result = {};
+    if (withLambda) {
+      const bucket = `bench-push-fn-${suffix}`;
+      const fn = `bench-push-${suffix}`;
+      await s3.send(new CreateBucketCommand({ Bucket: bucket }));
+      await lambda.send(
+        new CreateFunctionCommand({
+          FunctionName: fn,
+          Runtime: 'nodejs20.x',
+          Handler: 'index.handler',
+          Role: ROLE,
+          Code: { ZipFile: await zipOf(HANDLER) },
+          Environment: { Variables: { SINK_URL: collector.url } },
+        }),
+      );
+      await until(`${fn} Active`, async () => {
+        const config = await lambda.send(new GetFunctionConfigurationCommand({ FunctionName: fn }));
+        return config.State === 'Active' ? true : undefined;
+      });
+      await lambda.send(
+        new AddPermissionCommand({
+          FunctionName: fn,
+          StatementId: 's3',
+          Action: 'lambda:InvokeFunction',
+          Principal: 's3.amazonaws.com',
+          SourceArn: `arn:aws:s3:::${bucket}`,
+          SourceAccount: ACCOUNT,
+        }),
+      );
+      await s3.send(
+        new PutBucketNotificationConfigurationCommand({
+          Bucket: bucket,
+          NotificationConfiguration: {
+            LambdaFunctionConfigurations: [
+              {
+                LambdaFunctionArn: `arn:aws:lambda:us-east-1:${ACCOUNT}:function:${fn}`,
+                Events: ['s3:ObjectCreated:*'],
+              },
+            ],
+          },
+        }),
+      );
+      const values = [];
+      for (let i = 0; i < latencySamples + 10; i++) {
+        const arrived = new Promise((resolve) => {
+          onReport = resolve;
+        });
+        await s3.send(new PutObjectCommand({ Bucket: bucket, Key: `o-${i}`, Body: 'x' }));
+        const returned = Date.now();
+        const report = await arrived;
+        if (i >= 10) values.push(report.started - returned); // the first ones warm up
+      }
+      result.putObjectToHandlerMs = summary(values);
+    }
+
+    // S3 -> SQS: PutObject returning to the event being received by a long poll.
+    const bucket = `bench-push-q-${suffix}`;
+    await s3.send(new CreateBucketCommand({ Bucket: bucket }));
+    const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: `bench-push-${suffix}` }));
+    const { Attributes } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['QueueArn'] }));
+    const queueArn = Attributes.QueueArn;
+    await sqs.send(
+      new SetQueueAttributesCommand({
+        QueueUrl,
+        Attributes: {
+          Policy: JSON.stringify({
+            Version: '2012-10-17',
+            Statement: [
+              {
+                Effect: 'Allow',
+                Principal: { Service: 's3.amazonaws.com' },
+                Action: 'sqs:SendMessage',
+                Resource: queueArn,
+                Condition: { ArnLike: { 'aws:SourceArn': `arn:aws:s3:::${bucket}` } },
+              },
+            ],
+          }),
+        },
+      }),
+    );
+    await s3.send(
+      new PutBucketNotificationConfigurationCommand({
+        Bucket: bucket,
+        NotificationConfiguration: { QueueConfigurations: [{ QueueArn: queueArn, Events: ['s3:ObjectCreated:*'] }] },
+      }),
+    );
+    const receive = async () => {
+      for (;;) {
+        const { Messages = [] } = await sqs.send(
+          new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 1, WaitTimeSeconds: 5 }),
+        );
+        const message = Messages[0];
+        if (!message) continue;
+        await sqs.send(new DeleteMessageCommand({ QueueUrl, ReceiptHandle: message.ReceiptHandle }));
+        if (JSON.parse(message.Body).Records) return Date.now();
+      }
+    };
+    const values = [];
+    for (let i = 0; i < latencySamples + 10; i++) {
+      const received = receive();
+      await sleep(1); // the long poll is waiting before the upload
+      await s3.send(new PutObjectCommand({ Bucket: bucket, Key: `q-${i}`, Body: 'x' }));
+      const returned = Date.now();
+      const at = await received;
+      if (i >= 10) values.push(Math.max(0, at - returned));
+    }
+    result.putObjectToQueueMs = summary(values);
+    return result;
+  } finally {
+    s3.destroy();
+    sqs.destroy();
+    lambda.destroy();
+    await collector.close();
+  }
+}
+
+/**
+ * Rows for the report table: lambda-tasks beside moto where moto delivers (S3 -> SQS; moto sends
+ * inside PutObject, so its figure is the receive after a synchronous send).
+ * @param {any} result
+ * @param {any} [moto]
+ */
+export function pushRows(result, moto) {
+  const rows = [];
+  if (result.putObjectToHandlerMs) {
+    rows.push(
+      row('S3 PutObject -> handler start p50', 'ms', 'lower', result.putObjectToHandlerMs.p50, undefined, undefined, {
+        target: { value: 20, text: '< 20 ms' },
+      }),
+      row('S3 PutObject -> handler start p99', 'ms', 'lower', result.putObjectToHandlerMs.p99, undefined),
+    );
+  }
+  rows.push(
+    row('S3 PutObject -> SQS receive p50', 'ms', 'lower', result.putObjectToQueueMs.p50, moto?.putObjectToQueueMs?.p50),
+    row('S3 PutObject -> SQS receive p99', 'ms', 'lower', result.putObjectToQueueMs.p99, moto?.putObjectToQueueMs?.p99),
+  );
+  return rows;
+}
