@@ -104,3 +104,54 @@ export async function stabilize<T>(what: string, check: () => Promise<T | undefi
     await new Promise((resolve) => setTimeout(resolve, STABILIZE_POLL_MS));
   }
 }
+
+/** A template value sent as a string attribute: objects as JSON (a policy document), the rest as text. */
+export function attributeValue(value: unknown): string {
+  if (typeof value === 'string') return value;
+  if (typeof value === 'object' && value !== null) return JSON.stringify(value);
+  return String(value);
+}
+
+/**
+ * A resource that puts one policy document on a list of targets (AWS::SQS::QueuePolicy's `Queues`,
+ * AWS::SNS::TopicPolicy's `Topics`): `apply` sets it on each target, `reset` gives targets dropped
+ * from the list (and all of them on delete) their policy back as it is without one. Its physical id
+ * is a generated name, as CloudFormation makes for these types.
+ */
+export function policyAttachmentProvider(options: {
+  type: string;
+  targetsProperty: string;
+  apply(ctx: ProviderContext, target: string, document: string): Promise<unknown>;
+  reset(ctx: ProviderContext, target: string): Promise<unknown>;
+}): ResourceProvider {
+  const targets = (properties: Properties) => (properties[options.targetsProperty] as string[] | undefined) ?? [];
+  const applyAll = async (ctx: ProviderContext, properties: Properties) => {
+    const document = attributeValue(properties['PolicyDocument']);
+    for (const target of targets(properties)) await options.apply(ctx, target, document);
+  };
+  const resetAll = async (ctx: ProviderContext, list: string[]) => {
+    for (const target of list) await options.reset(ctx, target);
+  };
+  return {
+    type: options.type,
+    attributes: ['Id'],
+    replaceOn: [],
+    async create(properties, ctx) {
+      await applyAll(ctx, properties);
+      const id = ctx.generateName(128);
+      return { physicalId: id, attributes: { Id: id } };
+    },
+    async update(current, properties, previous, ctx) {
+      const kept = targets(properties);
+      await resetAll(
+        ctx,
+        targets(previous).filter((target) => !kept.includes(target)),
+      );
+      await applyAll(ctx, properties);
+      return current;
+    },
+    async delete(_current, properties, ctx) {
+      await resetAll(ctx, targets(properties));
+    },
+  };
+}

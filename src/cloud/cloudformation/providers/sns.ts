@@ -7,9 +7,11 @@
 import { AwsError } from '../../errors.js';
 import { defaultTopicPolicy } from '../../services/sns/constants.js';
 import {
+  attributeValue,
   type Properties,
   type ProviderContext,
   type ProvisionedResource,
+  policyAttachmentProvider,
   type ResourceProvider,
   tagChanges,
   tagMap,
@@ -19,12 +21,6 @@ import { ignoreMissing } from './s3.js';
 const NOT_FOUND = ['NotFound'];
 
 /** Attribute values are strings: JSON properties may be objects, booleans become 'true' / 'false'. */
-function attributeValue(value: unknown): string {
-  if (typeof value === 'string') return value;
-  if (typeof value === 'object' && value !== null) return JSON.stringify(value);
-  return String(value);
-}
-
 /** The attributes named in `names` that `properties` sets, as strings. */
 function attributesOf(properties: Properties, names: readonly string[]): Record<string, string> {
   const attributes: Record<string, string> = {};
@@ -308,50 +304,19 @@ export const subscriptionProvider: ResourceProvider = {
 
 // --- AWS::SNS::TopicPolicy ---------------------------------------------------------------------
 
-function policyTopics(properties: Properties): string[] {
-  return (properties['Topics'] as string[] | undefined) ?? [];
-}
-
-async function setPolicy(ctx: ProviderContext, topics: string[], policy: string): Promise<void> {
-  for (const TopicArn of topics) {
-    await ctx.call('sns', 'SetTopicAttributes', { TopicArn, AttributeName: 'Policy', AttributeValue: policy });
-  }
-}
-
-/** Gives topics back the policy AWS gives a topic created without one. */
-async function restoreDefaultPolicy(ctx: ProviderContext, topics: string[]): Promise<void> {
-  for (const TopicArn of topics) {
-    const owner = TopicArn.split(':')[4] ?? ctx.accountId;
-    await ignoreMissing(
+/** AWS::SNS::TopicPolicy: dropped topics get the policy AWS gives a topic created without one. */
+export const topicPolicyProvider = policyAttachmentProvider({
+  type: 'AWS::SNS::TopicPolicy',
+  targetsProperty: 'Topics',
+  apply: (ctx, TopicArn, policy) =>
+    ctx.call('sns', 'SetTopicAttributes', { TopicArn, AttributeName: 'Policy', AttributeValue: policy }),
+  reset: (ctx, TopicArn) =>
+    ignoreMissing(
       ctx.call('sns', 'SetTopicAttributes', {
         TopicArn,
         AttributeName: 'Policy',
-        AttributeValue: defaultTopicPolicy(TopicArn, owner),
+        AttributeValue: defaultTopicPolicy(TopicArn, TopicArn.split(':')[4] ?? ctx.accountId),
       }),
       NOT_FOUND,
-    );
-  }
-}
-
-export const topicPolicyProvider: ResourceProvider = {
-  type: 'AWS::SNS::TopicPolicy',
-  attributes: ['Id'],
-  replaceOn: [],
-  async create(properties, ctx) {
-    await setPolicy(ctx, policyTopics(properties), attributeValue(properties['PolicyDocument']));
-    const id = ctx.generateName(128);
-    return { physicalId: id, attributes: { Id: id } };
-  },
-  async update(current, properties, previous, ctx) {
-    const topics = policyTopics(properties);
-    await restoreDefaultPolicy(
-      ctx,
-      policyTopics(previous).filter((arn) => !topics.includes(arn)),
-    );
-    await setPolicy(ctx, topics, attributeValue(properties['PolicyDocument']));
-    return current;
-  },
-  async delete(_current, properties, ctx) {
-    await restoreDefaultPolicy(ctx, policyTopics(properties));
-  },
-};
+    ),
+});

@@ -4,9 +4,11 @@
  * taken out of the template go back to SQS's defaults), as AWS's resource reference documents.
  */
 import {
+  attributeValue,
   type Properties,
   type ProviderContext,
   type ProvisionedResource,
+  policyAttachmentProvider,
   type ResourceProvider,
   tagChanges,
   tagMap,
@@ -47,12 +49,6 @@ const RESET_VALUES: Record<string, string> = {
 const QUEUE_DOES_NOT_EXIST = ['QueueDoesNotExist'];
 
 /** Attribute values are strings; JSON policies may be given as objects. */
-function attributeValue(value: unknown): string {
-  if (typeof value === 'string') return value;
-  if (typeof value === 'object' && value !== null) return JSON.stringify(value);
-  return String(value);
-}
-
 function queueAttributes(properties: Properties): Record<string, string> {
   const attributes: Record<string, string> = {};
   for (const name of ATTRIBUTE_PROPERTIES) {
@@ -116,44 +112,13 @@ export const queueProvider: ResourceProvider = {
   },
 };
 
-function policyQueues(properties: Properties): string[] {
-  return (properties['Queues'] as string[] | undefined) ?? [];
-}
-
-async function setPolicy(ctx: ProviderContext, queues: string[], policy: string): Promise<void> {
-  for (const QueueUrl of queues) {
-    await ctx.call('sqs', 'SetQueueAttributes', { QueueUrl, Attributes: { Policy: policy } });
-  }
-}
-
-async function clearPolicy(ctx: ProviderContext, queues: string[]): Promise<void> {
-  for (const QueueUrl of queues) {
-    await ignoreMissing(
+export const queuePolicyProvider = policyAttachmentProvider({
+  type: 'AWS::SQS::QueuePolicy',
+  targetsProperty: 'Queues',
+  apply: (ctx, QueueUrl, policy) => ctx.call('sqs', 'SetQueueAttributes', { QueueUrl, Attributes: { Policy: policy } }),
+  reset: (ctx, QueueUrl) =>
+    ignoreMissing(
       ctx.call('sqs', 'SetQueueAttributes', { QueueUrl, Attributes: { Policy: '' } }),
       QUEUE_DOES_NOT_EXIST,
-    );
-  }
-}
-
-export const queuePolicyProvider: ResourceProvider = {
-  type: 'AWS::SQS::QueuePolicy',
-  attributes: ['Id'],
-  replaceOn: [],
-  async create(properties, ctx) {
-    await setPolicy(ctx, policyQueues(properties), attributeValue(properties['PolicyDocument']));
-    const id = ctx.generateName(128);
-    return { physicalId: id, attributes: { Id: id } };
-  },
-  async update(current, properties, previous, ctx) {
-    const queues = policyQueues(properties);
-    await clearPolicy(
-      ctx,
-      policyQueues(previous).filter((url) => !queues.includes(url)),
-    );
-    await setPolicy(ctx, queues, attributeValue(properties['PolicyDocument']));
-    return current;
-  },
-  async delete(_current, properties, ctx) {
-    await clearPolicy(ctx, policyQueues(properties));
-  },
-};
+    ),
+});
