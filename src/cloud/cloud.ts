@@ -107,6 +107,7 @@ export async function startCloud(options: CloudOptions = {}): Promise<RunningClo
         shardLimit: options.kinesis?.shardLimit ?? 500,
         onDemandStreamLimit: options.kinesis?.onDemandStreamLimit ?? 50,
         streamsInTransitionLimit: options.kinesis?.streamsInTransitionLimit ?? 5,
+        enforceShardWriteLimits: options.kinesis?.enforceShardWriteLimits ?? false,
       },
       dynamodb: {
         transitionMs: options.dynamodb?.transitionMs ?? 300,

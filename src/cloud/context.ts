@@ -51,6 +51,13 @@ export interface KinesisSettings {
   onDemandStreamLimit: number;
   /** Streams that may be CREATING, UPDATING or DELETING at once per account and region. @default 5 */
   streamsInTransitionLimit: number;
+  /**
+   * Refuse writes beyond a shard's throughput (1,000 records and 1 MiB per second, per shard), as
+   * AWS does: PutRecord fails and PutRecords reports the records it could not take, with
+   * ProvisionedThroughputExceededException. Off by default, so local load tests are not throttled;
+   * turn it on to exercise a producer's retries. @default false
+   */
+  enforceShardWriteLimits: boolean;
 }
 
 export interface DynamoDbSettings {

@@ -111,3 +111,15 @@ function amzUtc(ms: number): string {
   const [, weekday, day, month, year, time] = match;
   return `${weekday} ${month} ${day} ${time} UTC ${year}`;
 }
+
+/** A shard's write limit reached: AWS's wording, for PutRecord's error and PutRecords' entries. */
+export function shardRateExceededMessage(shardId: string, streamName: string, accountId: string): string {
+  return `Rate exceeded for shard ${shardId} in stream ${streamName} under account ${accountId}.`;
+}
+
+export function provisionedThroughputExceeded(shardId: string, streamName: string, accountId: string): AwsError {
+  return new AwsError(
+    'ProvisionedThroughputExceededException',
+    shardRateExceededMessage(shardId, streamName, accountId),
+  );
+}

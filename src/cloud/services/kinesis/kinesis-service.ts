@@ -29,9 +29,16 @@ export interface NewRecord {
   data: Buffer;
 }
 
-export interface AppendedRecord {
-  shardId: string;
-  sequenceNumber: string;
+/** A record taken (its shard and sequence number), or refused because its shard was at its limit. */
+export type AppendedRecord =
+  | { shardId: string; sequenceNumber: string; throttled?: undefined }
+  | { shardId: string; throttled: true };
+
+/** What a shard took in the current second, for its write limits. */
+interface ShardWriteWindow {
+  second: number;
+  records: number;
+  bytes: number;
 }
 
 export interface ReadResult {
@@ -302,13 +309,17 @@ export class KinesisService {
     const open = this.state.openShards(stream.id);
     const targets = records.map((record) => shardForKey(open, routingKey(record)));
     const arrival = this.now();
+    const admitted = records.map((record, i) => this.admit(targets[i] as OpenShard, record, arrival));
     const touched = new Map<OpenShard, number>();
-    for (const target of targets) touched.set(target, (touched.get(target) ?? 0) + 1);
+    targets.forEach((target, i) => {
+      if (admitted[i]) touched.set(target, (touched.get(target) ?? 0) + 1);
+    });
     const results = this.state.transaction(() => {
       const next = new Map<OpenShard, number>();
       for (const [target, count] of touched) next.set(target, this.state.reserveCounters(target.row.id, count));
-      return records.map((record, i) => {
+      return records.map((record, i): AppendedRecord => {
         const target = targets[i] as OpenShard;
+        if (!admitted[i]) return { shardId: shardIdOf(target.row.shard_index), throttled: true };
         const counter = next.get(target) as number;
         next.set(target, counter + 1);
         this.state.insertRecord(target.row.id, counter, arrival, record.partitionKey, record.data);
@@ -320,6 +331,32 @@ export class KinesisService {
       this.context.events.emit('kinesis.records', { streamArn: arn, shardId: shardIdOf(target.row.shard_index) });
     }
     return results;
+  }
+
+  private readonly writeWindows = new Map<number, ShardWriteWindow>();
+
+  /**
+   * Whether the shard takes one more record this second (always, unless the shard write limits
+   * are enforced): AWS's per-shard limits, counted in one-second windows.
+   */
+  private admit(target: OpenShard, record: NewRecord, now: number): boolean {
+    if (!this.context.kinesis.enforceShardWriteLimits) return true;
+    const second = Math.floor(now / 1000);
+    let window = this.writeWindows.get(target.row.id);
+    if (window?.second !== second) {
+      window = { second, records: 0, bytes: 0 };
+      this.writeWindows.set(target.row.id, window);
+    }
+    const bytes = record.data.length + Buffer.byteLength(record.partitionKey);
+    if (
+      window.records + 1 > KINESIS_LIMITS.shardWriteRecordsPerSecond ||
+      window.bytes + bytes > KINESIS_LIMITS.shardWriteBytesPerSecond
+    ) {
+      return false;
+    }
+    window.records += 1;
+    window.bytes += bytes;
+    return true;
   }
 
   /** Open shards and on-demand streams of an account and region, after settling due transitions. */

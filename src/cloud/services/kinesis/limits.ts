@@ -24,6 +24,9 @@ export const KINESIS_LIMITS = {
   listTagsPage: 50,
   /** Tags per stream. */
   maxTags: 50,
+  /** A shard takes up to 1,000 records and 1 MiB of data and partition keys per second. */
+  shardWriteRecordsPerSecond: 1000,
+  shardWriteBytesPerSecond: 1024 * 1024,
   /** Open shards per stream that UpdateShardCount can reach. */
   maxShardsPerStream: 10_000,
 } as const;

@@ -11,7 +11,14 @@ import type {
   ShardIteratorType,
 } from '@aws-sdk/client-kinesis';
 import type { Handler } from '../../service.js';
-import { dataTooLarge, expiredIterator, invalidArgument, shardDoesNotExist } from './errors.js';
+import {
+  dataTooLarge,
+  expiredIterator,
+  invalidArgument,
+  provisionedThroughputExceeded,
+  shardDoesNotExist,
+  shardRateExceededMessage,
+} from './errors.js';
 import { type KinesisService, type NewRecord, type Scope, sequenceNumber } from './kinesis-service.js';
 import { KINESIS_LIMITS } from './limits.js';
 import { shardIdOf, shardIndexOf } from './sequence-numbers.js';
@@ -49,9 +56,12 @@ export function recordHandlers(service: KinesisService): Record<string, Handler>
         }
       }
       const [result] = service.append(stream, [record]);
+      if (!result || result.throttled) {
+        throw provisionedThroughputExceeded(result?.shardId ?? '', stream.name, stream.account_id);
+      }
       return {
-        ShardId: result?.shardId as string,
-        SequenceNumber: result?.sequenceNumber as string,
+        ShardId: result.shardId,
+        SequenceNumber: result.sequenceNumber,
         EncryptionType: stream.encryption_type as 'NONE' | 'KMS',
       };
     },
@@ -73,8 +83,15 @@ export function recordHandlers(service: KinesisService): Record<string, Handler>
       if (total > KINESIS_LIMITS.putRecordsMaxBytes) throw invalidArgument('Records size exceeds 5 MB limit');
       const results = service.append(stream, records);
       return {
-        FailedRecordCount: 0,
-        Records: results.map((r) => ({ ShardId: r.shardId, SequenceNumber: r.sequenceNumber })),
+        FailedRecordCount: results.filter((r) => r.throttled).length,
+        Records: results.map((r) =>
+          r.throttled
+            ? {
+                ErrorCode: 'ProvisionedThroughputExceededException',
+                ErrorMessage: shardRateExceededMessage(r.shardId, stream.name, stream.account_id),
+              }
+            : { ShardId: r.shardId, SequenceNumber: r.sequenceNumber },
+        ),
         EncryptionType: stream.encryption_type as 'NONE' | 'KMS',
       };
     },
