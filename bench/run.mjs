@@ -31,8 +31,9 @@
  * (messages sent, received and deleted, 1000), BENCH_SQS_WAKEUPS (long polls woken by a send, 50). One
  * fresh server per side and section; see bench/kinesis.mjs, bench/dynamodb.mjs, bench/sqs.mjs.
  *
- * Push knobs: BENCH_PUSH_SAMPLES (uploads timed to the handler's start and to the queue, 100). moto
- * delivers S3 -> SQS but runs no function; see bench/push.mjs.
+ * Push knobs: BENCH_PUSH_SAMPLES (uploads and publishes timed to the handler's start and to the queue,
+ * 100), BENCH_PUSH_MESSAGES (messages published to the topic fanned out to 50 queues, 100). moto
+ * delivers S3 -> SQS and SNS -> SQS but runs no function; see bench/push.mjs.
  *
  * Mappings knobs: BENCH_MAPPINGS_SAMPLES (writes timed to the handler's start, 200), BENCH_MAPPINGS_RECORDS
  * (records drained through one Kinesis mapping, 20000). lambda-tasks only: moto has no pollers; the peer
@@ -103,7 +104,7 @@ const config = {
   },
   sqs: { messages: knob('BENCH_SQS_MESSAGES', 1000), concurrency: 16, wakeUps: knob('BENCH_SQS_WAKEUPS', 50) },
   mappings: { latencySamples: knob('BENCH_MAPPINGS_SAMPLES', 200), records: knob('BENCH_MAPPINGS_RECORDS', 20_000) },
-  push: { latencySamples: knob('BENCH_PUSH_SAMPLES', 100) },
+  push: { latencySamples: knob('BENCH_PUSH_SAMPLES', 100), messages: knob('BENCH_PUSH_MESSAGES', 100), fanOut: 50 },
 };
 
 const SECTIONS = /** @type {const} */ ([
@@ -743,7 +744,7 @@ async function main() {
       if (!sections.includes(section)) continue;
       say(`[${name}] ${section} (fresh server) ...`);
       const server = await start();
-      // moto cannot run functions without Docker: its push rows are S3 -> SQS only.
+      // moto cannot run functions without Docker: its push rows are S3 -> SQS and SNS fan-out only.
       const options = section === 'push' ? { ...config.push, lambda: name === 'lambda-tasks' } : config[section];
       try {
         const measured = await workload()(server, /** @type {any} */ (options));
@@ -794,7 +795,7 @@ async function main() {
     kinesis: 'Kinesis',
     dynamodb: 'DynamoDB',
     sqs: 'SQS',
-    push: 'Push (S3 notifications)',
+    push: 'Push (S3 notifications, SNS)',
   };
   for (const [section, rows] of Object.entries(rowsBySection)) {
     process.stdout.write(`\n${titles[section]}\n\n${formatTable(rows)}\n`);

@@ -5,7 +5,7 @@
  * `SigningCertURL`. The key pair and certificate are made once per data dir and kept there, so
  * messages delivered before a restart still verify after it.
  */
-import { createPrivateKey, generateKeyPairSync, sign } from 'node:crypto';
+import { createPrivateKey, generateKeyPairSync, type KeyObject, sign } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import forge from 'node-forge';
@@ -35,8 +35,13 @@ export function canonicalString(type: SignedType, fields: Record<string, string 
   return text;
 }
 
+/** Signatures kept for messages still being delivered (a few hundred bytes each). */
+const RECENT_SIGNATURES = 1024;
+
 export class SnsSigner {
   private key: { privateKey: string; certificate: string } | undefined;
+  /** The parsed private key: parsing the PEM for every signature cost more than the signature. */
+  private signingKey: KeyObject | undefined;
 
   constructor(private readonly dir: string) {}
 
@@ -45,11 +50,31 @@ export class SnsSigner {
     return this.keys().certificate;
   }
 
+  /**
+   * Signatures of recent messages: the signed fields of a message are the same for every
+   * subscription it goes to, and an RSA signature costs about a millisecond, so a publish to 50
+   * subscriptions signs once, not 50 times.
+   */
+  private readonly recent = new Map<string, string>();
+
   /** Base64 signature of `message`'s signed fields. */
   sign(type: SignedType, fields: Record<string, string | undefined>, version: string): string {
+    const key = fields['MessageId'] ? `${fields['MessageId']}:${type}:${version}` : undefined;
+    const known = key && this.recent.get(key);
+    if (known) return known;
+    const signature = this.signFields(type, fields, version);
+    if (key) {
+      if (this.recent.size >= RECENT_SIGNATURES) this.recent.clear();
+      this.recent.set(key, signature);
+    }
+    return signature;
+  }
+
+  private signFields(type: SignedType, fields: Record<string, string | undefined>, version: string): string {
     const algorithm = version === '2' ? 'sha256' : 'sha1';
     const text = canonicalString(type, { ...fields, Type: type });
-    return sign(algorithm, Buffer.from(text, 'utf8'), createPrivateKey(this.keys().privateKey)).toString('base64');
+    this.signingKey ??= createPrivateKey(this.keys().privateKey);
+    return sign(algorithm, Buffer.from(text, 'utf8'), this.signingKey).toString('base64');
   }
 
   /** The signed fields of a stored message. */

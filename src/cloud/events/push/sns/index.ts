@@ -83,6 +83,21 @@ export function startSnsDeliveries(deps: PushDeps): RunningPollers {
     }
   }
 
+  /**
+   * Deliveries finish in bursts (a publish to 50 subscriptions finishes 50 at once): one drain per
+   * turn of the event loop takes all the room they left, instead of a query of the due rows per
+   * finished delivery.
+   */
+  let drainQueued = false;
+  function drainSoon(): void {
+    if (drainQueued) return;
+    drainQueued = true;
+    setImmediate(() => {
+      drainQueued = false;
+      drain();
+    });
+  }
+
   function drain(): void {
     if (closed) return;
     clearTimeout(timer);
@@ -94,7 +109,7 @@ export function startSnsDeliveries(deps: PushDeps): RunningPollers {
           .catch((error: unknown) => log(`sns: delivery of ${describe(delivery)} stopped: ${String(error)}`))
           .finally(() => {
             inFlight.delete(delivery.id);
-            drain();
+            drainSoon();
           });
         inFlight.set(delivery.id, run);
       }
