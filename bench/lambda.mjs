@@ -17,7 +17,7 @@ import {
   LambdaClient,
 } from '@aws-sdk/client-lambda';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
-import yazl from 'yazl';
+import { zipOf } from './functions.mjs';
 import { describeError, runOps } from './s3.mjs';
 import { cpuTimeMs, processGroups, rssBytes } from './servers.mjs';
 import { ASSUME_LAMBDA, credentials, median, sleep, stats } from './stats.mjs';
@@ -80,17 +80,7 @@ async function createIamRole(endpoint, roleName) {
  * @returns {Promise<Buffer>}
  */
 export function functionZip(name) {
-  return new Promise((resolve, reject) => {
-    const zip = new yazl.ZipFile();
-    const source = `// ${name}\nexports.handler = async () => ({ ok: true });\n`;
-    zip.addBuffer(Buffer.from(source), 'index.js', { mtime: new Date(0), mode: 0o100644 });
-    zip.end();
-    /** @type {Buffer[]} */
-    const chunks = [];
-    zip.outputStream.on('data', (chunk) => chunks.push(chunk));
-    zip.outputStream.on('end', () => resolve(Buffer.concat(chunks)));
-    zip.outputStream.on('error', reject);
-  });
+  return zipOf(`// ${name}\nexports.handler = async () => ({ ok: true });\n`);
 }
 
 /**

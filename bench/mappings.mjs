@@ -13,7 +13,6 @@
  * DynamoDB stream; moto has no pollers (it invokes synchronously inside PutRecord, without running
  * code here), so this section runs on lambda-tasks only.
  */
-import { createServer } from 'node:http';
 import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import {
   CreateStreamCommand,
@@ -27,7 +26,7 @@ import {
   GetFunctionConfigurationCommand,
   InvokeCommand,
 } from '@aws-sdk/client-lambda';
-import yazl from 'yazl';
+import { startCollector, until, zipOf } from './functions.mjs';
 import { kinesisClient } from './kinesis.mjs';
 import { lambdaClient } from './lambda.mjs';
 import { row } from './report.mjs';
@@ -58,42 +57,6 @@ exports.handler = async (event) => {
   return {};
 };
 `;
-
-function zipOf(source) {
-  return new Promise((resolve, reject) => {
-    const zip = new yazl.ZipFile();
-    zip.addBuffer(Buffer.from(source), 'index.js', { mtime: new Date(0), mode: 0o100644 });
-    zip.end();
-    const chunks = [];
-    zip.outputStream.on('data', (chunk) => chunks.push(chunk));
-    zip.outputStream.on('end', () => resolve(Buffer.concat(chunks)));
-    zip.outputStream.on('error', reject);
-  });
-}
-
-/** A collector on loopback: every POST body is handed to `onReport`. */
-async function startCollector(onReport) {
-  const server = createServer((req, res) => {
-    const chunks = [];
-    req.on('data', (c) => chunks.push(c));
-    req.on('end', () => {
-      onReport(JSON.parse(Buffer.concat(chunks).toString('utf8')));
-      res.end('{}');
-    });
-  });
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { url: `http://127.0.0.1:${server.address().port}/`, close: () => new Promise((r) => server.close(r)) };
-}
-
-async function until(what, check, timeoutMs = 60_000) {
-  const deadline = performance.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (performance.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(5);
-  }
-}
 
 async function deploy(lambda, name, sinkUrl, source = HANDLER, variables = {}) {
   await lambda.send(

@@ -17,7 +17,6 @@
  *   to all queues. moto delivers SNS -> SQS synchronously inside Publish and runs no function, so it
  *   has the fan-out figure only.
  */
-import { createServer } from 'node:http';
 import { AddPermissionCommand, CreateFunctionCommand, GetFunctionConfigurationCommand } from '@aws-sdk/client-lambda';
 import {
   CreateBucketCommand,
@@ -34,7 +33,7 @@ import {
   SetQueueAttributesCommand,
   SQSClient,
 } from '@aws-sdk/client-sqs';
-import yazl from 'yazl';
+import { startCollector, until, zipOf } from './functions.mjs';
 import { lambdaClient } from './lambda.mjs';
 import { row } from './report.mjs';
 import { credentials, percentile, sleep } from './stats.mjs';
@@ -52,41 +51,6 @@ exports.handler = async (event) => {
   return {};
 };
 `;
-
-function zipOf(source) {
-  return new Promise((resolve, reject) => {
-    const zip = new yazl.ZipFile();
-    zip.addBuffer(Buffer.from(source), 'index.js', { mtime: new Date(0), mode: 0o100644 });
-    zip.end();
-    const chunks = [];
-    zip.outputStream.on('data', (chunk) => chunks.push(chunk));
-    zip.outputStream.on('end', () => resolve(Buffer.concat(chunks)));
-    zip.outputStream.on('error', reject);
-  });
-}
-
-async function startCollector(onReport) {
-  const server = createServer((req, res) => {
-    const chunks = [];
-    req.on('data', (c) => chunks.push(c));
-    req.on('end', () => {
-      onReport(JSON.parse(Buffer.concat(chunks).toString('utf8')));
-      res.end('{}');
-    });
-  });
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { url: `http://127.0.0.1:${server.address().port}/`, close: () => new Promise((r) => server.close(r)) };
-}
-
-async function until(what, check, timeoutMs = 60_000) {
-  const deadline = performance.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (performance.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(5);
-  }
-}
 
 /** A queue policy letting `service` send to `queueArn` from `sourceArn`. */
 const queuePolicy = (service, queueArn, sourceArn) =>
