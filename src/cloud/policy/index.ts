@@ -63,6 +63,14 @@ export function callerOf(ctx: Pick<RequestContext, 'accountId' | 'credentials'>)
 }
 
 /**
+ * Condition keys every request carries: `aws:SecureTransport` says whether it came over TLS (the
+ * local cloud's endpoint decides), which bucket and queue policies often deny on.
+ */
+export function requestKeys(ctx: Pick<RequestContext, 'endpoint'>): Record<string, string> {
+  return { 'aws:SecureTransport': ctx.endpoint.startsWith('https:') ? 'true' : 'false' };
+}
+
+/**
  * May `caller` perform `action` on a resource owned by `owner`? The owner's identities are
  * allowed unless the resource policy explicitly denies; another account's only when the policy
  * allows (identity policies are not enforced, so they count as allowing).

@@ -4,10 +4,12 @@
  * the bucket (`arn:aws:s3:::bucket`) or the object (`arn:aws:s3:::bucket/key`), and is otherwise
  * AccessDenied 403 "Access Denied", as S3 answers. `S3Service.bucket()` asks `mayUseBucket` when
  * a request reaches another account's bucket; an operation the table below does not list is
- * authorized as `s3:<Operation>` on the bucket.
+ * authorized as `s3:<Operation>` on the bucket. The owner's own requests need no grant but an
+ * explicit Deny in the bucket policy stops them too, as on AWS: `mayUseBucket` answers for them
+ * at once when the bucket has no policy, and parsed policies are cached by their text.
  */
 import { type AccessCheck, guardHandlers } from '../../policy/guard.js';
-import { authorizeCaller, callerOf } from '../../policy/index.js';
+import { authorizeCaller, callerOf, requestKeys } from '../../policy/index.js';
 import type { Handler, RequestContext } from '../../service.js';
 import { parseCopySource } from './objects.js';
 import type { Bucket } from './state.js';
@@ -56,13 +58,17 @@ export function guardBucketAccess(handlers: Record<string, Handler>): Record<str
 }
 
 /**
- * May this request use `bucket`, which another account owns? As the request's target, its
+ * May this request use `bucket`? The owner may unless the bucket policy explicitly denies; another
+ * account only where the policy allows. As the request's target, its
  * operation's action on the bucket or the objects it names; as a CopySource, GetObject on the
  * source object. A request the guard did not record is refused.
  */
 export function mayUseBucket(ctx: RequestContext, bucket: Bucket): boolean {
+  const owner = bucket.accountId === ctx.accountId;
+  if (owner && !bucket.policy) return true;
   const request = requests.get(ctx);
-  if (!request) return false;
+  // Requests made in-process (notifications, CloudFormation) are not recorded: the owner's pass.
+  if (!request) return owner;
   const { operation, input } = request;
   const checks: { action: string; resources: string[] }[] = [];
   if (input['Bucket'] === bucket.name) {
@@ -83,9 +89,9 @@ export function mayUseBucket(ctx: RequestContext, bucket: Bucket): boolean {
   }
   const caller = callerOf(ctx);
   const prefix = input['Prefix'];
-  const context = typeof prefix === 'string' ? { 's3:prefix': prefix } : undefined;
+  const context = { ...requestKeys(ctx), ...(typeof prefix === 'string' ? { 's3:prefix': prefix } : {}) };
   return (
-    checks.length > 0 &&
+    (checks.length > 0 || owner) &&
     checks.every(({ action, resources }) =>
       resources.every((resource) =>
         authorizeCaller({
@@ -94,7 +100,7 @@ export function mayUseBucket(ctx: RequestContext, bucket: Bucket): boolean {
           caller,
           action: `s3:${action}`,
           resource,
-          ...(context ? { context } : {}),
+          context,
         }),
       ),
     )

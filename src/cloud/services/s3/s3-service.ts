@@ -53,7 +53,7 @@ export class S3Service {
   bucket(name: string | undefined, ctx: RequestContext): Bucket {
     const bucket = name ? this.state.getBucket(name) : undefined;
     if (!bucket) throw S3Errors.noSuchBucket(name ?? '');
-    if (bucket.accountId !== ctx.accountId && !mayUseBucket(ctx, bucket)) throw S3Errors.accessDenied();
+    if (!mayUseBucket(ctx, bucket)) throw S3Errors.accessDenied();
     return bucket;
   }
 

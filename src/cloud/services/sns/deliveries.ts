@@ -2,11 +2,13 @@
  * The in-process API through which the push side (events/push/sns) makes SNS's deliveries: the
  * due rows with their message and subscription, the outcome of each attempt, and the signing of
  * what is sent. Deliveries whose subscription or topic is gone are dropped here, as SNS stops
- * delivering to a subscription once it is deleted.
+ * delivering to a subscription once it is deleted; the UnsubscribeConfirmation, which goes to a
+ * deleted subscription, carries its recipient.
  */
 import type { StoredMessage } from './messages.js';
 import { SIGNING_CERT_FILE, type SignedType } from './signing.js';
 import { attributesOf, SNS_PATH_PREFIX, type SnsService } from './sns-service.js';
+import type { SubscriptionRow } from './state.js';
 
 export interface SnsDelivery {
   id: number;
@@ -40,6 +42,22 @@ export interface SnsDeliveries {
   now(): number;
 }
 
+/** Who a message goes to: its own recipient (UnsubscribeConfirmation), else the subscription while it exists. */
+function recipientOf(
+  message: StoredMessage,
+  row: SubscriptionRow | undefined,
+): SnsDelivery['subscription'] | undefined {
+  if (message.recipient) return message.recipient;
+  if (!row) return undefined;
+  return {
+    arn: row.arn,
+    protocol: row.protocol,
+    endpoint: row.endpoint,
+    owner: row.owner,
+    attributes: attributesOf(row),
+  };
+}
+
 export function snsDeliveries(service: SnsService): SnsDeliveries {
   const { state } = service;
   return {
@@ -47,8 +65,9 @@ export function snsDeliveries(service: SnsService): SnsDeliveries {
       const due: SnsDelivery[] = [];
       for (const row of state.dueDeliveries(service.now(), limit + busy.size)) {
         if (busy.has(row.id) || due.length >= limit) continue;
-        const subscription = state.getSubscription(row.subscription_arn);
-        const topic = subscription && state.getTopic(subscription.topic_arn);
+        const message = JSON.parse(row.message) as StoredMessage;
+        const subscription = recipientOf(message, state.getSubscription(row.subscription_arn));
+        const topic = subscription && state.getTopic(message.topicArn);
         if (!subscription || !topic) {
           state.finishDelivery(row.id);
           continue;
@@ -56,14 +75,8 @@ export function snsDeliveries(service: SnsService): SnsDeliveries {
         due.push({
           id: row.id,
           attempts: row.attempts,
-          message: JSON.parse(row.message) as StoredMessage,
-          subscription: {
-            arn: subscription.arn,
-            protocol: subscription.protocol,
-            endpoint: subscription.endpoint,
-            owner: subscription.owner,
-            attributes: attributesOf(subscription),
-          },
+          message,
+          subscription,
           topic: {
             arn: topic.arn,
             accountId: topic.account_id,

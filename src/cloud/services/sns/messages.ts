@@ -13,7 +13,7 @@ export interface StoredAttribute {
 }
 
 export interface StoredMessage {
-  type: 'Notification' | 'SubscriptionConfirmation';
+  type: 'Notification' | 'SubscriptionConfirmation' | 'UnsubscribeConfirmation';
   messageId: string;
   topicArn: string;
   /** ISO 8601 with milliseconds, as SNS writes it. */
@@ -27,8 +27,21 @@ export interface StoredMessage {
   sequenceNumber?: string;
   messageGroupId?: string;
   messageDeduplicationId?: string;
-  /** SubscriptionConfirmation: the token ConfirmSubscription takes. */
+  /**
+   * UnsubscribeConfirmation: the subscription it goes to, deleted by the time it is delivered.
+   */
+  recipient?: UnsubscribedRecipient;
+  /** Subscription and UnsubscribeConfirmation: the token ConfirmSubscription takes. */
   token?: string;
+}
+
+/** What an UnsubscribeConfirmation needs of the subscription it deactivated. */
+export interface UnsubscribedRecipient {
+  arn: string;
+  protocol: string;
+  endpoint: string;
+  owner: string;
+  attributes: Record<string, string>;
 }
 
 const ATTRIBUTE_NAME = /^(?!\.)(?!.*\.\.)(?!aws\.|amazon\.)[A-Za-z0-9_.-]{1,256}(?<!\.)$/i;

@@ -2,7 +2,8 @@
  * SNS's persistent state: topics, subscriptions, published messages and the deliveries still to
  * make. Publish writes the message and one delivery per matching subscription in one transaction,
  * so a delivery the API acknowledged survives a restart; a delivery row is deleted once it is made
- * or finally given up.
+ * or finally given up. An unsubscribed HTTP/S subscription is kept by the token of its
+ * UnsubscribeConfirmation, so that the SubscribeURL can restore it.
  */
 import { type Migration, SqlState } from '../../store/database.js';
 
@@ -53,6 +54,17 @@ export const snsMigrations: Migration[] = [
         sequence_number TEXT NOT NULL,
         expires_at INTEGER NOT NULL,
         PRIMARY KEY (topic_arn, deduplication_id)
+      );
+    `,
+  },
+  {
+    id: 'sns-002-unsubscribed',
+    sql: `
+      CREATE TABLE sns_unsubscribed (
+        topic_arn TEXT NOT NULL,
+        token TEXT NOT NULL,
+        subscription TEXT NOT NULL,
+        PRIMARY KEY (topic_arn, token)
       );
     `,
   },
@@ -124,6 +136,7 @@ export class SnsState extends SqlState {
   deleteTopic(arn: string): void {
     this.sql('DELETE FROM sns_subscriptions WHERE topic_arn = ?').run(arn);
     this.sql('DELETE FROM sns_deduplication WHERE topic_arn = ?').run(arn);
+    this.sql('DELETE FROM sns_unsubscribed WHERE topic_arn = ?').run(arn);
     this.sql('DELETE FROM sns_topics WHERE arn = ?').run(arn);
   }
 
@@ -177,6 +190,26 @@ export class SnsState extends SqlState {
     this.sql('UPDATE sns_topics SET subscriptions_deleted = subscriptions_deleted + 1 WHERE arn = ?').run(
       row.topic_arn,
     );
+  }
+
+  /** Keeps an unsubscribed subscription under the token its UnsubscribeConfirmation carries. */
+  rememberUnsubscribed(row: SubscriptionRow, token: string): void {
+    this.sql('INSERT INTO sns_unsubscribed (topic_arn, token, subscription) VALUES (?, ?, ?)').run(
+      row.topic_arn,
+      token,
+      JSON.stringify(row),
+    );
+  }
+
+  /** The unsubscribed subscription a token restores, removed from the kept ones. */
+  takeUnsubscribed(topicArn: string, token: string): SubscriptionRow | undefined {
+    const found = this.sql('SELECT subscription FROM sns_unsubscribed WHERE topic_arn = ? AND token = ?').get(
+      topicArn,
+      token,
+    ) as { subscription: string } | undefined;
+    if (!found) return undefined;
+    this.sql('DELETE FROM sns_unsubscribed WHERE topic_arn = ? AND token = ?').run(topicArn, token);
+    return JSON.parse(found.subscription) as SubscriptionRow;
   }
 
   subscriptionsOfTopic(topicArn: string): SubscriptionRow[] {

@@ -2,7 +2,8 @@
  * Subscriptions: Subscribe, ConfirmSubscription, Unsubscribe, ListSubscriptions(ByTopic),
  * Get/SetSubscriptionAttributes. HTTP/S and email endpoints stay PendingConfirmation until
  * ConfirmSubscription gets the token; an HTTP/S endpoint is sent the SubscriptionConfirmation
- * message (a durable delivery, like any other).
+ * message (a durable delivery, like any other), and the UnsubscribeConfirmation when a confirmed
+ * subscription is deleted, whose SubscribeURL restores it.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import type {
@@ -162,6 +163,60 @@ function confirmationMessage(service: SnsService, topic: TopicRow, token: string
   };
 }
 
+/** The UnsubscribeConfirmation a deleted, confirmed HTTP/S subscription is sent. */
+function unsubscribeMessage(service: SnsService, row: SubscriptionRow, token: string): StoredMessage {
+  return {
+    type: 'UnsubscribeConfirmation',
+    messageId: randomUUID(),
+    topicArn: row.topic_arn,
+    timestamp: new Date(service.now()).toISOString(),
+    message: `You have chosen to deactivate subscription ${row.arn}.\nTo cancel this operation and restore the subscription, visit the SubscribeURL included in this message.`,
+    attributes: {},
+    token,
+    recipient: {
+      arn: row.arn,
+      protocol: row.protocol,
+      endpoint: row.endpoint,
+      owner: row.owner,
+      attributes: attributesOf(row),
+    },
+  };
+}
+
+/** Deletes a subscription; a confirmed HTTP/S one is sent the UnsubscribeConfirmation. Returns whether it was. */
+function unsubscribe(service: SnsService, row: SubscriptionRow): boolean {
+  const notify = !row.pending && (row.protocol === 'http' || row.protocol === 'https');
+  service.state.transaction(() => {
+    service.state.deleteSubscription(row);
+    if (!notify) return;
+    const token = randomBytes(64).toString('hex');
+    service.state.rememberUnsubscribed(row, token);
+    const messageId = service.state.insertMessage(JSON.stringify(unsubscribeMessage(service, row, token)));
+    service.state.insertDelivery(messageId, row.arn, service.now());
+  });
+  return notify;
+}
+
+/** Confirms a pending subscription by its token, or restores one an UnsubscribeConfirmation's token names. */
+function confirmSubscription(service: SnsService, input: ConfirmSubscriptionInput): ConfirmSubscriptionResponse {
+  const topic = service.topic(input.TopicArn);
+  const token = input.Token ?? '';
+  return service.state.transaction(() => {
+    const row = service.state.subscriptionsOfTopic(topic.arn).find((s) => s.token && s.token === token);
+    if (row) {
+      if (row.pending) service.state.confirmSubscription(row.arn);
+      return { SubscriptionArn: row.arn };
+    }
+    const gone = token ? service.state.takeUnsubscribed(topic.arn, token) : undefined;
+    if (!gone) throw invalidParameter('Token');
+    // Subscribed again since: that subscription stands.
+    const current = service.state.findSubscription(topic.arn, gone.protocol, gone.endpoint);
+    if (current) return { SubscriptionArn: current.arn };
+    service.state.insertSubscription({ ...gone, pending: 0, token, created_at: service.now() });
+    return { SubscriptionArn: gone.arn };
+  });
+}
+
 function listView(rows: SubscriptionRow[], limit: number): ListSubscriptionsResponse {
   const page = rows.slice(0, limit);
   const last = page[page.length - 1];
@@ -228,13 +283,7 @@ function subscribe(service: SnsService, input: SubscribeInput, ctx: RequestConte
 export function subscriptionHandlers(service: SnsService): Record<string, Handler> {
   return {
     Subscribe: (input: SubscribeInput, ctx: RequestContext) => subscribe(service, input, ctx),
-    ConfirmSubscription: (input: ConfirmSubscriptionInput): ConfirmSubscriptionResponse => {
-      const topic = service.topic(input.TopicArn);
-      const row = service.state.subscriptionsOfTopic(topic.arn).find((s) => s.token && s.token === input.Token);
-      if (!row) throw invalidParameter('Token');
-      if (row.pending) service.state.confirmSubscription(row.arn);
-      return { SubscriptionArn: row.arn };
-    },
+    ConfirmSubscription: (input: ConfirmSubscriptionInput) => confirmSubscription(service, input),
     Unsubscribe: (input: UnsubscribeInput) => {
       const row = service.state.getSubscription(input.SubscriptionArn ?? '');
       if (!row) {
@@ -242,7 +291,7 @@ export function subscriptionHandlers(service: SnsService): Record<string, Handle
         service.subscription(input.SubscriptionArn);
         return {};
       }
-      service.state.transaction(() => service.state.deleteSubscription(row));
+      if (unsubscribe(service, row)) service.deliveriesAdded();
       return {};
     },
     ListSubscriptions: (input: ListSubscriptionsInput, ctx: RequestContext) => {

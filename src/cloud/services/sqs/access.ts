@@ -3,16 +3,18 @@
  * QueueOwnerAWSAccountId) names another account's queue is allowed only when the queue's Policy
  * attribute (which AddPermission also writes) allows the caller the operation's IAM action;
  * otherwise SQS answers AccessDenied 403 "Access to the resource <queue URL> is denied." (sent as
- * `AccessDenied;Sender` in x-amzn-query-error, from which the SDKs take the code). Same-account
- * requests are not evaluated (identity policies are not enforced).
+ * `AccessDenied;Sender` in x-amzn-query-error, from which the SDKs take the code). The owner's
+ * own requests need no grant (identity policies are not enforced) but an explicit Deny in the
+ * queue policy stops them too, as on AWS; a queue without a policy costs them no parsing.
  */
 import { AwsError } from '../../errors.js';
 import { type AccessCheck, guardHandlers } from '../../policy/guard.js';
-import { authorizeCaller, callerOf } from '../../policy/index.js';
+import { authorizeCaller, callerOf, requestKeys } from '../../policy/index.js';
 import type { Handler } from '../../service.js';
 import { queueAttributesOf } from './message-store.js';
 import { parseQueueUrl } from './queue-names.js';
 import type { SqsService } from './sqs-service.js';
+import type { QueueRow } from './state.js';
 
 /** Batch operations are authorized by their single-message action, as IAM defines them. */
 const IAM_ACTIONS: Record<string, string> = {
@@ -21,19 +23,34 @@ const IAM_ACTIONS: Record<string, string> = {
   ChangeMessageVisibilityBatch: 'ChangeMessageVisibility',
 };
 
+/** Each cached queue row's Policy: rows are replaced when the queue changes, so this never goes stale. */
+const policies = new WeakMap<QueueRow, string | undefined>();
+
+/** The queue's Policy attribute, parsed out of its attributes once per row version. */
+function policyOf(queue: QueueRow): string | undefined {
+  // Most queues have no policy: a substring test spares them the JSON parse.
+  if (!queue.attributes.includes('"Policy"')) return undefined;
+  if (!policies.has(queue)) policies.set(queue, queueAttributesOf(queue)['Policy']);
+  return policies.get(queue);
+}
+
 export function guardQueueAccess(handlers: Record<string, Handler>, service: SqsService): Record<string, Handler> {
   const check: AccessCheck = (operation, input, ctx) => {
     const target = targetOf(input, ctx.accountId);
-    if (!target || target.accountId === ctx.accountId) return;
+    if (!target) return;
     const queue = service.state.getQueue(target.accountId, ctx.region, target.name);
     // A queue that does not exist is the handler's QueueDoesNotExist.
     if (!queue) return;
+    const policy = policyOf(queue);
+    // The owner without a queue policy: nothing can deny.
+    if (policy === undefined && target.accountId === ctx.accountId) return;
     const allowed = authorizeCaller({
-      policy: queueAttributesOf(queue)['Policy'],
+      policy,
       owner: queue.account_id,
       caller: callerOf(ctx),
       action: `sqs:${IAM_ACTIONS[operation] ?? operation}`,
       resource: queue.arn,
+      context: requestKeys(ctx),
     });
     if (!allowed) {
       throw new AwsError('AccessDenied', `Access to the resource ${service.url(ctx, queue)} is denied.`, 403);

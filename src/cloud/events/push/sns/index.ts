@@ -3,13 +3,15 @@
  * subscription and emits `sns.deliveries`; this drains the due rows at once (and at the time the
  * next retry falls due), attempts each, and records the outcome: made, retried after the
  * protocol's delivery-policy delay, or given up (then sent to the subscription's dead-letter queue
- * when it has one). Every refusal is logged with topic, target and the permission missing. Rows
- * left by a restart are drained when this starts.
+ * when it has one). Every refusal is logged with topic, target and the permission missing, and the
+ * final outcome goes to the topic's delivery status log when it has one. Rows left by a restart are
+ * drained when this starts.
  */
 
 import type { SnsDelivery } from '../../../services/sns/index.js';
 import type { RunningPollers } from '../../index.js';
 import type { PushDeps } from '../index.js';
+import { type DeliveryOutcome, deliveryStatusLog } from './delivery-status.js';
 import { deliveredBody, isRaw, sqsMessageAttributes } from './messages.js';
 import { retryDelayMs } from './retry-policy.js';
 import { type Attempt, attemptDelivery, sendToQueue } from './targets.js';
@@ -23,6 +25,7 @@ export function startSnsDeliveries(deps: PushDeps): RunningPollers {
   const inFlight = new Map<number, Promise<void>>();
   let timer: NodeJS.Timeout | undefined;
   let closed = false;
+  const statusLog = deliveryStatusLog(deps.call, () => api.now());
 
   const describe = (delivery: SnsDelivery) =>
     `message ${delivery.message.messageId} from ${delivery.topic.arn} to ${delivery.subscription.protocol} ${delivery.subscription.endpoint}`;
@@ -46,14 +49,28 @@ export function startSnsDeliveries(deps: PushDeps): RunningPollers {
     else log(`sns: ${describe(delivery)} could not be moved to dead-letter queue ${target}: ${outcome.reason}`);
   }
 
+  /** Writes the delivery's final outcome to the topic's status log; a failure to write is only reported. */
+  async function recordStatus(delivery: SnsDelivery, outcome: DeliveryOutcome): Promise<void> {
+    try {
+      await statusLog.record(delivery, delivery.attempts + 1, outcome);
+    } catch (error) {
+      log(`sns: delivery status of ${describe(delivery)} could not be logged: ${String(error)}`);
+    }
+  }
+
   async function deliver(delivery: SnsDelivery): Promise<void> {
     let attempt: Attempt;
     try {
       attempt = await attemptDelivery(api, deps.call, delivery);
     } catch (error) {
-      attempt = { type: 'retry', reason: String(error) };
+      attempt = { type: 'retry', reason: String(error), statusCode: 500 };
     }
     if (attempt.type === 'delivered') {
+      await recordStatus(delivery, {
+        status: 'SUCCESS',
+        statusCode: attempt.statusCode,
+        providerResponse: attempt.providerResponse,
+      });
       api.finish(delivery.id);
       return;
     }
@@ -76,6 +93,11 @@ export function startSnsDeliveries(deps: PushDeps): RunningPollers {
     } else {
       log(`sns: delivery of ${describe(delivery)} refused: ${attempt.reason}`);
     }
+    await recordStatus(delivery, {
+      status: 'FAILURE',
+      statusCode: attempt.statusCode,
+      providerResponse: attempt.reason,
+    });
     try {
       await deadLetter(delivery, attempt);
     } finally {

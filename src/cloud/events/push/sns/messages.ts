@@ -21,12 +21,12 @@ function envelopeAttributes(delivery: SnsDelivery): Record<string, { Type: strin
   return out;
 }
 
-/** The JSON envelope (Notification or SubscriptionConfirmation) in AWS's member order. */
+/** The JSON envelope (Notification, Subscription- or UnsubscribeConfirmation) in AWS's member order. */
 export function envelope(api: SnsDeliveries, delivery: SnsDelivery): Envelope {
   const { message, subscription } = delivery;
   const version = signatureVersion(delivery);
   const text = messageFor(message, subscription.protocol);
-  if (message.type === 'SubscriptionConfirmation') {
+  if (message.type !== 'Notification') {
     const subscribeUrl = api.subscribeUrl(message.topicArn, message.token ?? '');
     const fields = {
       Message: text,
@@ -45,7 +45,7 @@ export function envelope(api: SnsDeliveries, delivery: SnsDelivery): Envelope {
       SubscribeURL: subscribeUrl,
       Timestamp: message.timestamp,
       SignatureVersion: version,
-      Signature: api.sign('SubscriptionConfirmation', fields, version),
+      Signature: api.sign(message.type, fields, version),
       SigningCertURL: api.signingCertUrl(),
     };
   }

@@ -4,18 +4,23 @@
  * the endpoint's side, not what the subscription's own setup refuses (a missing permission, a
  * deleted function or queue), which goes straight to the dead-letter queue.
  */
+import { randomUUID } from 'node:crypto';
 import { AwsError } from '../../../errors.js';
 import type { ServiceCall } from '../../../service-caller.js';
 import type { SnsDeliveries, SnsDelivery } from '../../../services/sns/index.js';
 import { deliveredBody, isRaw, lambdaEvent, sqsMessageAttributes } from './messages.js';
 import { functionAllows, queueAllows } from './permissions.js';
 
+/**
+ * `statusCode` and `providerResponse` are what delivery status logging reports: the endpoint's HTTP
+ * status (or the service's), and its answer (the request and message ids AWS services return).
+ */
 export type Attempt =
-  | { type: 'delivered' }
+  | { type: 'delivered'; statusCode: number; providerResponse: string }
   /** Worth trying again (throttled, endpoint down, 5xx). */
-  | { type: 'retry'; reason: string }
+  | { type: 'retry'; reason: string; statusCode: number }
   /** Never worth retrying: refused by a policy, or the endpoint does not exist. */
-  | { type: 'failed'; reason: string; code: string };
+  | { type: 'failed'; reason: string; code: string; statusCode: number };
 
 /** How long an HTTP/S endpoint has to answer (AWS: 15 s). */
 const HTTP_TIMEOUT_MS = 15_000;
@@ -29,6 +34,15 @@ function errorText(error: unknown): string {
   return error instanceof AwsError ? `${error.code}: ${error.message}` : String(error);
 }
 
+function errorStatus(error: unknown): number {
+  return error instanceof AwsError ? error.status : 500;
+}
+
+/** A policy's refusal: never retried, reported as HTTP 403. */
+function refused(reason: string): Attempt {
+  return { type: 'failed', reason, code: 'AccessDenied', statusCode: 403 };
+}
+
 async function toLambda(
   api: SnsDeliveries,
   callAs: (accountId: string, region: string) => ServiceCall,
@@ -38,18 +52,24 @@ async function toLambda(
   const call = callFor(callAs, functionArn);
   const source = { topicArn: delivery.topic.arn, accountId: delivery.topic.accountId };
   const check = await functionAllows(call, functionArn, source);
-  if (!check.allowed) return { type: 'failed', reason: check.reason, code: 'AccessDenied' };
+  if (!check.allowed) return refused(check.reason);
   try {
-    await call('lambda', 'Invoke', {
+    const { StatusCode } = await call<{ StatusCode?: number }>('lambda', 'Invoke', {
       FunctionName: functionArn,
       InvocationType: 'Event',
       Payload: Buffer.from(JSON.stringify(lambdaEvent(api, delivery))),
     });
-    return { type: 'delivered' };
+    return {
+      type: 'delivered',
+      statusCode: StatusCode ?? 202,
+      providerResponse: JSON.stringify({ lambdaRequestId: randomUUID() }),
+    };
   } catch (error) {
     const code = error instanceof AwsError ? error.code : '';
-    if (code === 'ResourceNotFoundException') return { type: 'failed', reason: errorText(error), code };
-    return { type: 'retry', reason: errorText(error) };
+    if (code === 'ResourceNotFoundException') {
+      return { type: 'failed', reason: errorText(error), code, statusCode: errorStatus(error) };
+    }
+    return { type: 'retry', reason: errorText(error), statusCode: errorStatus(error) };
   }
 }
 
@@ -67,11 +87,13 @@ export async function sendToQueue(
 ): Promise<Attempt> {
   const call = callFor(callAs, queueArn);
   const queue = await queueAllows(call, queueArn, { topicArn: topic.arn, accountId: topic.accountId });
-  if (!queue) return { type: 'failed', reason: `queue ${queueArn} does not exist`, code: 'QueueDoesNotExist' };
-  if (!queue.check.allowed) return { type: 'failed', reason: queue.check.reason, code: 'AccessDenied' };
+  if (!queue) {
+    return { type: 'failed', reason: `queue ${queueArn} does not exist`, code: 'QueueDoesNotExist', statusCode: 400 };
+  }
+  if (!queue.check.allowed) return refused(queue.check.reason);
   const fifo = queueArn.endsWith('.fifo');
   try {
-    await call('sqs', 'SendMessage', {
+    const { MessageId } = await call<{ MessageId?: string }>('sqs', 'SendMessage', {
       QueueUrl: queue.queueUrl,
       MessageBody: message.body,
       ...(message.attributes && Object.keys(message.attributes).length > 0
@@ -79,9 +101,13 @@ export async function sendToQueue(
         : {}),
       ...(fifo ? { MessageGroupId: message.groupId ?? 'sns', MessageDeduplicationId: message.deduplicationId } : {}),
     });
-    return { type: 'delivered' };
+    return {
+      type: 'delivered',
+      statusCode: 200,
+      providerResponse: JSON.stringify({ sqsRequestId: randomUUID(), sqsMessageId: MessageId }),
+    };
   } catch (error) {
-    return { type: 'retry', reason: errorText(error) };
+    return { type: 'retry', reason: errorText(error), statusCode: errorStatus(error) };
   }
 }
 
@@ -118,11 +144,17 @@ async function toHttp(api: SnsDeliveries, delivery: SnsDelivery): Promise<Attemp
       signal: AbortSignal.timeout(HTTP_TIMEOUT_MS),
       redirect: 'manual',
     });
-    await response.arrayBuffer().catch(() => undefined);
-    if (response.status >= 200 && response.status < 300) return { type: 'delivered' };
-    return { type: 'retry', reason: `the endpoint answered HTTP ${response.status}` };
+    const answer = await response.text().catch(() => '');
+    if (response.status >= 200 && response.status < 300) {
+      return { type: 'delivered', statusCode: response.status, providerResponse: answer || response.statusText };
+    }
+    return { type: 'retry', reason: `the endpoint answered HTTP ${response.status}`, statusCode: response.status };
   } catch (error) {
-    return { type: 'retry', reason: `the endpoint could not be reached: ${(error as Error).message}` };
+    return {
+      type: 'retry',
+      reason: `the endpoint could not be reached: ${(error as Error).message}`,
+      statusCode: 0,
+    };
   }
 }
 
@@ -144,6 +176,7 @@ export async function attemptDelivery(
         type: 'failed',
         reason: `the local cloud does not deliver to ${delivery.subscription.protocol} endpoints`,
         code: 'Unsupported',
+        statusCode: 0,
       };
   }
 }
