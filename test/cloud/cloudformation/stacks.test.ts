@@ -213,6 +213,23 @@ describe('create, update, delete', () => {
     expect(listed.StackSummaries?.some((s) => s.StackId === StackId)).toBe(true);
   });
 
+  it('leaves Outputs out of a stack that has none, counting outputs whose Condition is false', async () => {
+    const StackName = randomName('no-outputs');
+    await cfn(t).send(
+      new CreateStackCommand({
+        StackName,
+        TemplateBody: JSON.stringify({
+          Conditions: { Never: { 'Fn::Equals': ['a', 'b'] } },
+          Resources: { Logs: { Type: 'AWS::Logs::LogGroup' } },
+          Outputs: { Hidden: { Condition: 'Never', Value: { Ref: 'Logs' } } },
+        }),
+      }),
+    );
+    const stack = await created(t, StackName);
+    expect(stack.StackStatus).toBe('CREATE_COMPLETE');
+    expect(stack.Outputs).toBeUndefined();
+  });
+
   it('requires CAPABILITY_IAM for IAM resources', async () => {
     expect(
       await failure(

@@ -119,7 +119,8 @@ export class CloudFormationService {
       DisableRollback: data.disableRollback,
       NotificationARNs: data.notificationArns,
       Capabilities: data.capabilities as Stack['Capabilities'],
-      Outputs: data.outputs,
+      // A stack without outputs has no Outputs member (not an empty list), as AWS answers.
+      ...(data.outputs.length ? { Outputs: data.outputs } : {}),
       Tags: data.tags,
       EnableTerminationProtection: data.terminationProtection,
       Parameters: maskedParameters(data.deployment),

@@ -95,7 +95,7 @@ export function functionHandlers(
       if (input.FunctionVersion === 'ALL') {
         const page = offsetPage(state.listAllVersions(ctx.accountId, ctx.region), after, limit);
         return {
-          Functions: page.items.map((v) => service.describe(v)),
+          Functions: page.items.map((v) => service.describe(v, true)),
           ...(page.nextMarker ? { NextMarker: encodeMarker(page.nextMarker) } : {}),
         };
       }

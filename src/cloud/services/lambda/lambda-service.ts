@@ -100,11 +100,15 @@ export class LambdaService {
     if (!this.state.blobInUse(blob)) this.code.release(blob);
   }
 
-  describe(version: VersionRecord): FunctionConfiguration {
+  /**
+   * `qualifyLatest`: lists of versions (ListVersionsByFunction, ListFunctions with
+   * FunctionVersion ALL) name $LATEST with its qualified ARN (`...:function:f:$LATEST`), as AWS does.
+   */
+  describe(version: VersionRecord, qualifyLatest = false): FunctionConfiguration {
     const { config } = version;
     const pending = this.isPending(version);
     const updating = !pending && this.isUpdating(version);
-    const qualified = version.version === LATEST ? undefined : version.version;
+    const qualified = version.version === LATEST && !qualifyLatest ? undefined : version.version;
     const out: FunctionConfiguration = {
       FunctionName: version.name,
       FunctionArn: functionArn(version, qualified),

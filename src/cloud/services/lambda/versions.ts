@@ -119,7 +119,7 @@ export function versionHandlers(service: LambdaService): Record<string, Handler>
       service.function(ref);
       const page = offsetPage(state.listVersions(ref), input.Marker, input.MaxItems);
       return {
-        Versions: page.items.map((v) => service.describe(v)),
+        Versions: page.items.map((v) => service.describe(v, true)),
         ...(page.nextMarker ? { NextMarker: page.nextMarker } : {}),
       };
     },
