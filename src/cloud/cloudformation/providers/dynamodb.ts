@@ -5,13 +5,13 @@
  * reference); everything else updates in place, one GSI change per UpdateTable as AWS requires.
  */
 import {
+  ignoreMissing,
   type Properties,
   type ProviderContext,
   type ProvisionedResource,
   type ResourceProvider,
   stabilize,
 } from './provider.js';
-import { ignoreMissing } from './s3.js';
 
 type Tag = { Key: string; Value: string };
 type Gsi = Record<string, unknown> & { IndexName: string };

@@ -8,8 +8,14 @@
 import type { EventSourceMappingConfiguration } from '@aws-sdk/client-lambda';
 import { AwsError } from '../../errors.js';
 import { retag } from './lambda.js';
-import { type Properties, type ProviderContext, type ResourceProvider, stabilize, tagMap } from './provider.js';
-import { ignoreMissing } from './s3.js';
+import {
+  ignoreMissing,
+  type Properties,
+  type ProviderContext,
+  type ResourceProvider,
+  stabilize,
+  tagMap,
+} from './provider.js';
 
 /** Properties sent as they are to Create/UpdateEventSourceMapping (numbers may arrive as strings). */
 const NUMERIC = [

@@ -1,6 +1,11 @@
 /** AWS::IAM::Role, ::Policy and ::ManagedPolicy through the local IAM service (stored, not enforced). */
-import type { Properties, ProviderContext, ResourceProvider } from './provider.js';
-import { ignoreMissing, policyText } from './s3.js';
+import {
+  attributeValue,
+  ignoreMissing,
+  type Properties,
+  type ProviderContext,
+  type ResourceProvider,
+} from './provider.js';
 
 type InlinePolicy = { PolicyName: string; PolicyDocument: unknown };
 
@@ -23,7 +28,7 @@ async function syncInlinePolicies(role: string, next: Properties, previous: Prop
     await ctx.call('iam', 'PutRolePolicy', {
       RoleName: role,
       PolicyName: policy.PolicyName,
-      PolicyDocument: policyText(policy.PolicyDocument),
+      PolicyDocument: attributeValue(policy.PolicyDocument),
     });
   }
 }
@@ -47,7 +52,7 @@ export const roleProvider: ResourceProvider = {
     const name = (properties['RoleName'] as string | undefined) ?? ctx.generateName(64);
     const created = await ctx.call<{ Role: { Arn: string; RoleId: string } }>('iam', 'CreateRole', {
       RoleName: name,
-      AssumeRolePolicyDocument: policyText(properties['AssumeRolePolicyDocument']),
+      AssumeRolePolicyDocument: attributeValue(properties['AssumeRolePolicyDocument']),
       ...(properties['Path'] ? { Path: properties['Path'] } : {}),
       ...(properties['Description'] ? { Description: properties['Description'] } : {}),
       ...(properties['MaxSessionDuration'] ? { MaxSessionDuration: Number(properties['MaxSessionDuration']) } : {}),
@@ -64,7 +69,7 @@ export const roleProvider: ResourceProvider = {
     ) {
       await ctx.call('iam', 'UpdateAssumeRolePolicy', {
         RoleName: name,
-        PolicyDocument: policyText(properties['AssumeRolePolicyDocument']),
+        PolicyDocument: attributeValue(properties['AssumeRolePolicyDocument']),
       });
     }
     if (
@@ -99,7 +104,7 @@ export const policyProvider: ResourceProvider = {
       await ctx.call('iam', 'PutRolePolicy', {
         RoleName: role,
         PolicyName: properties['PolicyName'],
-        PolicyDocument: policyText(properties['PolicyDocument']),
+        PolicyDocument: attributeValue(properties['PolicyDocument']),
       });
     }
     const id = ctx.generateName(128);
@@ -138,7 +143,7 @@ export const managedPolicyProvider: ResourceProvider = {
       'CreatePolicy',
       {
         PolicyName: (properties['ManagedPolicyName'] as string | undefined) ?? ctx.generateName(128),
-        PolicyDocument: policyText(properties['PolicyDocument']),
+        PolicyDocument: attributeValue(properties['PolicyDocument']),
         ...(properties['Path'] ? { Path: properties['Path'] } : {}),
         ...(properties['Description'] ? { Description: properties['Description'] } : {}),
       },
@@ -171,7 +176,7 @@ export const managedPolicyProvider: ResourceProvider = {
       }
       await ctx.call('iam', 'CreatePolicyVersion', {
         PolicyArn: arn,
-        PolicyDocument: policyText(properties['PolicyDocument']),
+        PolicyDocument: attributeValue(properties['PolicyDocument']),
         SetAsDefault: true,
       });
     }

@@ -7,6 +7,7 @@
 import type { DescribeStreamSummaryOutput } from '@aws-sdk/client-kinesis';
 import { AwsError } from '../../errors.js';
 import {
+  ignoreMissing,
   type Properties,
   type ProviderContext,
   type ResourceProvider,
@@ -14,7 +15,6 @@ import {
   tagChanges,
   tagMap,
 } from './provider.js';
-import { ignoreMissing } from './s3.js';
 
 interface Encryption {
   EncryptionType?: string;

@@ -10,6 +10,7 @@ import { ZipFile } from 'yazl';
 import { AwsError } from '../../errors.js';
 import { parseLayerVersionArn } from '../../services/lambda/arns.js';
 import {
+  ignoreMissing,
   type Properties,
   type ProviderContext,
   type ResourceProvider,
@@ -17,7 +18,6 @@ import {
   tagChanges,
   tagMap,
 } from './provider.js';
-import { ignoreMissing } from './s3.js';
 
 /** CloudFormation's inline `Code.ZipFile` is source text, zipped as index.js / index.py by runtime. */
 async function inlineZip(source: string, runtime: string | undefined): Promise<Buffer> {

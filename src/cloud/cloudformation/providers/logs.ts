@@ -1,6 +1,5 @@
 /** AWS::Logs::LogGroup through the local CloudWatch Logs service. */
-import { type ResourceProvider, tagMap } from './provider.js';
-import { ignoreMissing } from './s3.js';
+import { ignoreMissing, type ResourceProvider, tagMap } from './provider.js';
 
 export const logGroupProvider: ResourceProvider = {
   type: 'AWS::Logs::LogGroup',

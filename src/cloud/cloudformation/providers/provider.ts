@@ -105,6 +105,16 @@ export async function stabilize<T>(what: string, check: () => Promise<T | undefi
   }
 }
 
+/** Deleting what is already gone succeeds, as CloudFormation's delete handlers do. */
+export async function ignoreMissing(call: Promise<unknown>, codes: string[]): Promise<void> {
+  try {
+    await call;
+  } catch (error) {
+    const code = (error as { code?: string }).code;
+    if (!code || !codes.includes(code)) throw error;
+  }
+}
+
 /** A template value sent as a string attribute: objects as JSON (a policy document), the rest as text. */
 export function attributeValue(value: unknown): string {
   if (typeof value === 'string') return value;

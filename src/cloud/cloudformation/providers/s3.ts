@@ -1,5 +1,11 @@
 /** AWS::S3::Bucket and AWS::S3::BucketPolicy through the local S3 service. */
-import type { Properties, ProviderContext, ResourceProvider } from './provider.js';
+import {
+  attributeValue,
+  ignoreMissing,
+  type Properties,
+  type ProviderContext,
+  type ResourceProvider,
+} from './provider.js';
 
 type Tag = { Key: string; Value: string };
 
@@ -114,13 +120,13 @@ export const bucketPolicyProvider: ResourceProvider = {
   replaceOn: ['Bucket'],
   async create(properties, ctx) {
     const bucket = String(properties['Bucket']);
-    await ctx.call('s3', 'PutBucketPolicy', { Bucket: bucket, Policy: policyText(properties['PolicyDocument']) });
+    await ctx.call('s3', 'PutBucketPolicy', { Bucket: bucket, Policy: attributeValue(properties['PolicyDocument']) });
     return { physicalId: `${ctx.stackName}-${ctx.logicalId}-${bucket}`.slice(0, 255), attributes: {} };
   },
   async update(current, properties, _previous, ctx) {
     await ctx.call('s3', 'PutBucketPolicy', {
       Bucket: String(properties['Bucket']),
-      Policy: policyText(properties['PolicyDocument']),
+      Policy: attributeValue(properties['PolicyDocument']),
     });
     return current;
   },
@@ -132,16 +138,3 @@ export const bucketPolicyProvider: ResourceProvider = {
 };
 
 /** Policy documents are JSON objects in templates and JSON text on the wire. */
-export function policyText(document: unknown): string {
-  return typeof document === 'string' ? document : JSON.stringify(document);
-}
-
-/** Deleting what is already gone succeeds, as CloudFormation's delete handlers do. */
-export async function ignoreMissing(call: Promise<unknown>, codes: string[]): Promise<void> {
-  try {
-    await call;
-  } catch (error) {
-    const code = (error as { code?: string }).code;
-    if (!code || !codes.includes(code)) throw error;
-  }
-}

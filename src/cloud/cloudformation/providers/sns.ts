@@ -8,6 +8,7 @@ import { AwsError } from '../../errors.js';
 import { defaultTopicPolicy } from '../../services/sns/constants.js';
 import {
   attributeValue,
+  ignoreMissing,
   type Properties,
   type ProviderContext,
   type ProvisionedResource,
@@ -16,7 +17,6 @@ import {
   tagChanges,
   tagMap,
 } from './provider.js';
-import { ignoreMissing } from './s3.js';
 
 const NOT_FOUND = ['NotFound'];
 

@@ -5,6 +5,7 @@
  */
 import {
   attributeValue,
+  ignoreMissing,
   type Properties,
   type ProviderContext,
   type ProvisionedResource,
@@ -13,7 +14,6 @@ import {
   tagChanges,
   tagMap,
 } from './provider.js';
-import { ignoreMissing } from './s3.js';
 
 /** Template properties that are queue attributes of the same name. */
 const ATTRIBUTE_PROPERTIES = [
