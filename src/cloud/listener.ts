@@ -40,8 +40,8 @@ export function createListener(handler: RequestHandler): CloudListener {
       socket.resume();
     });
   }) as CloudListener;
+  // Every connection, HTTP/1.1 or HTTP/2, is one of these sockets.
   server.closeAllConnections = () => {
-    http1.closeAllConnections();
     for (const socket of sockets) socket.destroy();
   };
   return server;

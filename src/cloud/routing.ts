@@ -13,11 +13,15 @@ export interface RoutableService {
   model: () => ServiceModel;
 }
 
+/** `X-Amz-Target: DynamoDB_20120810.PutItem` -> `DynamoDB_20120810`. */
+function targetPrefixOf(headers: IncomingHttpHeaders): string | undefined {
+  const target = headerValue(headers, 'x-amz-target');
+  return target?.slice(0, target.lastIndexOf('.'));
+}
+
 /** The service a request names (SigV4 scope, else X-Amz-Target's prefix), for the error that says it is not served. */
 export function requestedService(headers: IncomingHttpHeaders, scopeService: string | undefined): string | undefined {
-  if (scopeService) return scopeService;
-  const target = headerValue(headers, 'x-amz-target');
-  return target ? target.slice(0, target.lastIndexOf('.')) : undefined;
+  return scopeService ?? targetPrefixOf(headers);
 }
 
 /** `bucket.localhost:4566` -> `bucket`; IP addresses and bare hostnames -> undefined. */
@@ -35,8 +39,7 @@ export function detectService<S extends RoutableService>(
   input: { headers: IncomingHttpHeaders; query: [string, string][]; path: string; scopeService?: string | undefined },
 ): S | undefined {
   const { headers, query, path, scopeService } = input;
-  const target = headerValue(headers, 'x-amz-target');
-  const targetPrefix = target?.slice(0, target.lastIndexOf('.'));
+  const targetPrefix = targetPrefixOf(headers);
   const byTarget = targetPrefix ? services.find((s) => s.model().metadata.targetPrefix === targetPrefix) : undefined;
   if (scopeService) {
     // DynamoDB Streams is signed as `dynamodb`: the target tells the two apart.
