@@ -1,30 +1,16 @@
 /** FIFO queues: order within a group, one group in flight, deduplication, sequence numbers. */
 import {
   DeleteMessageCommand,
-  ReceiveMessageCommand,
   SendMessageBatchCommand,
   SendMessageCommand,
   SetQueueAttributesCommand,
-  type SQSClient,
 } from '@aws-sdk/client-sqs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { failure, useCloud } from '../../helpers/cloud.js';
-import { expectNoInternalErrors, newQueue } from './support.js';
+import { expectNoInternalErrors, newQueue, receive } from './support.js';
 
 const t = useCloud();
 afterAll(() => expectNoInternalErrors(t));
-
-function receive(sqs: SQSClient, QueueUrl: string, extra: Record<string, unknown> = {}) {
-  return sqs.send(
-    new ReceiveMessageCommand({
-      QueueUrl,
-      WaitTimeSeconds: 0,
-      MaxNumberOfMessages: 10,
-      MessageSystemAttributeNames: ['All'],
-      ...extra,
-    }),
-  );
-}
 
 describe('FIFO queues', () => {
   it('delivers a group in order and holds it while a message of it is in flight', async () => {

@@ -3,29 +3,16 @@ import {
   CancelMessageMoveTaskCommand,
   ListDeadLetterSourceQueuesCommand,
   ListMessageMoveTasksCommand,
-  ReceiveMessageCommand,
   SendMessageCommand,
   type SQSClient,
   StartMessageMoveTaskCommand,
 } from '@aws-sdk/client-sqs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { failure, useCloud, waitFor } from '../../helpers/cloud.js';
-import { expectNoInternalErrors, newQueue } from './support.js';
+import { expectNoInternalErrors, newQueue, receive } from './support.js';
 
 const t = useCloud();
 afterAll(() => expectNoInternalErrors(t));
-
-function receive(sqs: SQSClient, QueueUrl: string, extra: Record<string, unknown> = {}) {
-  return sqs.send(
-    new ReceiveMessageCommand({
-      QueueUrl,
-      WaitTimeSeconds: 0,
-      MaxNumberOfMessages: 10,
-      MessageSystemAttributeNames: ['All'],
-      ...extra,
-    }),
-  );
-}
 
 async function withDeadLetterQueue(sqs: SQSClient, maxReceiveCount = 1) {
   const dlq = await newQueue(sqs, { prefix: 'dlq' });

@@ -1,5 +1,5 @@
 /** Shared helpers for the SQS end-to-end tests. */
-import { CreateQueueCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import { CreateQueueCommand, ReceiveMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { expect } from 'vitest';
 import { randomName, type TestCloud } from '../../helpers/cloud.js';
 
@@ -18,4 +18,17 @@ export async function newQueue(
 
 export function expectNoInternalErrors(t: TestCloud): void {
   expect(t.logs.filter((line) => line.includes('internal error'))).toEqual([]);
+}
+
+/** Receives up to 10 messages without waiting, with all their system attributes. */
+export function receive(sqs: SQSClient, QueueUrl: string, extra: Record<string, unknown> = {}) {
+  return sqs.send(
+    new ReceiveMessageCommand({
+      QueueUrl,
+      WaitTimeSeconds: 0,
+      MaxNumberOfMessages: 10,
+      MessageSystemAttributeNames: ['All'],
+      ...extra,
+    }),
+  );
 }

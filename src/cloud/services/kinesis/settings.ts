@@ -29,7 +29,20 @@ const SHARD_LEVEL_METRICS: MetricsName[] = [
 export function settingHandlers(service: KinesisService): Record<string, Handler> {
   const { state } = service;
 
-  function checkRetentionRange(hours: number): void {
+  function activeStream(ctx: Scope, input: { StreamName?: string; StreamARN?: string }): StreamRow {
+    const stream = service.stream(ctx, input);
+    service.requireActive(stream);
+    return stream;
+  }
+
+  /** Sets a stream's retention, which `increase` may only raise (or keep) and otherwise only lower. */
+  function changeRetention(
+    input: IncreaseStreamRetentionPeriodInput | DecreaseStreamRetentionPeriodInput,
+    ctx: Scope,
+    increase: boolean,
+  ): Record<string, never> {
+    const stream = activeStream(ctx, input);
+    const hours = input.RetentionPeriodHours as number;
     if (hours < KINESIS_LIMITS.minRetentionHours) {
       throw invalidArgument(
         `Minimum allowed retention period is ${KINESIS_LIMITS.minRetentionHours} hours. Requested retention period (${hours} hours) is too short.`,
@@ -40,12 +53,14 @@ export function settingHandlers(service: KinesisService): Record<string, Handler
         `Maximum allowed retention period is ${KINESIS_LIMITS.maxRetentionHours} hours. Requested retention period (${hours} hours) is too long.`,
       );
     }
-  }
-
-  function activeStream(ctx: Scope, input: { StreamName?: string; StreamARN?: string }): StreamRow {
-    const stream = service.stream(ctx, input);
-    service.requireActive(stream);
-    return stream;
+    if (increase ? hours < stream.retention_hours : hours > stream.retention_hours) {
+      const [relation, other] = increase ? ['shorter', 'Decrease'] : ['longer', 'Increase'];
+      throw invalidArgument(
+        `Requested retention period (${hours} hours) for stream ${stream.name} can not be ${relation} than existing retention period (${stream.retention_hours} hours). Use ${other}RetentionPeriod API.`,
+      );
+    }
+    state.setRetention(stream.id, hours);
+    return {};
   }
 
   function changeMetrics(stream: StreamRow, requested: MetricsName[], enable: boolean): EnhancedMonitoringOutput {
@@ -65,29 +80,11 @@ export function settingHandlers(service: KinesisService): Record<string, Handler
 
   return {
     IncreaseStreamRetentionPeriod(input: IncreaseStreamRetentionPeriodInput, ctx: Scope): Record<string, never> {
-      const stream = activeStream(ctx, input);
-      const hours = input.RetentionPeriodHours as number;
-      checkRetentionRange(hours);
-      if (hours < stream.retention_hours) {
-        throw invalidArgument(
-          `Requested retention period (${hours} hours) for stream ${stream.name} can not be shorter than existing retention period (${stream.retention_hours} hours). Use DecreaseRetentionPeriod API.`,
-        );
-      }
-      state.setRetention(stream.id, hours);
-      return {};
+      return changeRetention(input, ctx, true);
     },
 
     DecreaseStreamRetentionPeriod(input: DecreaseStreamRetentionPeriodInput, ctx: Scope): Record<string, never> {
-      const stream = activeStream(ctx, input);
-      const hours = input.RetentionPeriodHours as number;
-      checkRetentionRange(hours);
-      if (hours > stream.retention_hours) {
-        throw invalidArgument(
-          `Requested retention period (${hours} hours) for stream ${stream.name} can not be longer than existing retention period (${stream.retention_hours} hours). Use IncreaseRetentionPeriod API.`,
-        );
-      }
-      state.setRetention(stream.id, hours);
-      return {};
+      return changeRetention(input, ctx, false);
     },
 
     UpdateStreamMode(input: UpdateStreamModeInput, ctx: Scope): Record<string, never> {

@@ -23,15 +23,10 @@ const IAM_ACTIONS: Record<string, string> = {
   ChangeMessageVisibilityBatch: 'ChangeMessageVisibility',
 };
 
-/** Each cached queue row's Policy: rows are replaced when the queue changes, so this never goes stale. */
-const policies = new WeakMap<QueueRow, string | undefined>();
-
-/** The queue's Policy attribute, parsed out of its attributes once per row version. */
+/** The queue's Policy attribute. */
 function policyOf(queue: QueueRow): string | undefined {
   // Most queues have no policy: a substring test spares them the JSON parse.
-  if (!queue.attributes.includes('"Policy"')) return undefined;
-  if (!policies.has(queue)) policies.set(queue, queueAttributesOf(queue)['Policy']);
-  return policies.get(queue);
+  return queue.attributes.includes('"Policy"') ? queueAttributesOf(queue)['Policy'] : undefined;
 }
 
 export function guardQueueAccess(handlers: Record<string, Handler>, service: SqsService): Record<string, Handler> {

@@ -36,8 +36,17 @@ export interface ReceiveOptions {
 
 export type VisibilityChange = 'changed' | 'not-in-flight';
 
-export function queueAttributesOf(queue: QueueRow): QueueAttributes {
-  return JSON.parse(queue.attributes) as QueueAttributes;
+/** Each queue row's parsed attributes: rows are replaced when the queue changes, so this never goes stale. */
+const parsedAttributes = new WeakMap<QueueRow, Readonly<QueueAttributes>>();
+
+/** The queue's attributes, parsed once per row version (frozen: copy them to change them). */
+export function queueAttributesOf(queue: QueueRow): Readonly<QueueAttributes> {
+  let attributes = parsedAttributes.get(queue);
+  if (!attributes) {
+    attributes = Object.freeze(JSON.parse(queue.attributes) as QueueAttributes);
+    parsedAttributes.set(queue, attributes);
+  }
+  return attributes;
 }
 
 /** Sequence numbers as AWS shows them: 20-digit decimal strings, increasing per queue. */

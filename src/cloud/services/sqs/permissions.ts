@@ -32,7 +32,7 @@ export function permissionHandlers(service: SqsService): Record<string, Handler>
     };
   };
   const save = (queue: QueueRow, policy: PolicyDocument) => {
-    const attributes = queueAttributesOf(queue);
+    const attributes = { ...queueAttributesOf(queue) };
     if (policy.Statement.length === 0) delete attributes['Policy'];
     else attributes['Policy'] = JSON.stringify(policy);
     service.state.setAttributes(queue.id, JSON.stringify(attributes), service.now());
