@@ -8,6 +8,7 @@ import {
   GetBucketNotificationConfigurationCommand,
   PutBucketNotificationConfigurationCommand,
   type PutBucketNotificationConfigurationCommandInput,
+  type QueueConfiguration,
 } from '@aws-sdk/client-s3';
 import { describe, expect, it } from 'vitest';
 import { awsCli } from '../../helpers/aws-cli.js';
@@ -171,6 +172,12 @@ describe('validation', () => {
   it('refuses overlapping configurations, malformed ARNs and filter rules as S3 does', async () => {
     const bucket = await newBucket();
     const queue = await createQueue(t.sqs(), bucket);
+    /** The queue, for objects put under `prefix`. */
+    const onPutUnder = (prefix: string): QueueConfiguration => ({
+      QueueArn: queue.arn,
+      Events: ['s3:ObjectCreated:Put'],
+      Filter: { Key: { FilterRules: [{ Name: 'prefix', Value: prefix }] } },
+    });
     const overlap = 'Configurations overlap. Configurations on the same bucket cannot share a common event type.';
     const cases: [PutBucketNotificationConfigurationCommandInput['NotificationConfiguration'], string][] = [
       [
@@ -182,23 +189,7 @@ describe('validation', () => {
         },
         overlap,
       ],
-      [
-        {
-          QueueConfigurations: [
-            {
-              QueueArn: queue.arn,
-              Events: ['s3:ObjectCreated:Put'],
-              Filter: { Key: { FilterRules: [{ Name: 'prefix', Value: 'a/' }] } },
-            },
-            {
-              QueueArn: queue.arn,
-              Events: ['s3:ObjectCreated:Put'],
-              Filter: { Key: { FilterRules: [{ Name: 'prefix', Value: 'a/b/' }] } },
-            },
-          ],
-        },
-        overlap,
-      ],
+      [{ QueueConfigurations: [onPutUnder('a/'), onPutUnder('a/b/')] }, overlap],
       [
         { QueueConfigurations: [{ QueueArn: 'arn:aws:sqs:nope', Events: ['s3:ObjectCreated:*'] }] },
         'The ARN is not well formed',
@@ -231,19 +222,6 @@ describe('validation', () => {
       });
     }
     // Disjoint filters on one event type do not overlap.
-    await put(bucket, {
-      QueueConfigurations: [
-        {
-          QueueArn: queue.arn,
-          Events: ['s3:ObjectCreated:Put'],
-          Filter: { Key: { FilterRules: [{ Name: 'prefix', Value: 'a/' }] } },
-        },
-        {
-          QueueArn: queue.arn,
-          Events: ['s3:ObjectCreated:Put'],
-          Filter: { Key: { FilterRules: [{ Name: 'prefix', Value: 'b/' }] } },
-        },
-      ],
-    });
+    await put(bucket, { QueueConfigurations: [onPutUnder('a/'), onPutUnder('b/')] });
   });
 });

@@ -6,11 +6,11 @@
 import { createHash } from 'node:crypto';
 import { FilterLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { AddPermissionCommand } from '@aws-sdk/client-lambda';
-import { PublishCommand, SubscribeCommand } from '@aws-sdk/client-sns';
+import { PublishCommand } from '@aws-sdk/client-sns';
 import { describe, expect, it } from 'vitest';
 import { useCloud, waitFor } from '../../helpers/cloud.js';
 import { deployFunction } from '../lambda/support.js';
-import { ACCOUNT, LOGGING_HANDLER, lambdaEvents, newQueue, newTopic, useSns } from './support.js';
+import { ACCOUNT, LOGGING_HANDLER, lambdaEvents, newQueue, newTopic, subscribe, useSns } from './support.js';
 
 const t = useCloud({ lambda: { transitionMs: 20 } });
 const client = useSns(t);
@@ -60,8 +60,8 @@ describe('delivery status logging', () => {
     const topicArn = await newTopic(sns, feedback('SQS'));
     const allowed = await newQueue(sqs, topicArn);
     const refused = await newQueue(sqs, undefined);
-    await sns.send(new SubscribeCommand({ TopicArn: topicArn, Protocol: 'sqs', Endpoint: allowed.arn }));
-    await sns.send(new SubscribeCommand({ TopicArn: topicArn, Protocol: 'sqs', Endpoint: refused.arn }));
+    await subscribe(sns, topicArn, 'sqs', allowed.arn);
+    await subscribe(sns, topicArn, 'sqs', refused.arn);
     const { MessageId } = await sns.send(new PublishCommand({ TopicArn: topicArn, Message: 'status please' }));
 
     const [success] = await statusEvents(groupOf(topicArn), 1);
@@ -115,8 +115,8 @@ describe('delivery status logging', () => {
         SourceArn: topicArn,
       }),
     );
-    await sns.send(new SubscribeCommand({ TopicArn: topicArn, Protocol: 'lambda', Endpoint: functionArn }));
-    await sns.send(new SubscribeCommand({ TopicArn: quietArn, Protocol: 'lambda', Endpoint: functionArn }));
+    await subscribe(sns, topicArn, 'lambda', functionArn);
+    await subscribe(sns, quietArn, 'lambda', functionArn);
 
     const { MessageId } = await sns.send(new PublishCommand({ TopicArn: topicArn, Message: 'to lambda' }));
     const [event] = await statusEvents(groupOf(topicArn), 1);

@@ -5,11 +5,20 @@
  */
 import { createVerify, X509Certificate } from 'node:crypto';
 import { AddPermissionCommand, RemovePermissionCommand } from '@aws-sdk/client-lambda';
-import { PublishBatchCommand, PublishCommand, SetTopicAttributesCommand, SubscribeCommand } from '@aws-sdk/client-sns';
+import { PublishBatchCommand, PublishCommand, SetTopicAttributesCommand } from '@aws-sdk/client-sns';
 import { describe, expect, it } from 'vitest';
 import { failure, useCloud, waitFor } from '../../helpers/cloud.js';
 import { deployFunction } from '../lambda/support.js';
-import { ACCOUNT, LOGGING_HANDLER, lambdaEvents, newQueue, newTopic, receiveAll, useSns } from './support.js';
+import {
+  ACCOUNT,
+  LOGGING_HANDLER,
+  lambdaEvents,
+  newQueue,
+  newTopic,
+  receiveAll,
+  subscribe,
+  useSns,
+} from './support.js';
 
 const t = useCloud({ lambda: { transitionMs: 20 } });
 const client = useSns(t);
@@ -41,15 +50,8 @@ describe('to SQS', () => {
     const topicArn = await newTopic(sns);
     const enveloped = await newQueue(sqs, topicArn);
     const raw = await newQueue(sqs, topicArn);
-    await sns.send(new SubscribeCommand({ TopicArn: topicArn, Protocol: 'sqs', Endpoint: enveloped.arn }));
-    await sns.send(
-      new SubscribeCommand({
-        TopicArn: topicArn,
-        Protocol: 'sqs',
-        Endpoint: raw.arn,
-        Attributes: { RawMessageDelivery: 'true' },
-      }),
-    );
+    await subscribe(sns, topicArn, 'sqs', enveloped.arn);
+    await subscribe(sns, topicArn, 'sqs', raw.arn, { RawMessageDelivery: 'true' });
     const { MessageId } = await sns.send(
       new PublishCommand({
         TopicArn: topicArn,
@@ -108,32 +110,18 @@ describe('to SQS', () => {
     const topicArn = await newTopic(sns);
     const byAttributes = await newQueue(sqs, topicArn);
     const byBody = await newQueue(sqs, topicArn);
-    await sns.send(
-      new SubscribeCommand({
-        TopicArn: topicArn,
-        Protocol: 'sqs',
-        Endpoint: byAttributes.arn,
-        Attributes: {
-          RawMessageDelivery: 'true',
-          FilterPolicy: JSON.stringify({ color: ['red', { prefix: 'bl' }], size: [{ numeric: ['>', 10] }] }),
-        },
+    await subscribe(sns, topicArn, 'sqs', byAttributes.arn, {
+      RawMessageDelivery: 'true',
+      FilterPolicy: JSON.stringify({ color: ['red', { prefix: 'bl' }], size: [{ numeric: ['>', 10] }] }),
+    });
+    await subscribe(sns, topicArn, 'sqs', byBody.arn, {
+      RawMessageDelivery: 'true',
+      FilterPolicyScope: 'MessageBody',
+      FilterPolicy: JSON.stringify({
+        order: { kind: [{ 'anything-but': 'test' }] },
+        $or: [{ a: [1] }, { b: [{ exists: true }] }],
       }),
-    );
-    await sns.send(
-      new SubscribeCommand({
-        TopicArn: topicArn,
-        Protocol: 'sqs',
-        Endpoint: byBody.arn,
-        Attributes: {
-          RawMessageDelivery: 'true',
-          FilterPolicyScope: 'MessageBody',
-          FilterPolicy: JSON.stringify({
-            order: { kind: [{ 'anything-but': 'test' }] },
-            $or: [{ a: [1] }, { b: [{ exists: true }] }],
-          }),
-        },
-      }),
-    );
+    });
     const publish = (Message: string, color?: string, size?: string) =>
       sns.send(
         new PublishCommand({
@@ -170,14 +158,9 @@ describe('to SQS', () => {
     const topicArn = await newTopic(sns);
     const closed = await newQueue(sqs, undefined);
     const dlq = await newQueue(sqs, topicArn);
-    await sns.send(
-      new SubscribeCommand({
-        TopicArn: topicArn,
-        Protocol: 'sqs',
-        Endpoint: closed.arn,
-        Attributes: { RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlq.arn }) },
-      }),
-    );
+    await subscribe(sns, topicArn, 'sqs', closed.arn, {
+      RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlq.arn }),
+    });
     const { MessageId } = await sns.send(new PublishCommand({ TopicArn: topicArn, Message: 'nobody hears' }));
     const line = await waitFor('the refusal in the log', () =>
       t.logs.find((l) => l.includes(MessageId ?? '-') && l.includes('refused')),
@@ -194,14 +177,7 @@ describe('to SQS', () => {
     const sqs = t.sqs();
     const topicArn = await newTopic(sns);
     const queue = await newQueue(sqs, topicArn);
-    await sns.send(
-      new SubscribeCommand({
-        TopicArn: topicArn,
-        Protocol: 'sqs',
-        Endpoint: queue.arn,
-        Attributes: { RawMessageDelivery: 'true' },
-      }),
-    );
+    await subscribe(sns, topicArn, 'sqs', queue.arn, { RawMessageDelivery: 'true' });
     const result = await sns.send(
       new PublishBatchCommand({
         TopicArn: topicArn,
@@ -231,14 +207,7 @@ describe('to SQS', () => {
     const sqs = t.sqs();
     const topicArn = await newTopic(sns, { FifoTopic: 'true' });
     const queue = await newQueue(sqs, topicArn, { fifo: true });
-    await sns.send(
-      new SubscribeCommand({
-        TopicArn: topicArn,
-        Protocol: 'sqs',
-        Endpoint: queue.arn,
-        Attributes: { RawMessageDelivery: 'true' },
-      }),
-    );
+    await subscribe(sns, topicArn, 'sqs', queue.arn, { RawMessageDelivery: 'true' });
     const noGroup = await failure(sns.send(new PublishCommand({ TopicArn: topicArn, Message: 'x' })));
     expect(noGroup.message).toBe('Invalid parameter: The MessageGroupId parameter is required for FIFO topics');
     const first = await sns.send(
@@ -263,9 +232,7 @@ describe('to Lambda', () => {
     const name = await deployFunction(lambda, { 'index.js': LOGGING_HANDLER });
     const functionArn = `arn:aws:lambda:us-east-1:${ACCOUNT}:function:${name}`;
     const topicArn = await newTopic(sns);
-    const { SubscriptionArn } = await sns.send(
-      new SubscribeCommand({ TopicArn: topicArn, Protocol: 'lambda', Endpoint: functionArn }),
-    );
+    const SubscriptionArn = await subscribe(sns, topicArn, 'lambda', functionArn);
 
     const refused = await sns.send(new PublishCommand({ TopicArn: topicArn, Message: 'before permission' }));
     const line = await waitFor('the refusal', () => t.logs.find((l) => l.includes(refused.MessageId ?? '-')));

@@ -7,11 +7,10 @@ import {
   GetSubscriptionAttributesCommand,
   PublishCommand,
   SetSubscriptionAttributesCommand,
-  SubscribeCommand,
 } from '@aws-sdk/client-sns';
 import { describe, expect, it } from 'vitest';
 import { useCloud, waitFor } from '../../helpers/cloud.js';
-import { newQueue, newTopic, receiveAll, useHttpEndpoints, useSns } from './support.js';
+import { newQueue, newTopic, receiveAll, subscribeHttp, useHttpEndpoints, useSns } from './support.js';
 
 const t = useCloud();
 const client = useSns(t);
@@ -23,10 +22,7 @@ describe('http subscriptions', () => {
     const sns = client();
     const topicArn = await newTopic(sns);
     const hook = await endpoint();
-    const { SubscriptionArn } = await sns.send(
-      new SubscribeCommand({ TopicArn: topicArn, Protocol: 'http', Endpoint: hook.url, ReturnSubscriptionArn: true }),
-    );
-    const confirmation = await waitFor('the confirmation', () => hook.received[0]);
+    const { SubscriptionArn, confirmation } = await subscribeHttp(sns, topicArn, hook);
     expect(confirmation.headers['x-amz-sns-message-type']).toBe('SubscriptionConfirmation');
     expect(confirmation.headers['content-type']).toBe('text/plain; charset=UTF-8');
     expect(confirmation.body).toMatchObject({ Type: 'SubscriptionConfirmation', TopicArn: topicArn });
@@ -59,10 +55,7 @@ describe('http subscriptions', () => {
     const topicArn = await newTopic(sns);
     const dlq = await newQueue(sqs, topicArn);
     const hook = await endpoint(500);
-    const { SubscriptionArn } = await sns.send(
-      new SubscribeCommand({ TopicArn: topicArn, Protocol: 'http', Endpoint: hook.url, ReturnSubscriptionArn: true }),
-    );
-    const confirmation = await waitFor('the confirmation', () => hook.received[0]);
+    const { SubscriptionArn, confirmation } = await subscribeHttp(sns, topicArn, hook);
     await fetch(confirmation.body['SubscribeURL'] ?? '');
     const attempts = hook.received.length;
     await sns.send(

@@ -2,7 +2,7 @@
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { FilterLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
-import { CreateTopicCommand, SNSClient } from '@aws-sdk/client-sns';
+import { CreateTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
 import { CreateQueueCommand, ReceiveMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll } from 'vitest';
 import { randomName, TEST_CREDENTIALS, type TestCloud, waitFor } from '../../helpers/cloud.js';
@@ -32,6 +32,25 @@ export async function newTopic(sns: SNSClient, attributes: Record<string, string
   const name = `${randomName('topic')}${fifo ? '.fifo' : ''}`;
   const { TopicArn } = await sns.send(new CreateTopicCommand({ Name: name, Attributes: attributes }));
   return TopicArn as string;
+}
+
+/** Subscribes `endpoint` to `topicArn` over `protocol`; the subscription's ARN. */
+export async function subscribe(
+  sns: SNSClient,
+  topicArn: string,
+  protocol: string,
+  endpoint: string,
+  attributes?: Record<string, string>,
+): Promise<string | undefined> {
+  const { SubscriptionArn } = await sns.send(
+    new SubscribeCommand({
+      TopicArn: topicArn,
+      Protocol: protocol,
+      Endpoint: endpoint,
+      ...(attributes ? { Attributes: attributes } : {}),
+    }),
+  );
+  return SubscriptionArn;
 }
 
 /** A queue policy statement letting `topicArn` send (what `aws sns subscribe` users add). */
@@ -151,4 +170,17 @@ export function useHttpEndpoints(): (status?: number | (() => number)) => Promis
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`, received };
   };
+}
+
+/** Subscribes an HTTP endpoint (asking for the ARN) and waits for its SubscriptionConfirmation. */
+export async function subscribeHttp(
+  sns: SNSClient,
+  topicArn: string,
+  hook: HttpEndpoint,
+): Promise<{ SubscriptionArn: string | undefined; confirmation: Received }> {
+  const { SubscriptionArn } = await sns.send(
+    new SubscribeCommand({ TopicArn: topicArn, Protocol: 'http', Endpoint: hook.url, ReturnSubscriptionArn: true }),
+  );
+  const confirmation = await waitFor('the confirmation', () => hook.received[0]);
+  return { SubscriptionArn, confirmation };
 }

@@ -2,15 +2,10 @@
  * Unsubscribing a confirmed HTTP/S subscription sends the endpoint AWS's UnsubscribeConfirmation
  * (signed, with the Token and a SubscribeURL that restores the subscription).
  */
-import {
-  GetSubscriptionAttributesCommand,
-  PublishCommand,
-  SubscribeCommand,
-  UnsubscribeCommand,
-} from '@aws-sdk/client-sns';
+import { GetSubscriptionAttributesCommand, PublishCommand, UnsubscribeCommand } from '@aws-sdk/client-sns';
 import { describe, expect, it } from 'vitest';
 import { useCloud, waitFor } from '../../helpers/cloud.js';
-import { newTopic, useHttpEndpoints, useSns } from './support.js';
+import { newTopic, subscribeHttp, useHttpEndpoints, useSns } from './support.js';
 
 const t = useCloud();
 const client = useSns(t);
@@ -21,10 +16,7 @@ describe('UnsubscribeConfirmation', () => {
     const sns = client();
     const topicArn = await newTopic(sns);
     const hook = await endpoint();
-    const { SubscriptionArn } = await sns.send(
-      new SubscribeCommand({ TopicArn: topicArn, Protocol: 'http', Endpoint: hook.url, ReturnSubscriptionArn: true }),
-    );
-    const confirmation = await waitFor('the confirmation', () => hook.received[0]);
+    const { SubscriptionArn, confirmation } = await subscribeHttp(sns, topicArn, hook);
     expect((await fetch(confirmation.body['SubscribeURL'] ?? '')).status).toBe(200);
 
     await sns.send(new UnsubscribeCommand({ SubscriptionArn }));
@@ -72,26 +64,10 @@ describe('UnsubscribeConfirmation', () => {
     const topicArn = await newTopic(sns);
     const pendingHook = await endpoint();
     const confirmedHook = await endpoint();
-    const pending = await sns.send(
-      new SubscribeCommand({
-        TopicArn: topicArn,
-        Protocol: 'http',
-        Endpoint: pendingHook.url,
-        ReturnSubscriptionArn: true,
-      }),
-    );
-    await waitFor('the confirmation', () => pendingHook.received[0]);
+    const pending = await subscribeHttp(sns, topicArn, pendingHook);
     await sns.send(new UnsubscribeCommand({ SubscriptionArn: pending.SubscriptionArn }));
     // A confirmed subscription unsubscribed after it: its UnsubscribeConfirmation, due later, shows the first had its turn.
-    const { SubscriptionArn } = await sns.send(
-      new SubscribeCommand({
-        TopicArn: topicArn,
-        Protocol: 'http',
-        Endpoint: confirmedHook.url,
-        ReturnSubscriptionArn: true,
-      }),
-    );
-    const confirmation = await waitFor('the second confirmation', () => confirmedHook.received[0]);
+    const { SubscriptionArn, confirmation } = await subscribeHttp(sns, topicArn, confirmedHook);
     await fetch(confirmation.body['SubscribeURL'] ?? '');
     await sns.send(new UnsubscribeCommand({ SubscriptionArn }));
     const goodbye = await waitFor('the unsubscribe confirmation', () => confirmedHook.received[1]);

@@ -4,7 +4,7 @@
  * policy (AWS's default policy, when none was set, lets only the owner in), decided by the one
  * policy evaluator every service uses.
  */
-import { evaluatePolicies } from '../../policy/index.js';
+import { allowsAccount } from '../../policy/index.js';
 import type { RequestContext } from '../../service.js';
 import { authorizationError } from './errors.js';
 import { attributesOf } from './sns-service.js';
@@ -14,18 +14,9 @@ import type { TopicRow } from './state.js';
 export function checkTopicAccess(ctx: RequestContext, topic: TopicRow, action: string): void {
   if (ctx.accountId === topic.account_id) return;
   const callerArn = `arn:aws:iam::${ctx.accountId}:root`;
-  const policy = attributesOf(topic)['Policy'];
-  const decision = policy
-    ? evaluatePolicies([policy], {
-        principal: { type: 'AWS', accountId: ctx.accountId, arn: callerArn },
-        action,
-        resource: topic.arn,
-        context: {
-          'aws:SourceAccount': ctx.accountId,
-          'aws:SourceOwner': ctx.accountId,
-          'aws:PrincipalAccount': ctx.accountId,
-        },
-      })
-    : 'ImplicitDeny';
-  if (decision !== 'Allow') throw authorizationError(callerArn, action, topic.arn);
+  const allowed = allowsAccount(attributesOf(topic)['Policy'], ctx.accountId, callerArn, action, topic.arn, {
+    'aws:SourceAccount': ctx.accountId,
+    'aws:PrincipalAccount': ctx.accountId,
+  });
+  if (!allowed) throw authorizationError(callerArn, action, topic.arn);
 }

@@ -32,8 +32,26 @@ export interface CompiledFilterPolicy {
   matches(message: { message: string; attributes: Record<string, StoredAttribute> }): boolean;
 }
 
-/** Compiles a FilterPolicy; throws InvalidParameter with AWS's wording for one that is not valid. */
+/** Compiled policies by scope and text: each Publish matches every subscription's policy. */
+const compiled = new Map<string, CompiledFilterPolicy>();
+const CACHE_LIMIT = 512;
+
+/**
+ * Compiles a FilterPolicy (cached by its text and scope); throws InvalidParameter with AWS's
+ * wording for one that is not valid.
+ */
 export function compileFilterPolicy(text: string, scope: FilterPolicyScope): CompiledFilterPolicy {
+  const key = `${scope}\n${text}`;
+  let policy = compiled.get(key);
+  if (!policy) {
+    policy = compile(text, scope);
+    if (compiled.size >= CACHE_LIMIT) compiled.clear();
+    compiled.set(key, policy);
+  }
+  return policy;
+}
+
+function compile(text: string, scope: FilterPolicyScope): CompiledFilterPolicy {
   const fail = (reason: string) => invalidParameter(`FilterPolicy: ${reason}`);
   if (Buffer.byteLength(text) > MAX_FILTER_POLICY_BYTES) throw fail('Filter policy is too large');
   let parsed: unknown;
