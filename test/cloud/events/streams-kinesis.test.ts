@@ -12,6 +12,7 @@ import {
   SplitShardCommand,
 } from '@aws-sdk/client-kinesis';
 import {
+  type CreateEventSourceMappingCommandInput,
   GetEventSourceMappingCommand,
   ListEventSourceMappingsCommand,
   UpdateEventSourceMappingCommand,
@@ -25,6 +26,7 @@ import {
   mappingState,
   ROLE,
   recordsReceived,
+  type Sink,
   sinkFunction,
   useCollector,
 } from './streams-support.js';
@@ -39,16 +41,34 @@ async function stream(shards = 1): Promise<{ name: string; arn: string }> {
   return { name, arn: `${ARN_PREFIX}${name}` };
 }
 
+/** A sink, a function reporting to it, and a one-shard stream. */
+async function sinkAndStream(): Promise<{ sink: Sink; fn: string; name: string; arn: string }> {
+  const sink = collector.sink();
+  const fn = await sinkFunction(t.lambda(), sink);
+  return { sink, fn, ...(await stream()) };
+}
+
+/** sinkAndStream with an Enabled LATEST mapping (plus `settings`) from the stream to the function. */
+async function latestMapping(
+  settings: Partial<CreateEventSourceMappingCommandInput> = {},
+): Promise<Awaited<ReturnType<typeof sinkAndStream>> & { uuid: string }> {
+  const setup = await sinkAndStream();
+  const uuid = await enabledMapping(t.lambda(), {
+    FunctionName: setup.fn,
+    EventSourceArn: setup.arn,
+    StartingPosition: 'LATEST',
+    ...settings,
+  });
+  return { ...setup, uuid };
+}
+
 function put(name: string, data: string, key = 'k') {
   return kinesis().send(new PutRecordCommand({ StreamName: name, Data: Buffer.from(data), PartitionKey: key }));
 }
 
 describe('Kinesis mappings', () => {
   it('invokes the function with AWS’s Kinesis event within milliseconds of PutRecord', async () => {
-    const sink = collector.sink();
-    const fn = await sinkFunction(t.lambda(), sink);
-    const { name, arn } = await stream();
-    await enabledMapping(t.lambda(), { FunctionName: fn, EventSourceArn: arn, StartingPosition: 'LATEST' });
+    const { sink, name, arn } = await latestMapping();
     const before = Date.now();
     const { SequenceNumber, ShardId } = await put(name, 'hello', 'test_0');
     const [record] = await recordsReceived(sink, 1);
@@ -77,9 +97,7 @@ describe('Kinesis mappings', () => {
   });
 
   it('cuts batches by BatchSize, keeps the shard’s order, and logs each batch in CloudWatch Logs', async () => {
-    const sink = collector.sink();
-    const fn = await sinkFunction(t.lambda(), sink);
-    const { name, arn } = await stream();
+    const { sink, fn, name, arn } = await sinkAndStream();
     const entries = Array.from({ length: 7 }, (_, i) => ({ Data: Buffer.from(`r${i}`), PartitionKey: `k${i}` }));
     await kinesis().send(new PutRecordsCommand({ StreamName: name, Records: entries }));
     await enabledMapping(t.lambda(), {
@@ -106,13 +124,7 @@ describe('Kinesis mappings', () => {
   });
 
   it('waits up to MaximumBatchingWindowInSeconds to fill a batch', async () => {
-    const sink = collector.sink();
-    const fn = await sinkFunction(t.lambda(), sink);
-    const { name, arn } = await stream();
-    await enabledMapping(t.lambda(), {
-      FunctionName: fn,
-      EventSourceArn: arn,
-      StartingPosition: 'LATEST',
+    const { sink, name } = await latestMapping({
       BatchSize: 100,
       MaximumBatchingWindowInSeconds: 1,
     });
@@ -126,13 +138,7 @@ describe('Kinesis mappings', () => {
   });
 
   it('keeps each partition key’s order across ParallelizationFactor lanes', async () => {
-    const sink = collector.sink();
-    const fn = await sinkFunction(t.lambda(), sink);
-    const { name, arn } = await stream();
-    await enabledMapping(t.lambda(), {
-      FunctionName: fn,
-      EventSourceArn: arn,
-      StartingPosition: 'LATEST',
+    const { sink, name } = await latestMapping({
       BatchSize: 5,
       ParallelizationFactor: 4,
     });
@@ -154,9 +160,7 @@ describe('Kinesis mappings', () => {
   });
 
   it('reads a split shard to its end before its children, and follows the children', async () => {
-    const sink = collector.sink();
-    const fn = await sinkFunction(t.lambda(), sink);
-    const { name, arn } = await stream();
+    const { sink, fn, name, arn } = await sinkAndStream();
     for (let i = 0; i < 3; i++) await put(name, `parent-${i}`, 'same');
     await kinesis().send(
       new SplitShardCommand({
@@ -176,14 +180,7 @@ describe('Kinesis mappings', () => {
   });
 
   it('stops delivering when disabled and resumes from the checkpoint when enabled', async () => {
-    const sink = collector.sink();
-    const fn = await sinkFunction(t.lambda(), sink);
-    const { name, arn } = await stream();
-    const uuid = await enabledMapping(t.lambda(), {
-      FunctionName: fn,
-      EventSourceArn: arn,
-      StartingPosition: 'LATEST',
-    });
+    const { sink, name, uuid } = await latestMapping();
     await put(name, 'before');
     await recordsReceived(sink, 1);
     await t.lambda().send(new UpdateEventSourceMappingCommand({ UUID: uuid, Enabled: false }));
@@ -201,13 +198,7 @@ describe('Kinesis mappings', () => {
 
 describe('Kinesis FilterCriteria', () => {
   it('matches JSON data and drops what no filter matches', async () => {
-    const sink = collector.sink();
-    const fn = await sinkFunction(t.lambda(), sink);
-    const { name, arn } = await stream();
-    await enabledMapping(t.lambda(), {
-      FunctionName: fn,
-      EventSourceArn: arn,
-      StartingPosition: 'LATEST',
+    const { sink, name } = await latestMapping({
       FilterCriteria: { Filters: [{ Pattern: JSON.stringify({ data: { level: ['error'] } }) }] },
     });
     await put(name, JSON.stringify({ level: 'info', n: 1 }));

@@ -218,9 +218,7 @@ describe('what each kind of source answers with', () => {
     const [fn, stream, dlq] = await Promise.all([newFunction(), newStream(), newQueue()]);
     const at = new Date('2026-01-02T03:04:05Z');
     const filter = { Filters: [{ Pattern: '{"data":{"kind":["click"]}}' }] };
-    const created = await create({
-      FunctionName: fn,
-      EventSourceArn: stream,
+    const settings = {
       StartingPosition: 'AT_TIMESTAMP',
       StartingPositionTimestamp: at,
       BatchSize: 500,
@@ -235,24 +233,10 @@ describe('what each kind of source answers with', () => {
       FilterCriteria: filter,
       KMSKeyArn: `arn:aws:kms:${REGION}:${ACCOUNT}:key/k1`,
       MetricsConfig: { Metrics: ['EventCount'] },
-    });
+    } satisfies Omit<CreateEventSourceMappingCommandInput, 'FunctionName'>;
+    const created = await create({ FunctionName: fn, EventSourceArn: stream, ...settings });
     const got = await settled(created.UUID ?? '', 'Enabled');
-    expect(got).toMatchObject({
-      StartingPosition: 'AT_TIMESTAMP',
-      StartingPositionTimestamp: at,
-      BatchSize: 500,
-      MaximumBatchingWindowInSeconds: 3,
-      ParallelizationFactor: 4,
-      BisectBatchOnFunctionError: true,
-      MaximumRetryAttempts: 7,
-      MaximumRecordAgeInSeconds: 60,
-      TumblingWindowInSeconds: 30,
-      FunctionResponseTypes: ['ReportBatchItemFailures'],
-      DestinationConfig: { OnFailure: { Destination: dlq } },
-      FilterCriteria: filter,
-      KMSKeyArn: `arn:aws:kms:${REGION}:${ACCOUNT}:key/k1`,
-      MetricsConfig: { Metrics: ['EventCount'] },
-    });
+    expect(got).toMatchObject(settings);
     // Empty values clear: filters and the destination.
     await t.lambda().send(
       new UpdateEventSourceMappingCommand({

@@ -3,17 +3,12 @@
  * kept in step with the mappings through their change notifications. A mapping disabled or deleted
  * stops receiving at once; a mapping updated is restarted with its new settings.
  */
-import type { PollingMapping } from '../../../services/lambda/index.js';
 import type { PollerDeps, RunningPollers } from '../../index.js';
+import { pollerRevision } from '../shared/revision.js';
 import { QueuePoller } from './queue-poller.js';
 
-/** What a poller is built from: a change here restarts it. */
-function configuration(mapping: PollingMapping): string {
-  return JSON.stringify([mapping.functionArn, mapping.eventSourceArn, mapping.settings]);
-}
-
 export function startQueuePollers(deps: PollerDeps): RunningPollers {
-  const running = new Map<string, { poller: QueuePoller; configuration: string }>();
+  const running = new Map<string, { poller: QueuePoller; revision: string }>();
   let closed = false;
 
   const reconcile = (): void => {
@@ -26,7 +21,7 @@ export function startQueuePollers(deps: PollerDeps): RunningPollers {
     );
     for (const [uuid, entry] of running) {
       const mapping = wanted.get(uuid);
-      if (mapping === undefined || configuration(mapping) !== entry.configuration) {
+      if (mapping === undefined || pollerRevision(mapping) !== entry.revision) {
         entry.poller.stop();
         running.delete(uuid);
       }
@@ -34,7 +29,7 @@ export function startQueuePollers(deps: PollerDeps): RunningPollers {
     for (const mapping of wanted.values()) {
       if (running.has(mapping.uuid)) continue;
       const poller = new QueuePoller(deps, mapping, () => closed);
-      running.set(mapping.uuid, { poller, configuration: configuration(mapping) });
+      running.set(mapping.uuid, { poller, revision: pollerRevision(mapping) });
       poller.start();
     }
   };

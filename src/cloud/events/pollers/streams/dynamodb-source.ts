@@ -23,6 +23,8 @@ import {
 
 export class DynamoDbSource implements StreamSource {
   readonly batchInfo = { key: 'DDBStreamBatchInfo', arrival: isoSeconds } as const;
+  /** The table's partition key attribute, once read from the stream's key schema. */
+  private hashKey: { name: string | undefined } | undefined;
 
   constructor(
     private readonly reader: StreamReader,
@@ -57,9 +59,11 @@ export class DynamoDbSource implements StreamSource {
     const stream = this.stream();
     const after = from.type === 'AFTER' ? (parseSequence(from.sequenceNumber) ?? 0) : this.reader.trimHorizon(stream);
     const read = this.reader.read(stream, after, limit);
-    const hashKey = (JSON.parse(stream.key_schema) as KeySchemaElement[]).find(
-      (k) => k.KeyType === 'HASH',
-    )?.AttributeName;
+    // The stream's key schema is fixed when the stream is created: parsed on the first read only.
+    this.hashKey ??= {
+      name: (JSON.parse(stream.key_schema) as KeySchemaElement[]).find((k) => k.KeyType === 'HASH')?.AttributeName,
+    };
+    const hashKey = this.hashKey.name;
     return {
       records: read.records.map((record) => this.toRecord(record, hashKey)),
       next: { type: 'AFTER', sequenceNumber: formatSequence(read.next) },

@@ -7,12 +7,8 @@
  */
 import { isStream } from '../../../services/lambda/mappings/sources.js';
 import type { PollerDeps, RunningPollers } from '../../index.js';
+import { pollerRevision } from '../shared/revision.js';
 import { StreamMappingPoller } from './mapping-poller.js';
-
-/** What makes a running poller current: a change to any of these restarts it. */
-function revisionOf(mapping: StreamMappingPoller['mapping']): string {
-  return JSON.stringify([mapping.functionArn, mapping.eventSourceArn, mapping.settings]);
-}
 
 export function startStreamPollers(deps: PollerDeps): RunningPollers {
   const running = new Map<string, { poller: StreamMappingPoller; revision: string }>();
@@ -40,11 +36,11 @@ export function startStreamPollers(deps: PollerDeps): RunningPollers {
     );
     for (const uuid of [...running.keys()]) {
       const mapping = wanted.get(uuid);
-      if (!mapping || revisionOf(mapping) !== running.get(uuid)?.revision) stop(uuid);
+      if (!mapping || pollerRevision(mapping) !== running.get(uuid)?.revision) stop(uuid);
     }
     for (const [uuid, mapping] of wanted) {
       if (running.has(uuid)) continue;
-      const revision = revisionOf(mapping);
+      const revision = pollerRevision(mapping);
       const previous = stopping.get(uuid);
       if (previous) {
         // Start once the old poller is gone, if this is still what the mapping wants then.
