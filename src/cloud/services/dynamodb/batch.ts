@@ -107,7 +107,7 @@ export function batchHandlers(service: DynamoDbService): Record<string, Handler>
       const units = new Map<string, number>();
       service.write((writer) => {
         for (const op of ops) {
-          const outcome = applyWrite(service, writer, op);
+          const outcome = applyWrite(writer, op, service.readItem(op.table, op.key));
           const size = Math.max(outcome.old ? itemSize(outcome.old) : 0, op.kind === 'put' ? itemSize(op.item) : 0);
           units.set(op.table.row.name, (units.get(op.table.row.name) ?? 0) + writeUnits(size));
         }

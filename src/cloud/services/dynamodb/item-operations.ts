@@ -22,7 +22,7 @@ import type { ItemWriter } from './item-writer.js';
 import { checkItemKeys, checkKey, type EncodedKey } from './keys.js';
 import { keyList } from './table-model.js';
 
-export const MAX_ITEM_BYTES = 400 * 1024;
+const MAX_ITEM_BYTES = 400 * 1024;
 
 interface PreparedBase {
   table: LoadedTable;
@@ -41,7 +41,7 @@ export type WriteOutcome =
   | { ok: true; old: Item | undefined; item: Item | undefined; changed: boolean }
   | { ok: false; old: Item | undefined };
 
-export function checkItemSize(item: Item): number {
+function checkItemSize(item: Item): number {
   const size = itemSize(item);
   if (size > MAX_ITEM_BYTES) throw itemTooLarge();
   return size;
@@ -84,9 +84,11 @@ export function prepareKeyed(
   return { ...base, kind };
 }
 
-/** Applies one prepared write in the caller's transaction; a failed condition writes nothing. */
-export function applyWrite(service: DynamoDbService, writer: ItemWriter, op: PreparedWrite): WriteOutcome {
-  const old = service.readItem(op.table, op.key);
+/**
+ * Applies one prepared write in the caller's transaction, against `old`, the item at its key as read
+ * in that transaction; a failed condition writes nothing.
+ */
+export function applyWrite(writer: ItemWriter, op: PreparedWrite, old: Item | undefined): WriteOutcome {
   if (op.condition && !evaluateCondition(op.condition, old)) return { ok: false, old };
   switch (op.kind) {
     case 'check':
@@ -139,9 +141,4 @@ export function checkReturnValues(returnValues: ReturnValue | undefined, allowed
   if (returnValues !== undefined && !allowed.includes(returnValues)) {
     throw validation(`ReturnValues can only be ${allowed.filter((v) => v !== 'NONE').join(' or ')} or NONE`);
   }
-}
-
-/** The key attributes of an item, for messages and unprocessed-key shapes. */
-export function keyOf(table: LoadedTable, item: Item): Item {
-  return pick(item, keyList(table.definition.key));
 }

@@ -1,11 +1,14 @@
 /** Single-item operations: PutItem, GetItem, UpdateItem, DeleteItem. */
 import type {
+  ConsumedCapacity,
   DeleteItemInput,
   DeleteItemOutput,
   GetItemInput,
   GetItemOutput,
   PutItemInput,
   PutItemOutput,
+  ReturnConsumedCapacity,
+  ReturnValue,
   UpdateItemInput,
   UpdateItemOutput,
 } from '@aws-sdk/client-dynamodb';
@@ -14,7 +17,7 @@ import type { Item } from './attribute-values.js';
 import { consumedCapacity, readUnits, writeUnits } from './capacity.js';
 import type { DynamoDbService } from './dynamodb-service.js';
 import { conditionalCheckFailed } from './errors.js';
-import { itemSize, project, validateItem } from './expressions/index.js';
+import { itemSize, project, type Update, validateItem } from './expressions/index.js';
 import {
   applyWrite,
   checkReturnValues,
@@ -31,7 +34,7 @@ export function itemHandlers(service: DynamoDbService): Record<string, Handler> 
   /** Applies a single write; a failed condition is ConditionalCheckFailedException (with the item if asked). */
   function writeOne(op: PreparedWrite): { old: Item | undefined; item: Item | undefined } {
     return service.write((writer) => {
-      const outcome = applyWrite(service, writer, op);
+      const outcome = applyWrite(writer, op, service.readItem(op.table, op.key));
       if (!outcome.ok) {
         throw conditionalCheckFailed(op.returnOnFailure && outcome.old ? outcome.old : undefined);
       }
@@ -39,14 +42,20 @@ export function itemHandlers(service: DynamoDbService): Record<string, Handler> 
     });
   }
 
-  function writeCapacity(
-    input: { ReturnConsumedCapacity?: string | undefined },
-    name: string,
-    items: (Item | undefined)[],
-  ) {
-    const bytes = Math.max(0, ...items.map((i) => (i ? itemSize(i) : 0)));
-    const capacity = consumedCapacity(input.ReturnConsumedCapacity as 'TOTAL', name, writeUnits(bytes), 'write');
-    return capacity ? { ConsumedCapacity: capacity } : {};
+  /** Applies the write and builds the output every single-item write returns: Attributes and ConsumedCapacity. */
+  function writeOutput(
+    input: { ReturnValues?: ReturnValue | undefined; ReturnConsumedCapacity?: ReturnConsumedCapacity | undefined },
+    op: PreparedWrite,
+    update?: Update,
+  ): { Attributes?: Item; ConsumedCapacity?: ConsumedCapacity } {
+    const outcome = writeOne(op);
+    const attributes = returnedAttributes(input.ReturnValues, outcome, update);
+    const bytes = Math.max(outcome.old ? itemSize(outcome.old) : 0, outcome.item ? itemSize(outcome.item) : 0);
+    const capacity = consumedCapacity(input.ReturnConsumedCapacity, op.table.row.name, writeUnits(bytes), 'write');
+    return {
+      ...(attributes ? { Attributes: attributes } : {}),
+      ...(capacity ? { ConsumedCapacity: capacity } : {}),
+    };
   }
 
   return {
@@ -64,12 +73,7 @@ export function itemHandlers(service: DynamoDbService): Record<string, Handler> 
         condition,
         returnsOldOnFailure(input.ReturnValuesOnConditionCheckFailure),
       );
-      const outcome = writeOne(op);
-      const attributes = returnedAttributes(input.ReturnValues, outcome);
-      return {
-        ...(attributes ? { Attributes: attributes } : {}),
-        ...writeCapacity(input, op.table.row.name, [outcome.old, outcome.item]),
-      };
+      return writeOutput(input, op);
     },
 
     GetItem(input: GetItemInput, ctx: RequestContext): GetItemOutput {
@@ -108,12 +112,7 @@ export function itemHandlers(service: DynamoDbService): Record<string, Handler> 
         returnsOldOnFailure(input.ReturnValuesOnConditionCheckFailure),
         update,
       );
-      const outcome = writeOne(op);
-      const attributes = returnedAttributes(input.ReturnValues, outcome, update);
-      return {
-        ...(attributes ? { Attributes: attributes } : {}),
-        ...writeCapacity(input, op.table.row.name, [outcome.old, outcome.item]),
-      };
+      return writeOutput(input, op, update);
     },
 
     DeleteItem(input: DeleteItemInput, ctx: RequestContext): DeleteItemOutput {
@@ -131,12 +130,7 @@ export function itemHandlers(service: DynamoDbService): Record<string, Handler> 
         condition,
         returnsOldOnFailure(input.ReturnValuesOnConditionCheckFailure),
       );
-      const outcome = writeOne(op);
-      const attributes = returnedAttributes(input.ReturnValues, outcome);
-      return {
-        ...(attributes ? { Attributes: attributes } : {}),
-        ...writeCapacity(input, op.table.row.name, [outcome.old]),
-      };
+      return writeOutput(input, op);
     },
   };
 }

@@ -32,6 +32,8 @@ interface Source {
   index: (IndexDefinition & { kind: 'GSI' | 'LSI' }) | undefined;
   /** The key the source is ordered by. */
   key: KeyNames;
+  /** The attributes the index projects, or undefined when items are read whole (a table, or ProjectionType ALL). */
+  projected: string[] | undefined;
 }
 
 function sourceOf(
@@ -42,20 +44,21 @@ function sourceOf(
   consistent: boolean | undefined,
 ): Source {
   const table = service.table(ctx, tableName);
-  if (indexName === undefined) return { table, index: undefined, key: table.definition.key };
+  if (indexName === undefined) return { table, index: undefined, key: table.definition.key, projected: undefined };
   const index = findIndex(table.definition, indexName);
   if (!index) throw validation(`The table does not have the specified index: ${indexName}`);
   if (index.kind === 'GSI' && consistent)
     throw validation('Consistent reads are not supported on global secondary indexes');
-  return { table, index, key: index.key };
+  const projected =
+    index.projection.ProjectionType === 'ALL'
+      ? undefined
+      : [...keyList(table.definition.key), ...keyList(index.key), ...(index.projection.NonKeyAttributes ?? [])];
+  return { table, index, key: index.key, projected };
 }
 
 /** The attributes an index holds for an item (its projection). */
 function indexImage(source: Source, item: Item): Item {
-  const { index, table } = source;
-  if (!index || index.projection.ProjectionType === 'ALL') return item;
-  const names = [...keyList(table.definition.key), ...keyList(index.key), ...(index.projection.NonKeyAttributes ?? [])];
-  return pick(item, names);
+  return source.projected ? pick(item, source.projected) : item;
 }
 
 function checkSelect(source: Source, select: Select | undefined, projection: Projection | undefined): Select {
@@ -193,13 +196,34 @@ function readPage(service: DynamoDbService, request: PageRequest): Page {
   return { items, scanned, bytes, lastEvaluatedKey: stopped && last ? lastKey(source, last) : undefined };
 }
 
-function pageOutput(
-  input: { Select?: Select | undefined; ReturnConsumedCapacity?: string | undefined },
-  request: PageRequest,
-  page: Page,
+/** The members Query and Scan share, as a request. */
+type ReadInput = Pick<
+  QueryInput & ScanInput,
+  'ExclusiveStartKey' | 'Limit' | 'Select' | 'ConsistentRead' | 'ReturnConsumedCapacity'
+>;
+
+/** Reads one page of `source` and shapes the output Query and Scan return. */
+function readOutput(
+  service: DynamoDbService,
+  input: ReadInput,
+  source: Source,
+  filter: Condition | undefined,
+  projection: Projection | undefined,
+  order: Pick<PageRequest, 'hash' | 'range' | 'forward' | 'inSegment'>,
 ) {
+  const request: PageRequest = {
+    source,
+    ...order,
+    after: startPosition(source, input.ExclusiveStartKey),
+    limit: input.Limit,
+    filter,
+    select: checkSelect(source, input.Select, projection),
+    projection,
+    consistent: input.ConsistentRead === true,
+  };
+  const page = readPage(service, request);
   const capacity = consumedCapacity(
-    input.ReturnConsumedCapacity as 'TOTAL' | undefined,
+    input.ReturnConsumedCapacity,
     request.source.table.row.name,
     readUnits(page.bytes, request.consistent),
     'read',
@@ -255,19 +279,11 @@ export function queryScanHandlers(service: DynamoDbService): Record<string, Hand
           throw invalidParameter('Condition parameter type does not match schema type');
         }
       });
-      const request: PageRequest = {
-        source,
+      return readOutput(service, input, source, filter, projection, {
         hash: encodeKeyValue(condition.hashValue),
         range: rangeOf(condition),
         forward: input.ScanIndexForward !== false,
-        after: startPosition(source, input.ExclusiveStartKey),
-        limit: input.Limit,
-        filter,
-        select: checkSelect(source, input.Select, projection),
-        projection,
-        consistent: input.ConsistentRead === true,
-      };
-      return pageOutput(input, request, readPage(service, request));
+      });
     },
 
     Scan(input: ScanInput, ctx: RequestContext): ScanOutput {
@@ -297,22 +313,14 @@ export function queryScanHandlers(service: DynamoDbService): Record<string, Hand
       const filter = filterOf(input, input.ScanFilter, scope);
       const projection = projectionOf(input, scope);
       scope.assertAllUsed();
-      const request: PageRequest = {
-        source,
+      return readOutput(service, input, source, filter, projection, {
         hash: undefined,
         range: {},
         forward: true,
-        after: startPosition(source, input.ExclusiveStartKey),
-        limit: input.Limit,
-        filter,
-        select: checkSelect(source, input.Select, projection),
-        projection,
-        consistent: input.ConsistentRead === true,
         ...(segment !== undefined && total !== undefined && total > 1
           ? { inSegment: (hk: Buffer) => segmentOf(hk, total) === segment }
           : {}),
-      };
-      return pageOutput(input, request, readPage(service, request));
+      });
     },
   };
 }

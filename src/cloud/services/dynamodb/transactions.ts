@@ -137,8 +137,10 @@ export function transactionHandlers(service: DynamoDbService): Record<string, Ha
           }
         }
         // Conditions first, against the state before any of the transaction's writes.
-        const reasons: Reason[] = ops.map((op) => {
-          const old = service.readItem(op.table, op.key);
+        // Each item is the target of one action only, so what is read here is what its write replaces.
+        const olds = ops.map((op) => service.readItem(op.table, op.key));
+        const reasons: Reason[] = ops.map((op, i) => {
+          const old = olds[i];
           if (!op.condition || evaluateCondition(op.condition, old)) return { Code: 'None' };
           return {
             Code: 'ConditionalCheckFailed',
@@ -149,7 +151,7 @@ export function transactionHandlers(service: DynamoDbService): Record<string, Ha
         if (reasons.some((r) => r.Code !== 'None')) throw cancelled(reasons);
         ops.forEach((op, i) => {
           try {
-            applyWrite(service, writer, op);
+            applyWrite(writer, op, olds[i]);
           } catch (error) {
             if (error instanceof AwsError && error.code === 'ValidationException') {
               throw cancelled(
