@@ -1,4 +1,6 @@
 /** `lambda-tasks cloud` as a process: ready line, request log, signals, data dir lock, durability. */
+
+import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -6,6 +8,7 @@ import { join } from 'node:path';
 import {
   CreateBucketCommand,
   GetObjectCommand,
+  HeadBucketCommand,
   HeadObjectCommand,
   PutObjectCommand,
   S3Client,
@@ -15,7 +18,7 @@ import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startCloud } from '../../src/cloud/cloud.js';
 import { randomName, TEST_CREDENTIALS, waitFor } from '../helpers/cloud.js';
-import { type CloudProcess, runCli, spawnCloud } from '../helpers/process.js';
+import { CLI, type CloudProcess, runCli, spawnCloud } from '../helpers/process.js';
 
 const dirs: string[] = [];
 const processes: CloudProcess[] = [];
@@ -40,6 +43,16 @@ function s3(url: string): S3Client {
     credentials: TEST_CREDENTIALS,
     maxAttempts: 1,
   });
+}
+
+/** `alive`, `zombie` (dead, not reaped) or `gone`, from /proc (Linux). */
+function processState(pid: number): 'alive' | 'zombie' | 'gone' {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z') ? 'zombie' : 'alive';
+  } catch {
+    return 'gone';
+  }
 }
 
 afterEach(() => {
@@ -77,7 +90,7 @@ describe('lambda-tasks cloud', () => {
       readdirSync(tmpdir()).filter((d) => {
         if (!d.startsWith('lambda-tasks-cloud-')) return false;
         try {
-          return readFileSync(join(tmpdir(), d, 'cloud.lock'), 'utf8') === pid;
+          return readFileSync(join(tmpdir(), d, 'cloud.pid'), 'utf8') === pid;
         } catch {
           return false;
         }
@@ -95,6 +108,35 @@ describe('lambda-tasks cloud', () => {
     expect(second.code).toBe(1);
     expect(second.stderr).toMatch(/the data dir .* is in use by another lambda-tasks cloud \(pid \d+\)/);
     expect(second.stdout).toBe('');
+  });
+
+  it('takes over a data dir whose server was killed with kill -9 together with its parent', async () => {
+    // The server runs under a shell in its own process group; kill -9 of the group kills both, so
+    // the server is orphaned and, where PID 1 does not reap orphans, stays a zombie that still
+    // answers kill(pid, 0). The lock is an OS file lock, which the kernel drops at death.
+    const dir = tempDir();
+    const shell = spawn('sh', ['-c', `"${process.execPath}" "${CLI}" cloud --port 0 --quiet --data-dir "${dir}"`], {
+      detached: true,
+      stdio: ['ignore', 'pipe', 'ignore'],
+    });
+    let out = '';
+    shell.stdout.on('data', (d: Buffer) => {
+      out += d.toString();
+    });
+    const url = await waitFor('the ready line', () => /^ready (\S+)$/m.exec(out)?.[1]);
+    const serverPid = Number(readFileSync(join(dir, 'cloud.pid'), 'utf8'));
+    expect(serverPid).not.toBe(shell.pid);
+    const bucket = randomName('kill9');
+    const first = s3(url);
+    await first.send(new CreateBucketCommand({ Bucket: bucket }));
+    first.destroy();
+    process.kill(-(shell.pid as number), 'SIGKILL');
+    await waitFor('the server to die', () => (processState(serverPid) !== 'alive' ? true : undefined));
+
+    const second = await start(['--port', '0', '--quiet', '--data-dir', dir]);
+    const client = s3(second.url);
+    await client.send(new HeadBucketCommand({ Bucket: bucket }));
+    client.destroy();
   });
 
   it('reports a busy port clearly', async () => {

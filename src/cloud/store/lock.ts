@@ -1,43 +1,64 @@
 /**
- * One server per data dir: a lock file holding the owner's pid. A lock left by a process that
- * no longer exists (kill -9) is taken over; a live owner is a clear error.
+ * One server per data dir, held by an OS file lock: SQLite's exclusive locking mode on a small
+ * lock database (`cloud.lock`). The kernel drops the lock the moment the owner dies, however it
+ * dies: a pid's liveness is not enough, since a server killed with `kill -9` whose parent is gone
+ * stays a zombie wherever PID 1 does not reap orphans (a container without `--init`), and a zombie
+ * still answers `kill(pid, 0)`. Node has no flock() of its own; SQLite's POSIX advisory locks are the
+ * well-kept way to hold one, through the driver the store already uses.
+ *
+ * `cloud.pid` beside it names the owner, only for the message a second server prints.
  */
-import { closeSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 
 export class DataDirLockedError extends Error {
   readonly code = 'DataDirLocked';
-  constructor(dataDir: string, pid: number) {
+  constructor(dataDir: string, pid: number | undefined) {
     super(
-      `the data dir ${dataDir} is in use by another lambda-tasks cloud (pid ${pid}); stop it, or start this one with --data-dir DIR or --ephemeral`,
+      `the data dir ${dataDir} is in use by another lambda-tasks cloud${pid ? ` (pid ${pid})` : ''}; stop it, or start this one with --data-dir DIR or --ephemeral`,
     );
   }
 }
 
-function alive(pid: number): boolean {
+const LOCK_FILE = 'cloud.lock';
+export const PID_FILE = 'cloud.pid';
+
+function isBusy(error: unknown): boolean {
+  const code = (error as { code?: string }).code ?? '';
+  return code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED';
+}
+
+function ownerPid(dataDir: string): number | undefined {
   try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
+    const pid = Number.parseInt(readFileSync(join(dataDir, PID_FILE), 'utf8'), 10);
+    return Number.isInteger(pid) && pid > 0 ? pid : undefined;
+  } catch {
+    return undefined;
   }
 }
 
 /** Takes the lock; returns the function that releases it. */
 export function lockDataDir(dataDir: string): () => void {
-  const file = join(dataDir, 'cloud.lock');
-  for (let attempt = 0; attempt < 2; attempt++) {
-    try {
-      const fd = openSync(file, 'wx');
-      writeSync(fd, String(process.pid));
-      closeSync(fd);
-      return () => rmSync(file, { force: true });
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      const pid = Number.parseInt(readFileSync(file, 'utf8'), 10);
-      if (Number.isInteger(pid) && pid > 0 && alive(pid)) throw new DataDirLockedError(dataDir, pid);
-      rmSync(file, { force: true });
-    }
+  // timeout 0: a held lock answers SQLITE_BUSY at once instead of after a wait.
+  const lock = new Database(join(dataDir, LOCK_FILE), { timeout: 0 });
+  try {
+    // In exclusive mode the first write takes the file's exclusive lock and keeps it until the
+    // connection closes (or the process dies).
+    lock.pragma('locking_mode = EXCLUSIVE');
+    lock.exec('CREATE TABLE IF NOT EXISTS owner (pid INTEGER); DELETE FROM owner;');
+    lock.prepare('INSERT INTO owner (pid) VALUES (?)').run(process.pid);
+  } catch (error) {
+    lock.close();
+    if (isBusy(error)) throw new DataDirLockedError(dataDir, ownerPid(dataDir));
+    throw error;
   }
-  throw new Error(`could not lock the data dir ${dataDir}`);
+  writeFileSync(join(dataDir, PID_FILE), String(process.pid));
+  let released = false;
+  return () => {
+    if (released) return;
+    released = true;
+    rmSync(join(dataDir, PID_FILE), { force: true });
+    lock.close();
+  };
 }
