@@ -85,6 +85,9 @@ export async function runCloudCommand(argv: string[]): Promise<number> {
         }),
   });
   process.stdout.write(`ready ${cloud.url}\n`);
+  // The HTTPS CA, made once per data dir so it is there to trust before the first TLS connection
+  // (an ephemeral dir makes it on first use instead: it goes away with the process).
+  if (!values.ephemeral) setImmediate(() => cloud.caFile());
 
   await stopSignal;
   // Stop within a second even if a client holds a connection open.

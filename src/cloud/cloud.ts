@@ -22,6 +22,7 @@ import { createServices, migrations } from './services/index.js';
 import { BlobStore } from './store/blobs.js';
 import { openDatabase } from './store/database.js';
 import { lockDataDir } from './store/lock.js';
+import { LocalTls } from './tls.js';
 
 export interface CloudOptions {
   /** @default '127.0.0.1' */
@@ -60,6 +61,11 @@ export interface RunningCloud {
   port: number;
   dataDir: string;
   region: string;
+  /**
+   * The file of the CA that signs the cloud's HTTPS certificate (made on first use: on the first
+   * TLS connection, or by this call); trust it to use `https://` with the cloud's port.
+   */
+  caFile(): string;
   close(): Promise<void>;
 }
 
@@ -126,9 +132,11 @@ export async function startCloud(options: CloudOptions = {}): Promise<RunningClo
     const collected = blobs.collectGarbage((id) => referenced.has(id));
     if (collected) log(`removed ${collected} unreferenced blob(s) left by an interrupted write`);
 
+    const tls = new LocalTls(dataDir, host);
     const server = createCloudServer({
       context,
       services: services.definitions,
+      tls: () => tls.credentials(),
       ...(options.onRequest ? { onRequest: options.onRequest } : {}),
     });
     await new Promise<void>((resolveListen, rejectListen) => {
@@ -148,6 +156,7 @@ export async function startCloud(options: CloudOptions = {}): Promise<RunningClo
       port,
       dataDir,
       region,
+      caFile: () => tls.caFile(),
       close() {
         closing ??= Promise.all([
           new Promise<void>((resolveClose) => {

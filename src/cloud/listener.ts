@@ -1,13 +1,20 @@
 /**
- * One port for HTTP/1.1 and cleartext HTTP/2 (h2c with prior knowledge). The AWS SDK for
+ * One port for HTTP/1.1, cleartext HTTP/2 (h2c with prior knowledge) and HTTPS. The AWS SDK for
  * JavaScript v3 talks HTTP/2 to Kinesis (its client uses an HTTP/2 handler for every operation,
  * for SubscribeToShard's event stream), while every other client and service uses HTTP/1.1. Each
  * connection's first bytes decide: the HTTP/2 connection preface starts with `PRI `, a method no
- * HTTP/1 request has. Both servers call the same request handler (Node's HTTP/2 compatibility API
- * gives it request and response objects shaped like HTTP/1's).
+ * HTTP/1 request has, and a TLS connection starts with a handshake record (byte 0x16), which no
+ * HTTP method starts with; inside TLS, ALPN picks HTTP/2 or HTTP/1.1 as an HTTPS server does. All
+ * call the same request handler (Node's HTTP/2 compatibility API gives it request and response
+ * objects shaped like HTTP/1's).
  */
 import { createServer as createHttp1Server, type IncomingMessage, type ServerResponse } from 'node:http';
-import { createServer as createHttp2Server, type Http2ServerRequest } from 'node:http2';
+import {
+  createSecureServer as createHttp2SecureServer,
+  createServer as createHttp2Server,
+  type Http2SecureServer,
+  type Http2ServerRequest,
+} from 'node:http2';
 import { createServer as createNetServer, type Server, type Socket } from 'node:net';
 import { Duplex } from 'node:stream';
 
@@ -19,17 +26,37 @@ export interface CloudListener extends Server {
 export type RequestHandler = (req: IncomingMessage, res: ServerResponse) => void;
 
 const HTTP2_PREFACE_START = Buffer.from('PRI ');
+/** The first byte of a TLS record carrying a handshake message (the ClientHello). */
+const TLS_HANDSHAKE = 0x16;
 
-export function createListener(handler: RequestHandler): CloudListener {
+/** The server certificate and key in PEM. */
+export interface TlsCredentials {
+  key: string;
+  cert: string;
+}
+
+/** `tls` gives the certificate for HTTPS connections, asked for on the first one. */
+export function createListener(handler: RequestHandler, tls?: () => TlsCredentials): CloudListener {
   const http1 = createHttp1Server(handler);
   http1.keepAliveTimeout = 65_000;
   const http2 = createHttp2Server({}, (req, res) => handler(asHttp1Request(req), res as unknown as ServerResponse));
+  // Node's secure HTTP/2 server answers HTTP/1.1 too (allowHTTP1) when ALPN picks it: the HTTPS
+  // server, made on the first TLS connection.
+  let https: Http2SecureServer | undefined;
+  const secureServer = (credentials: TlsCredentials) =>
+    (https ??= createHttp2SecureServer({ ...credentials, allowHTTP1: true }, (req, res) =>
+      handler(asHttp1Request(req), res as unknown as ServerResponse),
+    ));
   const sockets = new Set<Socket>();
   const server = createNetServer((socket) => {
     sockets.add(socket);
     socket.once('close', () => sockets.delete(socket));
     socket.once('data', (head: Buffer) => {
       socket.pause();
+      if (tls && head[0] === TLS_HANDSHAKE) {
+        secureServer(tls()).emit('connection', replaying(head, socket));
+        return;
+      }
       if (head.subarray(0, HTTP2_PREFACE_START.length).equals(HTTP2_PREFACE_START)) {
         http2.emit('connection', replaying(head, socket));
         return;

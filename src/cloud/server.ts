@@ -15,7 +15,7 @@ import { bodyStream } from './body.js';
 import type { CloudContext } from './context.js';
 import { DOWNLOAD_PATH_PREFIX } from './downloads.js';
 import { AwsError, validationMessage } from './errors.js';
-import { type CloudListener, createListener } from './listener.js';
+import { type CloudListener, createListener, type TlsCredentials } from './listener.js';
 import { type Codec, codecFor, type WireRequest, type WireResponse } from './protocol/index.js';
 import { loadModel, type OperationModel, type ServiceModel } from './protocol/model.js';
 import { hostId } from './protocol/rest-xml.js';
@@ -53,6 +53,8 @@ export interface CloudServerOptions {
   services: Record<string, ServiceDefinition>;
   /** Called once per request, after the response is sent. */
   onRequest?: (entry: RequestLogEntry) => void;
+  /** The certificate for HTTPS on the same port (src/cloud/tls.ts); without it, TLS is refused. */
+  tls?: () => TlsCredentials;
 }
 
 export function createCloudServer(options: CloudServerOptions): CloudListener {
@@ -94,7 +96,7 @@ export function createCloudServer(options: CloudServerOptions): CloudListener {
 
   const server = createListener((req, res) => {
     void handle(req, res);
-  });
+  }, options.tls);
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const started = performance.now();

@@ -3,7 +3,11 @@
  * (the Records[].Sns event), each only where the target's resource policy lets the topic in;
  * refusals are logged, dead-letter queues get what finally fails, signatures verify.
  */
+import { execFile } from 'node:child_process';
 import { createVerify, X509Certificate } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { get as httpsGet } from 'node:https';
+import { promisify } from 'node:util';
 import { AddPermissionCommand, RemovePermissionCommand } from '@aws-sdk/client-lambda';
 import { PublishBatchCommand, PublishCommand, SetTopicAttributesCommand } from '@aws-sdk/client-sns';
 import { describe, expect, it } from 'vitest';
@@ -21,6 +25,7 @@ import {
 } from './support.js';
 
 const t = useCloud({ lambda: { transitionMs: 20 } });
+const run = promisify(execFile);
 const client = useSns(t);
 
 /** What SNS signs, per AWS's documentation (the receiver's side, written independently). */
@@ -35,8 +40,39 @@ function stringToSign(m: Record<string, string>): string {
     .join('');
 }
 
+/** GET over HTTPS, trusting the cloud's CA (SigningCertURL is https, as on AWS). */
+function fetchTrusted(url: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    httpsGet(url, { ca: readFileSync(t.cloud.caFile()) }, (res) => {
+      let body = '';
+      res.on('data', (chunk: Buffer) => {
+        body += chunk.toString();
+      });
+      res.on('end', () => resolve(body));
+    }).on('error', reject);
+  });
+}
+
+/**
+ * AWS's own validator (the `sns-validator` package) in a process that trusts the cloud's CA
+ * through NODE_EXTRA_CA_CERTS, as a receiver would: the certificate host pattern is the only
+ * setting that differs from AWS.
+ */
+async function awsValidatorAccepts(message: Record<string, string>): Promise<string> {
+  const script = `
+const MessageValidator = require('sns-validator');
+new MessageValidator(/^127\\.0\\.0\\.1:\\d+$/).validate(process.argv[1], (error) => {
+  console.log(error ? 'refused: ' + error.message : 'valid');
+});`;
+  const { stdout } = await run(process.execPath, ['-e', script, JSON.stringify(message)], {
+    env: { ...process.env, NODE_EXTRA_CA_CERTS: t.cloud.caFile() },
+  });
+  return stdout.trim();
+}
+
 async function verifies(m: Record<string, string>): Promise<boolean> {
-  const pem = await (await fetch(m['SigningCertURL'] ?? '')).text();
+  expect(m['SigningCertURL']).toMatch(/^https:\/\/127\.0\.0\.1:\d+\/_sns\/.+\.pem$/);
+  const pem = await fetchTrusted(m['SigningCertURL'] ?? '');
   const cert = new X509Certificate(pem);
   const verifier = createVerify(m['SignatureVersion'] === '2' ? 'RSA-SHA256' : 'RSA-SHA1');
   verifier.update(stringToSign(m));
@@ -89,6 +125,10 @@ describe('to SQS', () => {
     ]);
     expect(await verifies(body)).toBe(true);
     expect(await verifies({ ...body, Message: 'tampered' })).toBe(false);
+    expect(await awsValidatorAccepts(body)).toBe('valid');
+    expect(await awsValidatorAccepts({ ...body, Message: 'tampered' })).toBe(
+      'refused: The message signature is invalid.',
+    );
 
     const [rawMessage] = await receiveAll(sqs, raw.url, 1);
     expect(rawMessage?.Body).toBe('hello');
@@ -102,6 +142,7 @@ describe('to SQS', () => {
     const v2 = JSON.parse(second?.Body ?? '{}') as Record<string, string>;
     expect(v2['SignatureVersion']).toBe('2');
     expect(await verifies(v2)).toBe(true);
+    expect(await awsValidatorAccepts(v2)).toBe('valid');
   });
 
   it('applies filter policies on attributes and on the body', async () => {

@@ -91,7 +91,10 @@ export function snsDeliveries(service: SnsService): SnsDeliveries {
     finish: (id) => state.finishDelivery(id),
     retry: (id, attempts, dueAt) => state.rescheduleDelivery(id, attempts, dueAt),
     sign: (type, fields, version) => service.signer.sign(type, fields, version),
-    signingCertUrl: () => `${service.context.endpoint()}${SNS_PATH_PREFIX}${SIGNING_CERT_FILE}`,
+    // https, as AWS's: validators (AWS's own among them) refuse a certificate URL on another
+    // scheme. The cloud's port speaks TLS too, with a certificate from the data dir's CA (tls.ts).
+    signingCertUrl: () =>
+      `${service.context.endpoint().replace(/^http:/, 'https:')}${SNS_PATH_PREFIX}${SIGNING_CERT_FILE}`,
     unsubscribeUrl: (arn) => service.unsubscribeUrl(arn),
     subscribeUrl: (topicArn, token) => service.subscribeUrl(topicArn, token),
     now: () => service.now(),
