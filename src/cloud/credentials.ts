@@ -1,7 +1,8 @@
 /**
  * Who may call the local cloud: static key pairs (default `test`/`test` in account 000000000000,
- * more from a JSON file or LAMBDA_TASKS_CREDENTIALS) and temporary credentials issued by STS,
- * which live in the database so they survive a restart until they expire.
+ * more from a JSON file or LAMBDA_TASKS_CREDENTIALS), temporary credentials issued by STS,
+ * which live in the database so they survive a restart until they expire, and the key sources
+ * services add (IAM users' access keys: accepted from the moment CreateAccessKey answers).
  */
 import { readFileSync } from 'node:fs';
 import type { Credentials } from './auth/sigv4.js';
@@ -13,6 +14,23 @@ export const DEFAULT_CREDENTIALS: Credentials = {
   secretAccessKey: 'test',
   accountId: DEFAULT_ACCOUNT_ID,
 };
+
+/** A caller's key pair, and the unique id of the IAM principal it belongs to when there is one. */
+export interface Caller extends Credentials {
+  /**
+   * The caller's unique id as GetCallerIdentity reports it: the IAM user's id (AIDA...) for a
+   * user's key and the sessions it started, `<RoleId>:<session name>` for a role's session.
+   */
+  principalId?: string;
+}
+
+/** Keys a service manages (IAM access keys): looked up after the static keys and sessions. */
+export interface KeySource {
+  /** The key pair, if it exists and may sign requests now (an Inactive key may not). */
+  lookup(accessKeyId: string): Caller | undefined;
+  /** A request signed with the key was authenticated; false when the key is not this source's. */
+  recordUse(accessKeyId: string, service: string, region: string): boolean;
+}
 
 export interface StaticCredential {
   accessKeyId: string;
@@ -31,6 +49,10 @@ export const credentialMigrations: Migration[] = [
       principal_arn TEXT NOT NULL,
       expires_at INTEGER NOT NULL
     )`,
+  },
+  {
+    id: 'sts-002-session-principal-id',
+    sql: 'ALTER TABLE sts_sessions ADD COLUMN principal_id TEXT',
   },
 ];
 
@@ -60,6 +82,7 @@ export function readCredentialFile(file: string): StaticCredential[] {
 export class CredentialRegistry {
   private readonly staticKeys = new Map<string, Credentials>();
   private readonly statements: StatementCache;
+  private readonly sources: KeySource[] = [];
 
   constructor(db: Db, extra: StaticCredential[] = []) {
     this.statements = new StatementCache(db);
@@ -72,9 +95,36 @@ export class CredentialRegistry {
     }
   }
 
-  lookup = (accessKeyId: string): Credentials | undefined => {
+  /** Adds the keys a service manages (called once per service at start). */
+  addSource(source: KeySource): void {
+    this.sources.push(source);
+  }
+
+  lookup = (accessKeyId: string): Caller | undefined => {
     const known = this.staticKeys.get(accessKeyId);
     if (known) return known;
+    return this.session(accessKeyId) ?? this.fromSources(accessKeyId);
+  };
+
+  /**
+   * A request signed with `credentials` was authenticated for `service` in `region`: what IAM's
+   * GetAccessKeyLastUsed reports. Only service-managed keys keep it (static keys and sessions do
+   * not have a last use on AWS either).
+   */
+  recordUse(credentials: Credentials, service: string, region: string): void {
+    if (credentials.sessionToken || this.staticKeys.has(credentials.accessKeyId)) return;
+    for (const source of this.sources) if (source.recordUse(credentials.accessKeyId, service, region)) return;
+  }
+
+  private fromSources(accessKeyId: string): Caller | undefined {
+    for (const source of this.sources) {
+      const found = source.lookup(accessKeyId);
+      if (found) return found;
+    }
+    return undefined;
+  }
+
+  private session(accessKeyId: string): Caller | undefined {
     const row = this.statements.get('SELECT * FROM sts_sessions WHERE access_key_id = ?').get(accessKeyId) as
       | {
           access_key_id: string;
@@ -83,6 +133,7 @@ export class CredentialRegistry {
           account_id: string;
           principal_arn: string;
           expires_at: number;
+          principal_id: string | null;
         }
       | undefined;
     if (!row) return undefined;
@@ -93,8 +144,9 @@ export class CredentialRegistry {
       accountId: row.account_id,
       principalArn: row.principal_arn,
       expiresAt: row.expires_at,
+      ...(row.principal_id ? { principalId: row.principal_id } : {}),
     };
-  };
+  }
 
   /** A static key pair of the account: what function processes of that account sign with. */
   forAccount(accountId: string): Credentials | undefined {
@@ -104,12 +156,24 @@ export class CredentialRegistry {
 
   addSession(
     c: Required<
-      Pick<Credentials, 'accessKeyId' | 'secretAccessKey' | 'sessionToken' | 'accountId' | 'principalArn' | 'expiresAt'>
-    >,
+      Pick<Caller, 'accessKeyId' | 'secretAccessKey' | 'sessionToken' | 'accountId' | 'principalArn' | 'expiresAt'>
+    > &
+      Pick<Caller, 'principalId'>,
   ): void {
     this.statements
-      .get('INSERT INTO sts_sessions VALUES (?, ?, ?, ?, ?, ?)')
-      .run(c.accessKeyId, c.secretAccessKey, c.sessionToken, c.accountId, c.principalArn, c.expiresAt);
+      .get(
+        `INSERT INTO sts_sessions (access_key_id, secret_access_key, session_token, account_id, principal_arn,
+          expires_at, principal_id) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(
+        c.accessKeyId,
+        c.secretAccessKey,
+        c.sessionToken,
+        c.accountId,
+        c.principalArn,
+        c.expiresAt,
+        c.principalId ?? null,
+      );
     // Expired sessions are useless; drop them as new ones arrive.
     this.statements.get('DELETE FROM sts_sessions WHERE expires_at < ?').run(Date.now() - 86_400_000);
   }

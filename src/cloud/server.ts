@@ -187,6 +187,8 @@ export function createCloudServer(options: CloudServerOptions): CloudListener {
         if (error instanceof AuthFailure) throw authError(error, codec.model.metadata.protocol);
         throw error;
       }
+      // What IAM's GetAccessKeyLastUsed reports (only IAM users' keys keep it).
+      options.context.credentials.recordUse(auth.credentials, auth.scope.service, auth.scope.region);
       wire.body = body;
       if (!op) {
         op = codec.route(wire);

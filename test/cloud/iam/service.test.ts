@@ -4,14 +4,14 @@ import { describe, expect, it } from 'vitest';
 import type { RequestContext } from '../../../src/cloud/service.js';
 import { IamService } from '../../../src/cloud/services/iam/iam-service.js';
 import { roleHandlers } from '../../../src/cloud/services/iam/roles.js';
-import { IamState, iamMigrations } from '../../../src/cloud/services/iam/state.js';
+import { iamMigrations } from '../../../src/cloud/services/iam/state.js';
 import { openDatabase } from '../../../src/cloud/store/database.js';
 import { trustPolicy } from './support.js';
 
 describe('IamService', () => {
   it('tells whether an ARN names an existing role of an account', () => {
     const db = openDatabase(':memory:', iamMigrations);
-    const service = new IamService(new IamState(db), () => Date.now());
+    const service = new IamService(db, () => Date.now());
     const create = roleHandlers(service).CreateRole;
     const input: CreateRoleRequest = {
       RoleName: 'Runner',

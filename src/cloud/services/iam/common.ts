@@ -9,11 +9,18 @@ import { IamErrors, IamMessages } from './errors.js';
 
 const ID_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
 
-/** IAM's unique ids: a prefix naming the kind (AROA role, ANPA managed policy) and 17 characters. */
-export function uniqueId(prefix: 'AROA' | 'ANPA'): string {
-  const bytes = randomBytes(17);
+/**
+ * IAM's unique ids: a prefix naming the kind (AROA role, ANPA managed policy, AIDA user, AGPA
+ * group, AIPA instance profile, APKA SSH public key) and 17 characters; access key ids (AKIA) are
+ * 20 characters long, signing certificate ids 24 without a prefix.
+ */
+export function uniqueId(
+  prefix: 'AROA' | 'ANPA' | 'AIDA' | 'AGPA' | 'AIPA' | 'APKA' | 'AKIA' | '',
+  length = 21,
+): string {
+  const bytes = randomBytes(length);
   let id = prefix;
-  for (const byte of bytes) id += ID_ALPHABET[byte % 32];
+  for (let i = 0; id.length < length; i++) id += ID_ALPHABET[(bytes[i] as number) % 32];
   return id;
 }
 
@@ -27,6 +34,12 @@ export const roleArn = (accountId: string, path: string, name: string) =>
   `arn:aws:iam::${accountId}:role${path}${name}`;
 export const policyArn = (accountId: string, path: string, name: string) =>
   `arn:aws:iam::${accountId}:policy${path}${name}`;
+export const userArn = (accountId: string, path: string, name: string) =>
+  `arn:aws:iam::${accountId}:user${path}${name}`;
+export const groupArn = (accountId: string, path: string, name: string) =>
+  `arn:aws:iam::${accountId}:group${path}${name}`;
+export const instanceProfileArn = (accountId: string, path: string, name: string) =>
+  `arn:aws:iam::${accountId}:instance-profile${path}${name}`;
 
 export interface ParsedArn {
   /** A 12-digit account, or `aws` for AWS managed policies. */
@@ -49,12 +62,20 @@ export function callerArn(ctx: RequestContext): string {
   return ctx.credentials?.principalArn ?? `arn:aws:iam::${ctx.accountId}:root`;
 }
 
-/** Tag keys are case-insensitive: a request may not repeat one, and a new value replaces the old. */
-export function mergeTags(existing: Tag[], added: Tag[] | undefined): Tag[] {
+/** Tags one user, group, role, policy or instance profile may carry (AWS's fixed quota). */
+const TAGS_MAX = 50;
+
+/**
+ * Tag keys are case-insensitive: a request may not repeat one, and a new value replaces the old.
+ * `quota` names the quota the total counts against (`TagsPerUser`).
+ */
+export function mergeTags(existing: Tag[], added: Tag[] | undefined, quota: string): Tag[] {
   const keys = (added ?? []).map((t) => (t.Key ?? '').toLowerCase());
   if (new Set(keys).size !== keys.length) throw IamErrors.invalidInput(IamMessages.duplicateTags);
   const kept = existing.filter((t) => !keys.includes((t.Key ?? '').toLowerCase()));
-  return [...kept, ...(added ?? []).map((t) => ({ Key: t.Key, Value: t.Value ?? '' }))];
+  const merged = [...kept, ...(added ?? []).map((t) => ({ Key: t.Key, Value: t.Value ?? '' }))];
+  if (merged.length > TAGS_MAX) throw IamErrors.limitExceeded(`Cannot exceed quota for ${quota}: ${TAGS_MAX}`);
+  return merged;
 }
 
 export function removeTags(existing: Tag[], keys: string[] | undefined): Tag[] {

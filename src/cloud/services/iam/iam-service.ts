@@ -3,27 +3,49 @@
  * (Lambda's and CloudFormation's execution roles), which policy an ARN names, and the API shapes
  * of roles and policies (each operation returns a different subset of members, as AWS does).
  */
-import type { Policy, Role } from '@aws-sdk/client-iam';
+import type { Group, Policy, Role, User } from '@aws-sdk/client-iam';
 import type { AwsError } from '../../errors.js';
-import { apiDate, parsePolicyArn, parseRoleArn, policyArn, roleArn } from './common.js';
+import type { RequestContext } from '../../service.js';
+import type { Db } from '../../store/database.js';
+import { apiDate, groupArn, parsePolicyArn, parseRoleArn, policyArn, roleArn, userArn } from './common.js';
 import { encodeDocument } from './documents.js';
 import { IamErrors } from './errors.js';
+import { KeyState } from './key-state.js';
 import { AWS_MANAGED_POLICIES, type AwsManagedPolicy, awsPolicyArn } from './managed-policies.js';
-import type { IamState, PolicyRecord, RoleRecord } from './state.js';
+import { InstanceProfileState } from './profile-state.js';
+import { IamState, type PolicyRecord, type RoleRecord } from './state.js';
+import { type GroupRecord, type UserRecord, UserState } from './user-state.js';
 
 /** A managed policy an ARN names: AWS's own (static data) or the account's (a row). */
 export type ManagedPolicy =
   | { kind: 'aws'; arn: string; policy: AwsManagedPolicy }
   | { kind: 'customer'; arn: string; policy: PolicyRecord };
 
-/** Which members an operation returns: CreateRole, GetRole and ListRoles each return different ones. */
-export type RoleView = 'create' | 'get' | 'list';
+/**
+ * Which members an operation returns: CreateRole, GetRole and ListRoles each return different
+ * ones, and an instance profile's roles fewer still (no MaxSessionDuration, tags or boundary).
+ */
+export type RoleView = 'create' | 'get' | 'list' | 'profile';
 
 export class IamService {
+  /** Roles, managed policies, and every entity's inline policies and attachments. */
+  readonly state: IamState;
+  /** Users, groups and membership. */
+  readonly users: UserState;
+  /** Access keys and signing certificates. */
+  readonly keys: KeyState;
+  readonly profiles: InstanceProfileState;
+
+  /** The states share `db`, so a transaction of one (`state.transaction`) covers them all. */
   constructor(
-    readonly state: IamState,
+    db: Db,
     private readonly clock: () => number,
-  ) {}
+  ) {
+    this.state = new IamState(db);
+    this.users = new UserState(db);
+    this.keys = new KeyState(db);
+    this.profiles = new InstanceProfileState(db);
+  }
 
   /** The server's clock (epoch ms). */
   now(): number {
@@ -52,6 +74,29 @@ export class IamService {
     const role = this.state.getRole(accountId, name);
     if (!role) throw IamErrors.noSuchRole(name);
     return role;
+  }
+
+  /** A user by name (regardless of case), or NoSuchEntity. */
+  user(accountId: string, name: string): UserRecord {
+    const user = this.users.getUser(accountId, name);
+    if (!user) throw IamErrors.noSuchUser(name);
+    return user;
+  }
+
+  group(accountId: string, name: string): GroupRecord {
+    const group = this.users.getGroup(accountId, name);
+    if (!group) throw IamErrors.noSuchGroup(name);
+    return group;
+  }
+
+  /**
+   * The user a call is about: `UserName` when given, else the calling user (IAM determines it from
+   * the signing key). Root and role sessions must name one.
+   */
+  subjectUser(ctx: RequestContext, userName: string | undefined): UserRecord {
+    const name = userName ?? callerUserName(ctx);
+    if (name === undefined) throw IamErrors.userNameRequired();
+    return this.user(ctx.accountId, name);
   }
 
   /**
@@ -89,6 +134,7 @@ export class IamService {
     };
     if (role.description !== undefined) out.Description = role.description;
     // CreateRole echoes MaxSessionDuration only when the request set it (the handler adds it).
+    if (view === 'profile') return out;
     if (view !== 'create') out.MaxSessionDuration = role.maxSessionDuration;
     if (view === 'list') return out;
     if (role.permissionsBoundary) {
@@ -103,11 +149,44 @@ export class IamService {
     return out;
   }
 
+  /**
+   * A user as AWS returns it: ListUsers, GetGroup and ListGroupsForUser leave out tags and the
+   * permissions boundary, which CreateUser and GetUser include when set.
+   */
+  describeUser(user: UserRecord, view: 'full' | 'list'): User {
+    const out: User = {
+      Path: user.path,
+      UserName: user.name,
+      UserId: user.userId,
+      Arn: userArn(user.accountId, user.path, user.name),
+      CreateDate: apiDate(user.createdAt),
+    };
+    if (view === 'list') return out;
+    if (user.permissionsBoundary) {
+      out.PermissionsBoundary = {
+        PermissionsBoundaryType: 'PermissionsBoundaryPolicy',
+        PermissionsBoundaryArn: user.permissionsBoundary,
+      };
+    }
+    if (user.tags.length) out.Tags = user.tags;
+    return out;
+  }
+
+  describeGroup(group: GroupRecord): Group {
+    return {
+      Path: group.path,
+      GroupName: group.name,
+      GroupId: group.groupId,
+      Arn: groupArn(group.accountId, group.path, group.name),
+      CreateDate: apiDate(group.createdAt),
+    };
+  }
+
   /** A managed policy; `list` leaves out what ListPolicies leaves out (description and tags). */
   describePolicy(accountId: string, managed: ManagedPolicy, view: 'full' | 'list'): Policy {
     const usage = {
-      AttachmentCount: this.state.countRolesAttachedTo(accountId, managed.arn),
-      PermissionsBoundaryUsageCount: this.state.countRolesWithBoundary(accountId, managed.arn),
+      AttachmentCount: this.state.countAttachments(accountId, managed.arn),
+      PermissionsBoundaryUsageCount: this.state.countBoundaryUses(accountId, managed.arn),
       IsAttachable: true,
     };
     if (managed.kind === 'aws') {
@@ -138,4 +217,10 @@ export class IamService {
       ...(view === 'full' && p.tags.length ? { Tags: p.tags } : {}),
     };
   }
+}
+
+/** The calling IAM user's name (from its key or a session it started), if the caller is a user. */
+export function callerUserName(ctx: RequestContext): string | undefined {
+  const arn = ctx.credentials?.principalArn;
+  return arn ? /^arn:aws[\w-]*:iam::\d{12}:user\/(?:[^/]+\/)*([^/]+)$/.exec(arn)?.[1] : undefined;
 }

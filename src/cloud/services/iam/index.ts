@@ -1,16 +1,20 @@
 /**
- * AWS IAM (awsQuery, 2010-05-08): roles, inline and managed policies, attachments, and AWS's
- * managed policies for reading and attaching. IAM is global: requests are signed for us-east-1
- * (any region is accepted) and data belongs to the caller's account, whatever the region.
- * Policies are stored and returned, not enforced: callers are authenticated, never authorized.
+ * AWS IAM (awsQuery, 2010-05-08): users, groups, roles, inline and managed policies, attachments,
+ * access keys, signing certificates, instance profiles, and AWS's managed policies for reading
+ * and attaching. IAM is global: requests are signed for us-east-1 (any region is accepted) and
+ * data belongs to the caller's account, whatever the region. Policies are stored and returned,
+ * not enforced: callers are authenticated (users' access keys included), never authorized.
  */
 import type { CloudContext } from '../../context.js';
 import type { ServiceDefinition } from '../../service.js';
+import { accessKeyHandlers, accessKeySource } from './access-keys.js';
+import { entityPolicyHandlers } from './entity-policies.js';
+import { groupHandlers } from './groups.js';
 import { IamService } from './iam-service.js';
+import { instanceProfileHandlers } from './instance-profiles.js';
 import { policyHandlers } from './policies.js';
-import { rolePolicyHandlers } from './role-policies.js';
 import { roleHandlers } from './roles.js';
-import { IamState } from './state.js';
+import { signingCertificateHandlers } from './signing-certificates.js';
 import { userHandlers } from './users.js';
 
 export type { IamService } from './iam-service.js';
@@ -23,7 +27,9 @@ export interface IamParts {
 }
 
 export function createIam(context: CloudContext): IamParts {
-  const service = new IamService(new IamState(context.db), context.now);
+  const service = new IamService(context.db, context.now);
+  // Users' access keys sign requests to every service from the moment they are created.
+  context.credentials.addSource(accessKeySource(service));
   return {
     service,
     definition: {
@@ -33,9 +39,15 @@ export function createIam(context: CloudContext): IamParts {
       wholeValuePatterns: true,
       handlers: {
         ...roleHandlers(service),
-        ...rolePolicyHandlers(service),
         ...policyHandlers(service),
-        ...userHandlers(context.now),
+        ...userHandlers(service),
+        ...groupHandlers(service),
+        ...entityPolicyHandlers(service, 'user'),
+        ...entityPolicyHandlers(service, 'group'),
+        ...entityPolicyHandlers(service, 'role'),
+        ...accessKeyHandlers(service),
+        ...signingCertificateHandlers(service),
+        ...instanceProfileHandlers(service),
       },
     },
   };

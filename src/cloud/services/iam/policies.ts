@@ -33,7 +33,13 @@ import { encodeDocument, policySize, validatePolicyDocument } from './documents.
 import { IamErrors, IamMessages } from './errors.js';
 import type { IamService, ManagedPolicy } from './iam-service.js';
 import { AWS_MANAGED_POLICIES, awsPolicyArn, awsPolicyDocument } from './managed-policies.js';
-import type { PolicyRecord, PolicyVersionRecord, RoleRecord } from './state.js';
+import type { EntityType, PolicyRecord, PolicyVersionRecord, RoleRecord } from './state.js';
+import type { GroupRecord, UserRecord } from './user-state.js';
+
+type EntityUse =
+  | { type: 'user'; record: UserRecord }
+  | { type: 'group'; record: GroupRecord }
+  | { type: 'role'; record: RoleRecord };
 
 /** A managed policy document's quota, white space not counted (AWS's fixed limit). */
 const POLICY_SIZE_MAX = 6144;
@@ -63,12 +69,37 @@ export function policyHandlers(iam: IamService) {
     return [{ versionId: p.versionId, document: awsPolicyDocument(p), createdAt: Date.parse(p.updateDate) }];
   }
 
-  /** Roles a policy is attached to or bounds (or both), by name. */
-  function rolesUsing(accountId: string, arn: string, usage: PolicyUsageType | undefined): RoleRecord[] {
-    const attached = usage === 'PermissionsBoundary' ? [] : state.rolesAttachedTo(accountId, arn);
-    const bounded = usage === 'PermissionsPolicy' ? [] : state.rolesWithBoundary(accountId, arn);
-    const byKey = new Map([...attached, ...bounded].map((r) => [r.name.toLowerCase(), r]));
-    return [...byKey.keys()].sort().map((k) => byKey.get(k) as RoleRecord);
+  /**
+   * The users, groups and roles a policy is attached to or bounds (or both), each once, as
+   * `{ type, record }` in the order ListEntitiesForPolicy pages through: by type, then by name.
+   */
+  function entitiesUsing(accountId: string, arn: string, usage: PolicyUsageType | undefined): EntityUse[] {
+    const found = new Map<string, EntityUse>();
+    const add = (use: EntityUse) => found.set(`${use.type} ${use.record.name.toLowerCase()}`, use);
+    if (usage !== 'PermissionsBoundary') {
+      for (const { type, key } of state.entitiesAttachedTo(accountId, arn)) {
+        const use = lookupEntity(accountId, type, key);
+        if (use) add(use);
+      }
+    }
+    if (usage !== 'PermissionsPolicy') {
+      for (const record of state.rolesWithBoundary(accountId, arn)) add({ type: 'role', record });
+      for (const record of iam.users.usersWithBoundary(accountId, arn)) add({ type: 'user', record });
+    }
+    return [...found.keys()].sort().map((k) => found.get(k) as EntityUse);
+  }
+
+  function lookupEntity(accountId: string, type: EntityType, name: string): EntityUse | undefined {
+    if (type === 'role') {
+      const record = state.getRole(accountId, name);
+      return record && { type, record };
+    }
+    if (type === 'user') {
+      const record = iam.users.getUser(accountId, name);
+      return record && { type, record };
+    }
+    const record = iam.users.getGroup(accountId, name);
+    return record && { type, record };
   }
 
   const defaultVersion = (managed: ManagedPolicy) =>
@@ -88,7 +119,7 @@ export function policyHandlers(iam: IamService) {
       const name = input.PolicyName as string;
       const document = input.PolicyDocument as string;
       checkDocument(document);
-      const tags = mergeTags([], input.Tags);
+      const tags = mergeTags([], input.Tags, 'TagsPerPolicy');
       return state.transaction(() => {
         if (state.getPolicy(ctx.accountId, name)) throw IamErrors.policyExists(name);
         const now = iam.now();
@@ -120,7 +151,7 @@ export function policyHandlers(iam: IamService) {
       state.transaction(() => {
         const policy = ownPolicy(ctx, input.PolicyArn, 'DeletePolicy');
         const arn = input.PolicyArn as string;
-        if (state.countRolesAttachedTo(ctx.accountId, arn) || state.countRolesWithBoundary(ctx.accountId, arn)) {
+        if (state.countAttachments(ctx.accountId, arn) || state.countBoundaryUses(ctx.accountId, arn)) {
           throw IamErrors.deleteConflict(IamMessages.policyAttached);
         }
         if (state.listVersions(ctx.accountId, policy.name).length > 1) {
@@ -237,7 +268,7 @@ export function policyHandlers(iam: IamService) {
     TagPolicy(input: TagPolicyRequest, ctx: RequestContext): Record<string, never> {
       state.transaction(() => {
         const policy = ownPolicy(ctx, input.PolicyArn, 'TagPolicy');
-        policy.tags = mergeTags(policy.tags, input.Tags);
+        policy.tags = mergeTags(policy.tags, input.Tags, 'TagsPerPolicy');
         state.savePolicy(policy);
       });
       return {};
@@ -260,22 +291,29 @@ export function policyHandlers(iam: IamService) {
 
     ListEntitiesForPolicy(input: ListEntitiesForPolicyRequest, ctx: RequestContext): ListEntitiesForPolicyResponse {
       const managed = iam.policy(ctx.accountId, input.PolicyArn as string, IamErrors.noSuchPolicy);
-      // Only roles exist locally; users and groups are always empty lists.
-      const wantRoles = input.EntityFilter === undefined || input.EntityFilter === 'Role';
-      const roles = wantRoles ? rolesUsing(ctx.accountId, managed.arn, input.PolicyUsageFilter) : [];
+      const wanted = (type: EntityType) =>
+        input.EntityFilter === undefined ||
+        input.EntityFilter === 'LocalManagedPolicy' ||
+        input.EntityFilter === 'AWSManagedPolicy' ||
+        input.EntityFilter.toLowerCase() === type;
       const prefix = input.PathPrefix ?? '/';
-      const page = paginate(
-        roles.filter((r) => r.path.startsWith(prefix)),
-        (r) => r.name.toLowerCase(),
-        input,
+      const uses = entitiesUsing(ctx.accountId, managed.arn, input.PolicyUsageFilter).filter(
+        (use) => wanted(use.type) && use.record.path.startsWith(prefix),
       );
-      return {
+      const page = paginate(uses, (use) => `${use.type} ${use.record.name.toLowerCase()}`, input);
+      const out: ListEntitiesForPolicyResponse = {
         PolicyGroups: [],
         PolicyUsers: [],
-        PolicyRoles: page.items.map((r) => ({ RoleName: r.name, RoleId: r.roleId })),
+        PolicyRoles: [],
         IsTruncated: page.IsTruncated,
         Marker: page.Marker,
       };
+      for (const use of page.items) {
+        if (use.type === 'group') out.PolicyGroups?.push({ GroupName: use.record.name, GroupId: use.record.groupId });
+        if (use.type === 'user') out.PolicyUsers?.push({ UserName: use.record.name, UserId: use.record.userId });
+        if (use.type === 'role') out.PolicyRoles?.push({ RoleName: use.record.name, RoleId: use.record.roleId });
+      }
+      return out;
     },
   };
 }

@@ -22,6 +22,7 @@ import type {
 import type { RequestContext } from '../../service.js';
 import { indexKey, mergeTags, paginate, removeTags, uniqueId } from './common.js';
 import { policySize, validatePolicyDocument } from './documents.js';
+import { permissionsConflict } from './entity-policies.js';
 import { IamErrors, IamMessages } from './errors.js';
 import type { IamService } from './iam-service.js';
 import type { RoleRecord } from './state.js';
@@ -59,7 +60,7 @@ export function roleHandlers(iam: IamService) {
       const document = input.AssumeRolePolicyDocument as string;
       checkTrustPolicy(document);
       if (input.PermissionsBoundary) iam.checkBoundary(ctx.accountId, input.PermissionsBoundary);
-      const tags = mergeTags([], input.Tags);
+      const tags = mergeTags([], input.Tags, 'TagsPerRole');
       return state.transaction(() => {
         if (state.getRole(ctx.accountId, name)) throw IamErrors.roleExists(name);
         const role: RoleRecord = {
@@ -99,12 +100,11 @@ export function roleHandlers(iam: IamService) {
     DeleteRole(input: DeleteRoleRequest, ctx: RequestContext): Record<string, never> {
       state.transaction(() => {
         const role = iam.role(ctx.accountId, input.RoleName as string);
-        if (state.attachedPolicies(ctx.accountId, role.name).length) {
-          throw IamErrors.deleteConflict(IamMessages.roleHasAttachedPolicies);
+        if (iam.profiles.roleInProfile(ctx.accountId, role.name)) {
+          throw IamErrors.deleteConflict(IamMessages.inInstanceProfile);
         }
-        if (state.listRolePolicies(ctx.accountId, role.name).length) {
-          throw IamErrors.deleteConflict(IamMessages.roleHasInlinePolicies);
-        }
+        const conflict = permissionsConflict(iam, ctx.accountId, { type: 'role', name: role.name });
+        if (conflict) throw IamErrors.deleteConflict(conflict);
         state.deleteRole(ctx.accountId, role.name);
       });
       return {};
@@ -137,7 +137,7 @@ export function roleHandlers(iam: IamService) {
 
     TagRole(input: TagRoleRequest, ctx: RequestContext): Record<string, never> {
       update(ctx, input.RoleName, (role) => {
-        role.tags = mergeTags(role.tags, input.Tags);
+        role.tags = mergeTags(role.tags, input.Tags, 'TagsPerRole');
       });
       return {};
     },

@@ -67,6 +67,99 @@ export const iamMigrations: Migration[] = [
       );
     `,
   },
+  {
+    // Users and groups hold inline policies and attachments as roles do: one table each for all
+    // three kinds, the roles' rows moved over.
+    id: 'iam-002-users-groups-keys-profiles',
+    sql: `
+      CREATE TABLE iam_inline_policies (
+        account_id TEXT NOT NULL,
+        entity_type TEXT NOT NULL,
+        entity_key TEXT NOT NULL,
+        name TEXT NOT NULL,
+        document TEXT NOT NULL,
+        PRIMARY KEY (account_id, entity_type, entity_key, name)
+      );
+      INSERT INTO iam_inline_policies SELECT account_id, 'role', role_key, name, document FROM iam_role_policies;
+      DROP TABLE iam_role_policies;
+      CREATE TABLE iam_attachments (
+        account_id TEXT NOT NULL,
+        entity_type TEXT NOT NULL,
+        entity_key TEXT NOT NULL,
+        policy_arn TEXT NOT NULL,
+        seq INTEGER NOT NULL,
+        PRIMARY KEY (account_id, entity_type, entity_key, policy_arn)
+      );
+      INSERT INTO iam_attachments SELECT account_id, 'role', role_key, policy_arn, seq FROM iam_role_attachments;
+      DROP TABLE iam_role_attachments;
+      CREATE INDEX iam_attachments_by_policy ON iam_attachments (account_id, policy_arn);
+      CREATE TABLE iam_users (
+        account_id TEXT NOT NULL,
+        name_key TEXT NOT NULL,
+        name TEXT NOT NULL,
+        path TEXT NOT NULL,
+        user_id TEXT NOT NULL,
+        permissions_boundary TEXT,
+        tags TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        login_created_at INTEGER,
+        login_reset_required INTEGER,
+        PRIMARY KEY (account_id, name_key)
+      );
+      CREATE TABLE iam_groups (
+        account_id TEXT NOT NULL,
+        name_key TEXT NOT NULL,
+        name TEXT NOT NULL,
+        path TEXT NOT NULL,
+        group_id TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        PRIMARY KEY (account_id, name_key)
+      );
+      CREATE TABLE iam_group_members (
+        account_id TEXT NOT NULL,
+        group_key TEXT NOT NULL,
+        user_key TEXT NOT NULL,
+        seq INTEGER NOT NULL,
+        PRIMARY KEY (account_id, group_key, user_key)
+      );
+      CREATE INDEX iam_group_members_by_user ON iam_group_members (account_id, user_key);
+      CREATE TABLE iam_access_keys (
+        access_key_id TEXT PRIMARY KEY,
+        account_id TEXT NOT NULL,
+        user_key TEXT,
+        secret_access_key TEXT NOT NULL,
+        status TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        last_used_at INTEGER,
+        last_used_service TEXT,
+        last_used_region TEXT
+      );
+      CREATE INDEX iam_access_keys_by_user ON iam_access_keys (account_id, user_key);
+      CREATE TABLE iam_user_certificates (
+        id TEXT PRIMARY KEY,
+        kind TEXT NOT NULL,
+        account_id TEXT NOT NULL,
+        user_key TEXT NOT NULL,
+        body TEXT NOT NULL,
+        fingerprint TEXT,
+        status TEXT NOT NULL,
+        uploaded_at INTEGER NOT NULL
+      );
+      CREATE INDEX iam_user_certificates_by_user ON iam_user_certificates (account_id, user_key, kind);
+      CREATE TABLE iam_instance_profiles (
+        account_id TEXT NOT NULL,
+        name_key TEXT NOT NULL,
+        name TEXT NOT NULL,
+        path TEXT NOT NULL,
+        profile_id TEXT NOT NULL,
+        role_key TEXT,
+        tags TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        PRIMARY KEY (account_id, name_key)
+      );
+      CREATE INDEX iam_instance_profiles_by_role ON iam_instance_profiles (account_id, role_key);
+    `,
+  },
 ];
 
 export interface RoleRecord {
@@ -169,7 +262,19 @@ const toVersion = (row: VersionRow): PolicyVersionRecord => ({
   createdAt: row.created_at,
 });
 
-const key = (roleName: string) => roleName.toLowerCase();
+/**
+ * IAM names users, groups, roles and instance profiles uniquely per account regardless of case:
+ * rows are keyed by the lower-cased name and keep the name as created.
+ */
+export const key = (name: string) => name.toLowerCase();
+
+/** What can hold inline policies and attached managed policies. */
+export type EntityType = 'user' | 'group' | 'role';
+
+export interface EntityRef {
+  type: EntityType;
+  name: string;
+}
 
 export class IamState extends SqlState {
   // Roles
@@ -226,15 +331,16 @@ export class IamState extends SqlState {
     this.sql('DELETE FROM iam_roles WHERE account_id = ? AND name_key = ?').run(accountId, key(name));
   }
 
-  /** Roles whose permissions boundary is `policyArn`. */
-  /** How many roles have the policy as their permissions boundary (counted, not read). */
-  countRolesWithBoundary(accountId: string, policyArn: string): number {
-    const row = this.sql('SELECT COUNT(*) AS n FROM iam_roles WHERE account_id = ? AND permissions_boundary = ?').get(
-      accountId,
-      policyArn,
-    ) as { n: number };
+  /** How many roles and users have the policy as their permissions boundary (counted, not read). */
+  countBoundaryUses(accountId: string, policyArn: string): number {
+    const row = this.sql(
+      `SELECT (SELECT COUNT(*) FROM iam_roles WHERE account_id = ? AND permissions_boundary = ?)
+            + (SELECT COUNT(*) FROM iam_users WHERE account_id = ? AND permissions_boundary = ?) AS n`,
+    ).get(accountId, policyArn, accountId, policyArn) as { n: number };
     return row.n;
   }
+
+  /** Roles whose permissions boundary is `policyArn`. */
 
   rolesWithBoundary(accountId: string, policyArn: string): RoleRecord[] {
     const rows = this.sql(
@@ -243,82 +349,91 @@ export class IamState extends SqlState {
     return rows.map(toRole);
   }
 
-  // Inline role policies (names are case-sensitive, unique per role)
+  // Inline policies and managed policy attachments of users, groups and roles
 
-  getRolePolicy(accountId: string, roleName: string, policyName: string): string | undefined {
+  /** An entity's inline policies by name (names are case-sensitive, unique per entity). */
+  inlinePolicies(accountId: string, entity: EntityRef): { name: string; document: string }[] {
+    return this.sql(
+      `SELECT name, document FROM iam_inline_policies
+       WHERE account_id = ? AND entity_type = ? AND entity_key = ? ORDER BY name`,
+    ).all(accountId, entity.type, key(entity.name)) as { name: string; document: string }[];
+  }
+
+  getInlinePolicy(accountId: string, entity: EntityRef, policyName: string): string | undefined {
     const row = this.sql(
-      'SELECT document FROM iam_role_policies WHERE account_id = ? AND role_key = ? AND name = ?',
-    ).get(accountId, key(roleName), policyName) as { document: string } | undefined;
+      `SELECT document FROM iam_inline_policies
+       WHERE account_id = ? AND entity_type = ? AND entity_key = ? AND name = ?`,
+    ).get(accountId, entity.type, key(entity.name), policyName) as { document: string } | undefined;
     return row?.document;
   }
 
-  listRolePolicies(accountId: string, roleName: string): { name: string; document: string }[] {
-    return this.sql(
-      'SELECT name, document FROM iam_role_policies WHERE account_id = ? AND role_key = ? ORDER BY name',
-    ).all(accountId, key(roleName)) as { name: string; document: string }[];
-  }
-
-  putRolePolicy(accountId: string, roleName: string, policyName: string, document: string): void {
+  putInlinePolicy(accountId: string, entity: EntityRef, policyName: string, document: string): void {
     this.sql(
-      `INSERT INTO iam_role_policies (account_id, role_key, name, document) VALUES (?, ?, ?, ?)
+      `INSERT INTO iam_inline_policies (account_id, entity_type, entity_key, name, document) VALUES (?, ?, ?, ?, ?)
        ON CONFLICT DO UPDATE SET document = excluded.document`,
-    ).run(accountId, key(roleName), policyName, document);
+    ).run(accountId, entity.type, key(entity.name), policyName, document);
   }
 
-  deleteRolePolicy(accountId: string, roleName: string, policyName: string): boolean {
+  deleteInlinePolicy(accountId: string, entity: EntityRef, policyName: string): boolean {
     return (
-      this.sql('DELETE FROM iam_role_policies WHERE account_id = ? AND role_key = ? AND name = ?').run(
-        accountId,
-        key(roleName),
-        policyName,
-      ).changes > 0
+      this.sql(
+        'DELETE FROM iam_inline_policies WHERE account_id = ? AND entity_type = ? AND entity_key = ? AND name = ?',
+      ).run(accountId, entity.type, key(entity.name), policyName).changes > 0
     );
   }
 
-  // Managed policy attachments
-
-  /** The policy ARNs attached to a role, in the order they were attached. */
-  attachedPolicies(accountId: string, roleName: string): string[] {
+  /** The policy ARNs attached to an entity, in the order they were attached. */
+  attachedPolicies(accountId: string, entity: EntityRef): string[] {
     const rows = this.sql(
-      'SELECT policy_arn FROM iam_role_attachments WHERE account_id = ? AND role_key = ? ORDER BY seq',
-    ).all(accountId, key(roleName)) as { policy_arn: string }[];
+      `SELECT policy_arn FROM iam_attachments WHERE account_id = ? AND entity_type = ? AND entity_key = ?
+       ORDER BY seq`,
+    ).all(accountId, entity.type, key(entity.name)) as { policy_arn: string }[];
     return rows.map((r) => r.policy_arn);
   }
 
   /** Attaches a policy; attaching one that is already attached changes nothing (as on AWS). */
-  attach(accountId: string, roleName: string, policyArn: string): void {
+  attach(accountId: string, entity: EntityRef, policyArn: string): void {
     this.sql(
-      `INSERT INTO iam_role_attachments (account_id, role_key, policy_arn, seq)
-       VALUES (?, ?, ?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM iam_role_attachments)) ON CONFLICT DO NOTHING`,
-    ).run(accountId, key(roleName), policyArn);
+      `INSERT INTO iam_attachments (account_id, entity_type, entity_key, policy_arn, seq)
+       VALUES (?, ?, ?, ?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM iam_attachments)) ON CONFLICT DO NOTHING`,
+    ).run(accountId, entity.type, key(entity.name), policyArn);
   }
 
-  detach(accountId: string, roleName: string, policyArn: string): boolean {
+  detach(accountId: string, entity: EntityRef, policyArn: string): boolean {
     return (
-      this.sql('DELETE FROM iam_role_attachments WHERE account_id = ? AND role_key = ? AND policy_arn = ?').run(
-        accountId,
-        key(roleName),
-        policyArn,
-      ).changes > 0
+      this.sql(
+        'DELETE FROM iam_attachments WHERE account_id = ? AND entity_type = ? AND entity_key = ? AND policy_arn = ?',
+      ).run(accountId, entity.type, key(entity.name), policyArn).changes > 0
     );
   }
 
-  /** Roles a policy is attached to. */
-  /** How many roles the policy is attached to (counted, not read). */
-  countRolesAttachedTo(accountId: string, policyArn: string): number {
-    const row = this.sql('SELECT COUNT(*) AS n FROM iam_role_attachments WHERE account_id = ? AND policy_arn = ?').get(
+  /** A user's new name, carried to the rows that name the user (its policies, attachments). */
+  renamePermissions(accountId: string, type: EntityType, from: string, to: string): void {
+    for (const table of ['iam_inline_policies', 'iam_attachments']) {
+      this.sql(`UPDATE ${table} SET entity_key = ? WHERE account_id = ? AND entity_type = ? AND entity_key = ?`).run(
+        key(to),
+        accountId,
+        type,
+        key(from),
+      );
+    }
+  }
+
+  /** How many users, groups and roles the policy is attached to (AttachmentCount). */
+  countAttachments(accountId: string, policyArn: string): number {
+    const row = this.sql('SELECT COUNT(*) AS n FROM iam_attachments WHERE account_id = ? AND policy_arn = ?').get(
       accountId,
       policyArn,
     ) as { n: number };
     return row.n;
   }
 
-  rolesAttachedTo(accountId: string, policyArn: string): RoleRecord[] {
-    const rows = this.sql(
-      `SELECT r.* FROM iam_roles r JOIN iam_role_attachments a ON a.account_id = r.account_id AND a.role_key = r.name_key
-       WHERE a.account_id = ? AND a.policy_arn = ? ORDER BY r.name_key`,
-    ).all(accountId, policyArn) as RoleRow[];
-    return rows.map(toRole);
+  /** The entities a policy is attached to, by type, each by its lower-cased name. */
+  entitiesAttachedTo(accountId: string, policyArn: string): { type: EntityType; key: string }[] {
+    return this.sql(
+      `SELECT entity_type AS type, entity_key AS key FROM iam_attachments WHERE account_id = ? AND policy_arn = ?
+       ORDER BY entity_key`,
+    ).all(accountId, policyArn) as { type: EntityType; key: string }[];
   }
 
   // Customer managed policies (names are unique per account, whatever the path)

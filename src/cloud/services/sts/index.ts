@@ -34,8 +34,18 @@ function principalId(prefix: string, name: string): string {
 
 const ROLE_ARN = /^arn:aws[\w-]*:iam::(\d{12}):role\/(?:[\w+=,.@/-]+\/)?([\w+=,.@-]+)$/;
 
-export function createSts(context: CloudContext): ServiceDefinition {
-  function issue(accountId: string, principalArn: string, durationSeconds: number) {
+/** What STS reads of IAM: the role an ARN names, if the account created it. */
+export interface RoleDirectory {
+  roleByArn(arn: string): { roleId: string; maxSessionDuration: number } | undefined;
+}
+
+/**
+ * `roles` gives an assumed role's real unique id (AROA...) and its MaxSessionDuration. A role
+ * IAM does not know is still assumed (the local cloud authenticates, it does not authorize), with
+ * an id derived from its name.
+ */
+export function createSts(context: CloudContext, roles: RoleDirectory): ServiceDefinition {
+  function issue(accountId: string, principalArn: string, durationSeconds: number, principalId?: string) {
     const expiresAt = context.now() + durationSeconds * 1000;
     const credentials = {
       accessKeyId: randomKeyId('ASIA'),
@@ -44,6 +54,7 @@ export function createSts(context: CloudContext): ServiceDefinition {
       accountId,
       principalArn,
       expiresAt,
+      principalId,
     };
     context.credentials.addSession(credentials);
     return {
@@ -54,12 +65,20 @@ export function createSts(context: CloudContext): ServiceDefinition {
     };
   }
 
+  /** The caller as the credential registry knows it (with the IAM user's id for a user's key). */
+  const callerOf = (ctx: RequestContext) =>
+    ctx.credentials ? context.credentials.lookup(ctx.credentials.accessKeyId) : undefined;
+
   return {
     model: 'sts',
     signingNames: ['sts'],
     handlers: {
       GetCallerIdentity(_input: unknown, ctx: RequestContext): GetCallerIdentityResponse {
         const principal = ctx.credentials?.principalArn;
+        // An IAM user's key (or a session it started) carries the user's own id (AIDA...), a role
+        // session `<RoleId>:<session name>`.
+        const userId = callerOf(ctx)?.principalId;
+        if (principal && userId) return { UserId: userId, Account: ctx.accountId, Arn: principal };
         if (principal) {
           const assumed = /^arn:aws[\w-]*:sts::\d{12}:assumed-role\/([^/]+)\/(.+)$/.exec(principal);
           return {
@@ -80,9 +99,19 @@ export function createSts(context: CloudContext): ServiceDefinition {
         const [, accountId, roleName] = match as unknown as [string, string, string];
         const session = input.RoleSessionName as string;
         const arn = `arn:aws:sts::${accountId}:assumed-role/${roleName}/${session}`;
+        const role = roles.roleByArn(roleArn);
+        const duration = input.DurationSeconds ?? 3600;
+        if (role && duration > role.maxSessionDuration) {
+          throw new AwsError(
+            'ValidationError',
+            'The requested DurationSeconds exceeds the MaxSessionDuration set for this role.',
+          );
+        }
+        // The session's caller identity (GetCallerIdentity's UserId) is `<RoleId>:<session name>`.
+        const assumedRoleId = `${role?.roleId ?? principalId('AROA', roleName)}:${session}`;
         return {
-          Credentials: issue(accountId, arn, input.DurationSeconds ?? 3600),
-          AssumedRoleUser: { AssumedRoleId: `${principalId('AROA', roleName)}:${session}`, Arn: arn },
+          Credentials: issue(accountId, arn, duration, assumedRoleId),
+          AssumedRoleUser: { AssumedRoleId: assumedRoleId, Arn: arn },
           PackedPolicySize: input.Policy ? Math.min(100, Math.ceil(input.Policy.length / 20)) : undefined,
         };
       },
@@ -91,8 +120,10 @@ export function createSts(context: CloudContext): ServiceDefinition {
         if (ctx.credentials?.sessionToken) {
           throw new AwsError('AccessDenied', 'Cannot call GetSessionToken with session credentials', 403);
         }
-        const arn = `arn:aws:iam::${ctx.accountId}:root`;
-        return { Credentials: issue(ctx.accountId, arn, input.DurationSeconds ?? 43200) };
+        // The session acts as the user whose key asked for it (or as the account root).
+        const caller = callerOf(ctx);
+        const arn = caller?.principalArn ?? `arn:aws:iam::${ctx.accountId}:root`;
+        return { Credentials: issue(ctx.accountId, arn, input.DurationSeconds ?? 43200, caller?.principalId) };
       },
     },
   };
