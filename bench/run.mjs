@@ -4,7 +4,7 @@
  * Prints a table per section and writes bench/results/latest.json (latest-<sections>.json when
  * BENCH_ONLY picks sections).
  *
- * BENCH_ONLY=s3|lambda|cloudformation|kinesis|dynamodb|sqs|deploy (comma-separated) runs only those sections.
+ * BENCH_ONLY=s3|lambda|cloudformation|kinesis|dynamodb|sqs|mappings|push|deploy|console|store (comma-separated) runs only those sections.
  *
  * S3 knobs (environment): BENCH_OPS (1 KiB ops per phase, 2000), BENCH_CONCURRENCY (16), BENCH_LARGE_MIB (64),
  * BENCH_LARGE_RUNS (3), BENCH_STREAM_MIB (1024), BENCH_STARTS (5), BENCH_MOTO_STREAM_MIB (largest streamed
@@ -39,6 +39,14 @@
  * (records drained through one Kinesis mapping, 20000). lambda-tasks only: moto has no pollers; the peer
  * column is a direct Invoke of the same function, measured in the same run. See bench/mappings.mjs.
  *
+ * Console knobs: BENCH_CONSOLE_FUNCTIONS (100), BENCH_CONSOLE_STACKS (20), BENCH_CONSOLE_LOADS (overview loads in
+ * fresh browser contexts, the median is reported, 5), BENCH_CONSOLE_IDLE_SECONDS (10). lambda-tasks only; see
+ * bench/console.mjs.
+ *
+ * Store knobs: BENCH_STORE_ROWS (single-row insert transactions, 20000), BENCH_STORE_READS (point reads, 100000),
+ * BENCH_STORE_NODES (other Node majors to measure too, comma-separated, e.g. 22,24; none by default). The SQLite
+ * drivers behind the store, no server; see bench/store.mjs.
+ *
  * Deploy knobs: BENCH_DEPLOY_RUNS (cold + redeploy pairs per side, 3). `lambda-tasks run
  * examples/hello` next to the same steps as an AWS CLI script, both against one lambda-tasks local
  * cloud (moto cannot run the function); see bench/deploy.mjs.
@@ -49,6 +57,7 @@ import { cpus, loadavg, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { cloudFormationRows, cloudFormationWorkload } from './cloudformation.mjs';
+import { consoleRows, consoleWorkload } from './console.mjs';
 import { deployRows, deploySection, formatDeployTable } from './deploy.mjs';
 import { dynamoDbWorkload } from './dynamodb.mjs';
 import { kinesisWorkload } from './kinesis.mjs';
@@ -60,6 +69,7 @@ import { createBucket, largeObject, s3Client, smallObjects, streamedUploadRss } 
 import { killAllNow, rssBytes, startLambdaTasks, startMoto, stopAll } from './servers.mjs';
 import { sqsWorkload } from './sqs.mjs';
 import { MiB, median, sleep } from './stats.mjs';
+import { storeRows, storeWorkload } from './store.mjs';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 
@@ -105,6 +115,20 @@ const config = {
   sqs: { messages: knob('BENCH_SQS_MESSAGES', 1000), concurrency: 16, wakeUps: knob('BENCH_SQS_WAKEUPS', 50) },
   mappings: { latencySamples: knob('BENCH_MAPPINGS_SAMPLES', 200), records: knob('BENCH_MAPPINGS_RECORDS', 20_000) },
   push: { latencySamples: knob('BENCH_PUSH_SAMPLES', 100), messages: knob('BENCH_PUSH_MESSAGES', 100), fanOut: 50 },
+  console: {
+    functions: knob('BENCH_CONSOLE_FUNCTIONS', 100),
+    stacks: knob('BENCH_CONSOLE_STACKS', 20),
+    loads: knob('BENCH_CONSOLE_LOADS', 5),
+    idleSeconds: knob('BENCH_CONSOLE_IDLE_SECONDS', 10),
+  },
+  store: {
+    rows: knob('BENCH_STORE_ROWS', 20_000),
+    reads: knob('BENCH_STORE_READS', 100_000),
+    nodes: (process.env.BENCH_STORE_NODES ?? '')
+      .split(',')
+      .map((major) => major.trim())
+      .filter(Boolean),
+  },
 };
 
 const SECTIONS = /** @type {const} */ ([
@@ -117,6 +141,8 @@ const SECTIONS = /** @type {const} */ ([
   'mappings',
   'push',
   'deploy',
+  'console',
+  'store',
 ]);
 /** The sections to run: BENCH_ONLY=lambda, BENCH_ONLY=s3,lambda; all by default. */
 const only = (process.env.BENCH_ONLY ?? '')
@@ -707,7 +733,7 @@ async function main() {
   /** @type {Record<string, string>} */
   const logs = {};
   for (const [name, start] of Object.entries(servers)) {
-    if (!sections.some((section) => section !== 'deploy' && section !== 'mappings')) break;
+    if (!sections.some((section) => !['deploy', 'mappings', 'console', 'store'].includes(section))) break;
     const t0 = performance.now();
     if (sections.includes('s3')) {
       const s3 = await s3Section(name, start);
@@ -774,6 +800,21 @@ async function main() {
     results.deploy = { ...deploy, log: undefined };
     logs['lambda-tasks'] = [logs['lambda-tasks'], deploy.log].filter(Boolean).join('\n');
   }
+  if (sections.includes('console')) {
+    say(
+      `[console] web console: overview load with ${config.console.functions} functions and ${config.console.stacks} stacks, bundle size, idle CPU (fresh server)`,
+    );
+    const server = await startLambdaTasks();
+    try {
+      results.console = await consoleWorkload(server, config.console);
+    } finally {
+      await server.stop();
+    }
+  }
+  if (sections.includes('store')) {
+    say(`[store] SQLite drivers: ${config.store.rows} inserts, ${config.store.reads} point reads, per driver and Node`);
+    results.store = { 'lambda-tasks': await storeWorkload(config.store) };
+  }
   /** @type {Record<string, import('./report.mjs').Row[]>} */
   const rowsBySection = {};
   if (results.s3) rowsBySection.s3 = tableRows(results.s3);
@@ -805,6 +846,14 @@ async function main() {
       `\nEvent source mappings (peer = a direct Invoke of the same function)\n\n${formatTable(mappingsRows(results.mappings), 'Invoke')}\n`,
     );
   }
+  const consoleTable = results.console ? consoleRows(results.console, config.console) : undefined;
+  if (consoleTable) {
+    process.stdout.write(`\nWeb console (lambda-tasks only)\n\n${formatTable(consoleTable, 'none')}\n`);
+  }
+  const storeTable = results.store ? storeRows(results.store['lambda-tasks']) : undefined;
+  if (storeTable) {
+    process.stdout.write(`\nStore (SQLite drivers, lambda-tasks only)\n\n${formatTable(storeTable, 'none')}\n`);
+  }
   const deployTable = results.deploy ? deployRows(results.deploy) : undefined;
   if (deployTable) {
     process.stdout.write(`\nDeploy (ratio = lambda-tasks / aws CLI script)\n\n${formatDeployTable(deployTable)}\n`);
@@ -834,6 +883,8 @@ async function main() {
       ...Object.entries(rowsBySection).flatMap(([section, rows]) => rows.map((r) => ({ section, ...r }))),
       ...(deployTable ?? []).map((r) => ({ section: 'deploy', ...r })),
       ...(results.mappings ? mappingsRows(results.mappings).map((r) => ({ section: 'mappings', ...r })) : []),
+      ...(consoleTable ?? []).map((r) => ({ section: 'console', ...r })),
+      ...(storeTable ?? []).map((r) => ({ section: 'store', ...r })),
     ],
     raw: {
       ...(results.s3

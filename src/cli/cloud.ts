@@ -17,13 +17,15 @@ Options:
   --region REGION      default region (default us-east-1)
   --credentials FILE   JSON list of extra key pairs [{accessKeyId, secretAccessKey, accountId}]
   --quiet              do not log requests on stderr
+  --no-console         do not serve the web console (/_console/)
   --lambda-pending-ms MS   how long a new function stays Pending and an update InProgress (default 200)
   --lambda-idle-ms MS      how long an idle function process is kept warm (default 300000)
   --lambda-concurrency N   concurrent executions per account and region (default 1000)
 
 Credentials: access key "test", secret "test" (account 000000000000) always work; more pairs
 come from --credentials or LAMBDA_TASKS_CREDENTIALS=AKID:SECRET[:ACCOUNT],...
-Prints "ready http://HOST:PORT" on stdout once listening.`;
+Prints "ready http://HOST:PORT" on stdout once listening, then "console URL": the web console,
+with its access token in the URL when HOST is not a loopback address.`;
 
 export async function runCloudCommand(argv: string[]): Promise<number> {
   const { values } = parseArgs({
@@ -36,6 +38,7 @@ export async function runCloudCommand(argv: string[]): Promise<number> {
       region: { type: 'string' },
       credentials: { type: 'string' },
       quiet: { type: 'boolean' },
+      'no-console': { type: 'boolean' },
       'lambda-pending-ms': { type: 'string' },
       'lambda-idle-ms': { type: 'string' },
       'lambda-concurrency': { type: 'string' },
@@ -77,6 +80,7 @@ export async function runCloudCommand(argv: string[]): Promise<number> {
     ...(values.region !== undefined ? { region: values.region } : {}),
     credentials,
     lambda,
+    console: !values['no-console'],
     log: (line) => process.stderr.write(`${line}\n`),
     ...(values.quiet
       ? {}
@@ -85,6 +89,7 @@ export async function runCloudCommand(argv: string[]): Promise<number> {
         }),
   });
   process.stdout.write(`ready ${cloud.url}\n`);
+  if (cloud.consoleUrl) process.stdout.write(`console ${cloud.consoleUrl}\n`);
   // The HTTPS CA, made once per data dir so it is there to trust before the first TLS connection
   // (an ephemeral dir makes it on first use instead: it goes away with the process).
   if (!values.ephemeral) setImmediate(() => cloud.caFile());

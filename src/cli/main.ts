@@ -10,6 +10,7 @@ Commands:
   plan      show what a pipeline would change, changing nothing
   validate  check a pipeline file and list every problem
   schema    print the pipeline file's JSON Schema (for editors)
+  logs      print a function's CloudWatch Logs, one line per invocation (--follow to keep going)
   cloud     run the local AWS-compatible cloud (S3, STS, IAM, Lambda, CloudWatch Logs, CloudFormation)
 
 Run "lambda-tasks <command> --help" for a command's options.`;
@@ -26,6 +27,7 @@ const commands: Record<string, (argv: string[]) => Promise<number>> = {
   plan: async (argv) => (await import('./plan.js')).runPlanCommand(argv),
   validate: async (argv) => (await import('./validate.js')).runValidateCommand(argv),
   schema: async (argv) => (await import('./schema.js')).runSchemaCommand(argv),
+  logs: async (argv) => (await import('./logs.js')).runLogsCommand(argv),
   cloud: runCloudCommand,
 };
 

@@ -2,6 +2,8 @@
 import { appendFileSync, writeFileSync } from 'node:fs';
 import { extname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { DEFAULT_LOCAL_ENDPOINT } from '../aws/connections.js';
+import { reachableConsole } from '../console/console-probe.js';
 import {
   formatOutputs,
   githubMaskCommands,
@@ -10,6 +12,7 @@ import {
   revealedSecrets,
 } from '../pipeline/outputs.js';
 import type { TaskRegistry } from '../pipeline/registry.js';
+import { isInteractive } from '../pipeline/reporters/index.js';
 import { type PipelineResult, runPipeline } from '../pipeline/runner.js';
 import type { CliIo } from './io.js';
 import { processIo } from './io.js';
@@ -64,6 +67,12 @@ export async function runRunCommand(
   const format = outputsFormat(values.outputs, values['outputs-format']);
   const result = await executePipeline(runPipeline, values, file, io, command.registry);
   if (typeof result === 'number') return result;
+  // People at a terminal get the local console's link; CI logs and --json output stay as they were.
+  if (!values.json && isInteractive(io.stdout, io.env)) {
+    const endpoint = values.endpoint ?? io.env['AWS_ENDPOINT_URL'] ?? DEFAULT_LOCAL_ENDPOINT;
+    const consoleUrl = await reachableConsole(endpoint);
+    if (consoleUrl) io.stdout.write(`console ${consoleUrl}\n`);
+  }
   writeOutputs(result, io, {
     includeSecrets: values['include-secrets'] ?? false,
     ...(values.outputs !== undefined ? { file: values.outputs } : {}),

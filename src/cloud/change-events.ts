@@ -6,8 +6,9 @@
  * and carry identifiers only: a subscriber reads the state it needs through the service.
  */
 import { EventEmitter } from 'node:events';
+import type { ActivityEventMap } from './activity.js';
 
-export interface ChangeEventMap {
+export interface ChangeEventMap extends ActivityEventMap {
   /** Records were appended to a Kinesis shard. */
   'kinesis.records': { streamArn: string; shardId: string };
   /** A DynamoDB table's stream received records. */

@@ -5,12 +5,14 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { WebConsole } from '../console/web-console.js';
 import { ChangeEvents } from './change-events.js';
 import type {
   CloudContext,
   DynamoDbSettings,
   KinesisSettings,
   LambdaSettings,
+  S3Settings,
   SnsSettings,
   SqsSettings,
 } from './context.js';
@@ -19,6 +21,7 @@ import { DownloadLinks } from './downloads.js';
 import { DEFAULT_DELAY_MS_PER_SECOND } from './events/push/sns/retry-policy.js';
 import { createCloudServer, type RequestLogEntry, serverUrl } from './server.js';
 import { createServices, migrations } from './services/index.js';
+import { DEFAULT_RESTORE_DELAY_MS } from './services/s3/restore.js';
 import { BlobStore } from './store/blobs.js';
 import { openDatabase } from './store/database.js';
 import { lockDataDir } from './store/lock.js';
@@ -53,6 +56,10 @@ export interface CloudOptions {
   sqs?: Partial<SqsSettings>;
   /** SNS's delivery timings (see SnsSettings for the defaults). */
   sns?: Partial<SnsSettings>;
+  /** S3's timings (see S3Settings for the defaults). */
+  s3?: Partial<S3Settings>;
+  /** Serve the web console under /_console/. @default true */
+  console?: boolean;
 }
 
 export interface RunningCloud {
@@ -61,6 +68,8 @@ export interface RunningCloud {
   port: number;
   dataDir: string;
   region: string;
+  /** The web console's URL (with its token when the cloud listens beyond loopback); absent with `console: false`. */
+  consoleUrl?: string;
   /**
    * The file of the CA that signs the cloud's HTTPS certificate (made on first use: on the first
    * TLS connection, or by this call); trust it to use `https://` with the cloud's port.
@@ -125,6 +134,9 @@ export async function startCloud(options: CloudOptions = {}): Promise<RunningClo
       sns: {
         deliveryDelayMsPerSecond: options.sns?.deliveryDelayMsPerSecond ?? DEFAULT_DELAY_MS_PER_SECOND,
       },
+      s3: {
+        restoreDelayMs: options.s3?.restoreDelayMs ?? DEFAULT_RESTORE_DELAY_MS,
+      },
       events: new ChangeEvents(),
     };
     const services = createServices(context);
@@ -133,11 +145,21 @@ export async function startCloud(options: CloudOptions = {}): Promise<RunningClo
     if (collected) log(`removed ${collected} unreferenced blob(s) left by an interrupted write`);
 
     const tls = new LocalTls(dataDir, host);
+    const webConsole =
+      options.console === false ? undefined : new WebConsole({ context, services: () => services.definitions, host });
+    if (webConsole) cleanups.unshift(() => webConsole.close());
+    const onRequest = webConsole
+      ? (entry: RequestLogEntry) => {
+          options.onRequest?.(entry);
+          webConsole.requestAnswered(entry);
+        }
+      : options.onRequest;
     const server = createCloudServer({
       context,
       services: services.definitions,
+      ...(webConsole ? { mounts: [webConsole] } : {}),
       tls: () => tls.credentials(),
-      ...(options.onRequest ? { onRequest: options.onRequest } : {}),
+      ...(onRequest ? { onRequest } : {}),
     });
     await new Promise<void>((resolveListen, rejectListen) => {
       server.once('error', rejectListen);
@@ -149,6 +171,7 @@ export async function startCloud(options: CloudOptions = {}): Promise<RunningClo
     url = serverUrl(server, host);
     services.start();
     const port = Number(new URL(url).port);
+    webConsole?.listening(host, port);
     let closing: Promise<void> | undefined;
     return {
       url,
@@ -156,6 +179,7 @@ export async function startCloud(options: CloudOptions = {}): Promise<RunningClo
       port,
       dataDir,
       region,
+      ...(webConsole ? { consoleUrl: webConsole.url } : {}),
       caFile: () => tls.caFile(),
       close() {
         closing ??= Promise.all([

@@ -24,6 +24,7 @@ export interface CloudContext {
   readonly dynamodb: DynamoDbSettings;
   readonly sqs: SqsSettings;
   readonly sns: SnsSettings;
+  readonly s3: S3Settings;
   /** What services committed, for pollers and waiters in the same process. */
   readonly events: ChangeEvents;
 }
@@ -70,6 +71,11 @@ export interface DynamoDbSettings {
 export interface SqsSettings {
   /** Delay after which a deleted queue's name may be reused (AWS: 60 s). @default 0 */
   deletedQueueCooldownMs: number;
+}
+
+export interface S3Settings {
+  /** How long a RestoreObject of an archived object takes here. @default 3000 (AWS: minutes to hours) */
+  restoreDelayMs: number;
 }
 
 export interface SnsSettings {

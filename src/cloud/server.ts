@@ -23,7 +23,7 @@ import { problemText, type ValidateOptions, validateInput } from './protocol/val
 import { escapeXml } from './protocol/values.js';
 import { parseQueryString } from './query-string.js';
 import { detectService, requestedService, virtualHostBucket } from './routing.js';
-import type { RequestContext, ServiceDefinition } from './service.js';
+import type { HttpRequest, RequestContext, ServiceDefinition } from './service.js';
 
 /** Default cap on buffered (non-streaming) request bodies. */
 const DEFAULT_MAX_BODY_BYTES = 20 * 1024 * 1024;
@@ -55,6 +55,14 @@ export interface CloudServerOptions {
   onRequest?: (entry: RequestLogEntry) => void;
   /** The certificate for HTTPS on the same port (src/cloud/tls.ts); without it, TLS is refused. */
   tls?: () => TlsCredentials;
+  /** Paths served by something other than the AWS API (the web console under /_console/). */
+  mounts?: MountedApp[];
+}
+
+/** An app served beside the AWS API under paths no AWS request uses (bucket names cannot start with `_`). */
+export interface MountedApp {
+  claims(path: string): boolean;
+  handle(req: IncomingMessage, res: ServerResponse): Promise<void>;
 }
 
 export function createCloudServer(options: CloudServerOptions): CloudListener {
@@ -99,6 +107,8 @@ export function createCloudServer(options: CloudServerOptions): CloudListener {
   }, options.tls);
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const mounted = options.mounts?.find((app) => app.claims(pathOf(req.url)));
+    if (mounted) return mounted.handle(req, res);
     const started = performance.now();
     const requestId = randomUUID();
     const method = req.method ?? 'GET';
@@ -106,6 +116,8 @@ export function createCloudServer(options: CloudServerOptions): CloudListener {
     let operation = '-';
     let codec: Codec | undefined;
     let protocolIsS3 = false;
+    // Headers a service adds to this answer, errors included (S3's CORS headers for browsers).
+    let addedHeaders: Record<string, string> | undefined;
     try {
       const rawUrl = req.url ?? '/';
       const q = rawUrl.indexOf('?');
@@ -154,6 +166,25 @@ export function createCloudServer(options: CloudServerOptions): CloudListener {
       const signedPath = rawPath;
       const bucket = protocolIsS3 ? virtualHostBucket(req.headers.host) : undefined;
       if (bucket) rawPath = `/${encodeURIComponent(bucket)}${rawPath === '/' ? '' : rawPath}`;
+      const hooks = service.definition.http;
+      if (hooks) {
+        const http: HttpRequest = {
+          method,
+          path: rawPath,
+          query,
+          headers: req.headers,
+          body: prebuffered ? Readable.from([prebuffered]) : req,
+          requestId,
+          endpoint: `http://${req.headers.host ?? 'localhost'}`,
+        };
+        addedHeaders = hooks.responseHeaders?.(http);
+        const answered = await hooks.intercept?.(http);
+        if (answered) {
+          operation = answered.operation;
+          await send(res, withHeaders(answered.response, addedHeaders), requestId, protocolIsS3, method);
+          return;
+        }
+      }
 
       const wire: WireRequest = { method, path: rawPath, query, headers: req.headers, body: Buffer.alloc(0) };
       let op: OperationModel | undefined = codec.bodyNeededToRoute ? undefined : codec.route(wire);
@@ -230,7 +261,7 @@ export function createCloudServer(options: CloudServerOptions): CloudListener {
       };
       const output = await handler(input, ctx);
       const response = codec.serialize(op, output, { requestId, method, requestHeaders: req.headers });
-      await send(res, response, requestId, protocolIsS3, method);
+      await send(res, withHeaders(response, addedHeaders), requestId, protocolIsS3, method);
     } catch (error) {
       const awsError = toAwsError(error, protocolIsS3, options.context, `${serviceName}.${operation}`);
       const response: WireResponse = codec
@@ -238,7 +269,7 @@ export function createCloudServer(options: CloudServerOptions): CloudListener {
         : errorWithoutCodec(awsError, req.headers, requestId);
       // Whatever the handler did not read of the body is discarded, so the connection stays usable.
       if (!req.readableEnded) req.resume();
-      await send(res, response, requestId, protocolIsS3, method).catch(() => res.destroy());
+      await send(res, withHeaders(response, addedHeaders), requestId, protocolIsS3, method).catch(() => res.destroy());
     } finally {
       options.onRequest?.({
         method,
@@ -251,6 +282,16 @@ export function createCloudServer(options: CloudServerOptions): CloudListener {
   }
 
   return server;
+}
+
+/** `response` with `added` headers (a service's HttpHooks.responseHeaders) set on it. */
+function withHeaders(response: WireResponse, added: Record<string, string> | undefined): WireResponse {
+  return added ? { ...response, headers: { ...response.headers, ...added } } : response;
+}
+
+function pathOf(url: string | undefined): string {
+  const q = url?.indexOf('?') ?? -1;
+  return (q < 0 ? url : url?.slice(0, q)) ?? '/';
 }
 
 const goneSignals = new WeakMap<ServerResponse, AbortSignal>();

@@ -4,11 +4,12 @@
  * see HTTP (the protocol codecs do that).
  */
 
+import type { IncomingHttpHeaders } from 'node:http';
 import type { Readable } from 'node:stream';
 import type { Credentials } from './auth/sigv4.js';
 import type { CloudContext } from './context.js';
 import type { AwsError } from './errors.js';
-import type { QueryErrorCode } from './protocol/index.js';
+import type { QueryErrorCode, WireResponse } from './protocol/index.js';
 import type { ValidationProblem } from './protocol/validate.js';
 
 export interface RequestContext {
@@ -80,6 +81,34 @@ export interface ServiceDefinition {
   wholeValuePatterns?: boolean;
   /** Lets a service report some failed model constraints its own way (Lambda's runtime enum). */
   refineValidation?: (problems: ValidationProblem[]) => AwsError | undefined;
+  /** What the service answers at the HTTP level besides its operations (S3: CORS, browser uploads). */
+  http?: HttpHooks;
+}
+
+/** A request as a service's HTTP hooks see it: before authentication, routing and parsing. */
+export interface HttpRequest {
+  method: string;
+  /** The path as received (percent-encoded); for virtual-hosted S3 the bucket is prepended. */
+  path: string;
+  query: [string, string][];
+  headers: IncomingHttpHeaders;
+  /** The body, unread. */
+  body: Readable;
+  requestId: string;
+  /** The server's URL as the client reached it. */
+  endpoint: string;
+}
+
+/**
+ * Requests browsers send that carry no AWS signature, and headers browsers need on answers. S3's
+ * CORS preflight (OPTIONS) and its POST Object form uploads authenticate by other means (none, or
+ * a signed policy in the form), so the server asks `intercept` before it authenticates.
+ */
+export interface HttpHooks {
+  /** Answers the request itself, or returns undefined to let it through to authentication and routing. */
+  intercept?(request: HttpRequest): Promise<{ operation: string; response: WireResponse } | undefined>;
+  /** Headers to add to the answer, errors included (S3: Access-Control-* for an Origin a CORS rule allows). */
+  responseHeaders?(request: HttpRequest): Record<string, string> | undefined;
 }
 
 export type StreamingBody = Readable;

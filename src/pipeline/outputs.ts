@@ -2,7 +2,11 @@
  * Step outputs for CI systems.
  *
  * - `json`: `{ "steps": { "<step>": { "outputs": { ... } } } }`
- * - `dotenv`: `<STEP>_<OUTPUT>=value`, upper snake case (`DEPLOY_FUNCTION_ARN`)
+ * - `dotenv`: `<STEP>_<OUTPUT>=value`, upper snake case (`DEPLOY_FUNCTION_ARN`), in GitLab's dialect
+ *   (`artifacts: reports: dotenv`): values as they are, unquoted, since GitLab keeps quotes and
+ *   backslashes as part of the value; it has no multi-line values, so a line break is written as
+ *   the two characters `\n` (and a carriage return as `\r`). Docker's `--env-file` reads it the same
+ *   way. GitLab's other limits (5 KB, 20 variables by default) are the instance's to set.
  * - `github`: `<step>_<output>=value` lines for $GITHUB_OUTPUT (multi-line values with the
  *   `name<<delimiter` syntax)
  * - `bamboo`: a properties file for Bamboo's "Inject Bamboo variables" task, with keys named like
@@ -131,10 +135,9 @@ export function bambooPrefix(task: string): string {
   return BAMBOO_PREFIX[task] ?? `custom.aws.${task.replace(/-/g, '.')}`;
 }
 
-/** dotenv values: bare when safe, else double-quoted with \n, \" and \\ escapes. */
+/** A dotenv value on one line, otherwise as it is (see the `dotenv` format above). */
 function dotenvValue(value: string): string {
-  if (/^[\w./:@+,=-]*$/.test(value)) return value;
-  return `"${value.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\r/g, '\\r').replace(/\n/g, '\\n').replace(/\$/g, '\\$')}"`;
+  return value.replace(/\r/g, '\\r').replace(/\n/g, '\\n');
 }
 
 /** Java properties escaping (what Bamboo reads): backslashes, line breaks, leading spaces, non-ASCII. */

@@ -15,6 +15,8 @@ export interface CheckedStep {
   outputs?: readonly string[];
   /** Run in this invocation (not left out by --only/--from). */
   selected: boolean;
+  /** Its action can be planned, so left out it can still supply its outputs. */
+  plannable?: boolean;
 }
 
 /** Where a placeholder is: in a step (its index and selection), or elsewhere. */
@@ -106,10 +108,10 @@ export class ReferenceChecker {
         `step "${ref.stepId}" has no output "${ref.output}"${didYouMean(ref.output, target.outputs)} (outputs: ${listOf(target.outputs)})`,
       );
     }
-    if (step.selected && !target.selected) {
+    if (step.selected && !target.selected && !target.plannable) {
       return problem(
         'UnavailableStep',
-        `step "${ref.stepId}" is not run (left out by --only/--from), so its outputs are not available: include it`,
+        `step "${ref.stepId}" is not run (left out by --only/--from) and its action cannot be planned to supply its outputs: include it`,
       );
     }
     return [];

@@ -1,7 +1,12 @@
 /**
  * Runs (or plans) a pipeline: steps in file order, each with its connection, region, timeout and
  * condition; stops at the first failure unless the step may fail (`continueOnError`). `plan` asks
- * each action what it would change (its `plan()`), with earlier steps' outputs unknown.
+ * each action what it would change (its `plan()`), with the outputs earlier steps' plans foresee
+ * (the rest `<known after run>`) and what they foresee doing (a Foresight: the zip a package step
+ * will rewrite, the object an upload will put), so no plan reads state an earlier step replaces.
+ * A step left out by --only/--from whose outputs a selected step needs is planned read-only to
+ * supply them; when its plan foresees a change, its outputs would not describe what exists, and
+ * the steps that need them fail saying so.
  *
  * Everything it reports goes through `onEvent`, masked; it never prints.
  */
@@ -9,13 +14,15 @@ import { relative } from 'node:path';
 import { type AwsClients, createClients } from '../aws/clients.js';
 import { type Connection, Connections, defaultRegion } from '../aws/connections.js';
 import { waitFor } from '../aws/wait.js';
-import type { ActionContext, OutputValue, PlannedChange } from '../tasks/task.js';
+import { Foresight } from '../tasks/foresight.js';
+import type { ActionContext, OutputValue, PlanResult } from '../tasks/task.js';
 import { evaluateCondition } from './condition.js';
 import { formatDuration } from './duration.js';
 import { formatProblem, PipelineError } from './errors.js';
 import type { Mode, PipelineEvent, ShownOutputs, StepFailure, StepReport, StepResult } from './events.js';
 import { describeFailure } from './failure.js';
 import { interpolate, UNKNOWN, UNKNOWN_TEXT } from './interpolation.js';
+import { stepsSupplyingOutputs } from './left-out.js';
 import type { ConnectionSpec } from './schema.js';
 import { type Environment, Scope } from './scope.js';
 import { MASK, Secrets } from './secrets.js';
@@ -82,6 +89,10 @@ class Execution {
   private readonly clients = new Map<string, AwsClients>();
   private readonly reports: StepReport[] = [];
   private readonly outputs: Record<string, StepOutputs> = {};
+  /** What the plans of the steps so far foresee (plans only). */
+  private readonly foresight = new Foresight();
+  /** Left-out steps whose outputs selected steps need. */
+  private readonly suppliers: ReadonlySet<string>;
   private pipelineRegion: string | undefined;
 
   constructor(
@@ -93,6 +104,7 @@ class Execution {
   ) {
     this.secrets.addFromEnvironment(env);
     this.scope = new Scope(pipeline, env, this.secrets, mode);
+    this.suppliers = stepsSupplyingOutputs(pipeline.steps);
     const specs = interpolate(pipeline.connections, this.scope.resolve).value as Record<string, ConnectionSpec>;
     if (pipeline.region !== undefined)
       this.pipelineRegion = String(interpolate(pipeline.region, this.scope.resolve).value);
@@ -192,8 +204,10 @@ class Execution {
 
   private async step(step: PipelineStep): Promise<StepReport> {
     if (!step.selected) {
-      this.scope.setUnavailable(step.id, `it was not run (${step.selectionNote ?? 'not selected'})`);
-      return this.finish(this.report(step, 'skipped', `not selected (${step.selectionNote ?? 'not selected'})`, 0));
+      const note = step.selectionNote ?? 'not selected';
+      if (this.suppliers.has(step.id)) return this.finish(await this.supply(step, note));
+      this.scope.setUnavailable(step.id, `it was not run (${note})`);
+      return this.finish(this.report(step, 'skipped', `not selected (${note})`, 0));
     }
     const index = this.pipeline.steps.indexOf(step);
     this.emit({
@@ -243,10 +257,10 @@ class Execution {
   }
 
   /**
-   * A step's plan. Values earlier steps produce are passed as `<known after run>`: an action's
-   * plan may still say a lot (the function exists, its configuration differs) and show them as
-   * such. When the parameters do not validate with them, or the plan fails on them, the step is
-   * `unknown`, naming what it depends on.
+   * A step's plan. Values earlier steps' plans could not foresee are passed as `<known after
+   * run>`: an action's plan may still say a lot (the function exists, its configuration differs)
+   * and show them as such. When the parameters do not validate with them, or the plan fails on
+   * them, the step is `unknown`, naming what it depends on.
    */
   private async plan(
     step: PipelineStep,
@@ -255,7 +269,6 @@ class Execution {
     conditionNote: string,
     elapsed: () => number,
   ): Promise<StepReport> {
-    const plan = step.definition.plan;
     const depends = unknown.length ? `depends on ${[...new Set(unknown)].join(', ')}` : '';
     const unknownReport = (why: string) =>
       this.report(step, 'unknown', `${why}${conditionNote}`, elapsed(), {
@@ -263,20 +276,19 @@ class Execution {
           ? { changes: [{ action: 'none', resource: `${step.task} ${step.action}`, details: [depends] }] }
           : {}),
       });
-    if (!plan) return unknownReport(`cannot be previewed (no plan for this action)${depends ? `; ${depends}` : ''}`);
-    let changes: PlannedChange[];
+    if (!step.definition.plan) {
+      return unknownReport(`cannot be previewed (no plan for this action)${depends ? `; ${depends}` : ''}`);
+    }
+    let planned: PlanResult;
     try {
-      const params = await this.parameters(step, value);
-      const planned = await this.withDeadline(step, (ctx) => plan(params, ctx));
-      changes = Array.isArray(planned) ? planned : planned.changes;
-      // Outputs known before running (an unchanged step's) let later steps plan precisely.
-      if (!Array.isArray(planned) && planned.outputs && !unknown.length) {
-        this.scope.setOutputs(step.id, planned.outputs);
-      }
+      planned = await this.planned(step, value, this.foresight);
     } catch (error) {
       if (!depends) throw error;
       return unknownReport(`known after run: ${depends}`);
     }
+    const { changes } = planned;
+    // What the plan foresees (outputs known before running) lets later steps plan precisely.
+    if (planned.outputs) this.scope.setOutputs(step.id, planned.outputs, '');
     const changing = changes.filter((c) => c.action !== 'none');
     const summary = changing.length
       ? changing.map((c) => `${c.action} ${c.resource}`).join(', ')
@@ -290,6 +302,58 @@ class Execution {
       elapsed(),
       { changes },
     );
+  }
+
+  /** The action's plan with the parameters checked; `foresight` only for a step that will run. */
+  private async planned(step: PipelineStep, value: unknown, foresight: Foresight | undefined): Promise<PlanResult> {
+    const plan = step.definition.plan;
+    if (!plan) throw new PipelineError('ActionFailed', `The ${step.task} ${step.action} action has no plan.`);
+    const params = await this.parameters(step, value);
+    const result = await this.withDeadline(step, (ctx) => plan(params, ctx), foresight);
+    return Array.isArray(result) ? { changes: result } : result;
+  }
+
+  /**
+   * A step left out by --only/--from whose outputs a selected step needs: planned read-only. When
+   * it would change nothing, what it foresees is what exists, and its outputs are supplied; when
+   * it would change something, or cannot be planned, the steps that need its outputs fail and say
+   * why (running them on outputs that describe a future that did not happen would be wrong).
+   */
+  private async supply(step: PipelineStep, note: string): Promise<StepReport> {
+    const started = Date.now();
+    const leftOut = `was left out (${note})`;
+    const skipped = (why: string) => {
+      this.scope.setUnavailable(step.id, `it ${leftOut} and ${why}: include it in the run`);
+      return this.report(step, 'skipped', `not selected (${note}); its outputs are not available: ${why}`, 0);
+    };
+    try {
+      if (step.if !== undefined) {
+        const holds =
+          typeof step.if === 'boolean' || !step.condition
+            ? Boolean(step.if)
+            : evaluateCondition(step.condition, this.scope.resolveForCondition);
+        if (holds !== true) return skipped(`its condition ${holds === false ? 'is false' : 'cannot be evaluated'}`);
+      }
+      const { value, unknown } = interpolate(step.with ?? {}, this.scope.resolve);
+      if (unknown.length) return skipped(`its parameters depend on ${[...new Set(unknown)].join(', ')}`);
+      const planned = await this.planned(step, value, undefined);
+      const changing = planned.changes.filter((c) => c.action !== 'none');
+      if (changing.length) {
+        return skipped(
+          `running it would change ${changing.map((c) => `${c.action} ${c.resource}`).join(', ')}, so its outputs would not describe what exists`,
+        );
+      }
+      this.scope.setOutputs(step.id, planned.outputs ?? {}, leftOut);
+      return this.report(
+        step,
+        'skipped',
+        `not selected (${note}); planned to supply its outputs: no changes`,
+        Date.now() - started,
+        { outputs: shownOutputs(planned.outputs ?? {}) },
+      );
+    } catch (error) {
+      return skipped(`planning it failed: ${describeFailure(step.id, error).message}`);
+    }
   }
 
   /** The parameters after placeholders, checked by the action's schema (defaults applied). */
@@ -321,7 +385,11 @@ class Execution {
   }
 
   /** Runs `work` with the step's context, failing with StepTimedOut (or Cancelled) when it takes too long. */
-  private async withDeadline<T>(step: PipelineStep, work: (ctx: ActionContext) => Promise<T>): Promise<T> {
+  private async withDeadline<T>(
+    step: PipelineStep,
+    work: (ctx: ActionContext) => Promise<T>,
+    foresight?: Foresight,
+  ): Promise<T> {
     const controller = new AbortController();
     let waitingFor: string | undefined;
     let rejectAborted: (error: unknown) => void = () => {};
@@ -367,6 +435,7 @@ class Execution {
         emit,
         secret: (value) => this.secrets.add(value),
         signal: controller.signal,
+        ...(foresight ? { foresight } : {}),
         waitFor: async (check, waitOptions) => {
           waitingFor = waitOptions.what;
           try {

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { OutputValue } from '../tasks/task.js';
 import { PipelineError } from './errors.js';
-import { interpolate, type Reference, UNKNOWN } from './interpolation.js';
+import { interpolate, isKnownAfterRun, type Reference, UNKNOWN } from './interpolation.js';
 import type { Secrets } from './secrets.js';
 import type { Pipeline } from './validate.js';
 
@@ -18,6 +18,11 @@ export class Scope {
   private readonly outputs = new Map<string, Record<string, OutputValue>>();
   /** Steps that did not produce outputs, with why (skipped, failed). */
   private readonly unavailable = new Map<string, string>();
+  /**
+   * Steps whose outputs come from their plan, not from running, with why (a step left out by
+   * --only/--from): an output a plan left out, or gave as KNOWN_AFTER_RUN, is not known.
+   */
+  private readonly planned = new Map<string, string>();
 
   constructor(
     private readonly pipeline: Pipeline,
@@ -33,8 +38,10 @@ export class Scope {
     }
   }
 
-  setOutputs(stepId: string, outputs: Record<string, OutputValue>): void {
+  /** A step's outputs; `plannedBecause` when they come from its plan (see `planned`). */
+  setOutputs(stepId: string, outputs: Record<string, OutputValue>, plannedBecause?: string): void {
     this.outputs.set(stepId, outputs);
+    if (plannedBecause !== undefined) this.planned.set(stepId, plannedBecause);
     for (const value of Object.values(outputs)) {
       if (typeof value === 'object') this.secrets.add(value.value);
     }
@@ -84,8 +91,17 @@ export class Scope {
           throw fail(source, `step "${ref.stepId}" has no outputs: ${why}`);
         }
         const value = outputs[ref.output];
+        const plannedBecause = this.mode === 'plan' ? '' : this.planned.get(ref.stepId);
+        if (plannedBecause !== undefined && (value === undefined || isKnownAfterRun(plainValue(value)))) {
+          if (this.mode === 'plan') return UNKNOWN;
+          throw fail(
+            source,
+            `step "${ref.stepId}" ${plannedBecause}, and its output "${ref.output}" is known only once it runs`,
+            { hint: `include step "${ref.stepId}" in the run` },
+          );
+        }
         if (value === undefined) throw fail(source, `step "${ref.stepId}" did not set output "${ref.output}"`);
-        return typeof value === 'object' ? value.value : value;
+        return plainValue(value);
       }
     }
   };
@@ -101,8 +117,9 @@ export class Scope {
     }
     if (ref.kind === 'steps') {
       const value = this.outputs.get(ref.stepId)?.[ref.output];
+      if (this.mode === 'plan' || this.planned.has(ref.stepId)) return this.resolve(ref, source);
       if (value === undefined) return '';
-      return typeof value === 'object' ? value.value : value;
+      return plainValue(value);
     }
     return this.resolve(ref, source);
   };
@@ -115,6 +132,10 @@ export class Scope {
       this.secrets.add(JSON.stringify(value));
     }
   }
+}
+
+function plainValue(value: OutputValue): string | number | boolean {
+  return typeof value === 'object' ? value.value : value;
 }
 
 function fail(source: string, message: string, options: { cause?: unknown; hint?: string } = {}): PipelineError {

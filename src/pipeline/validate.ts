@@ -271,7 +271,7 @@ class Validator {
         this.stepsById.set(id, {
           index,
           selected,
-          ...(found ? { outputs: found.action.outputs } : {}),
+          ...(found ? { outputs: found.action.outputs, plannable: found.action.plan !== undefined } : {}),
         });
       }
       if (!found || id === undefined) return;

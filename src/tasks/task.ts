@@ -8,6 +8,8 @@
 import type { z } from 'zod';
 import type { AwsClients } from '../aws/clients.js';
 import type { WaitOptions } from '../aws/wait.js';
+import { UNKNOWN_TEXT } from '../pipeline/interpolation.js';
+import type { Foresight } from './foresight.js';
 
 /** A value a step hands to later steps and to CI; secret ones are masked in every log and report. */
 export type OutputValue = string | number | boolean | { value: string; secret: true };
@@ -40,6 +42,11 @@ export interface ActionContext {
   signal: AbortSignal;
   /** The one polling helper, with progress reported as `wait` events; it stops when `signal` aborts. */
   waitFor<T>(check: () => Promise<T | undefined>, options: WaitOptions): Promise<T>;
+  /**
+   * In a plan of a step that will run: what the earlier steps' plans foresee (a zip about to be
+   * rewritten, an object about to be uploaded). Plans read through it before reading the world.
+   */
+  foresight?: Foresight;
 }
 
 export interface ActionResult {
@@ -60,8 +67,15 @@ export interface PlannedChange {
 }
 
 /**
- * A plan with the outputs the step will have when they are already known (an unchanged package's
- * file and hash, an unchanged function's ARN), so later steps' plans can use them.
+ * A planned output whose value only running the step can tell (a version about to be published).
+ * Any output string containing it reads as `<known after run>` in later steps' plans.
+ */
+export const KNOWN_AFTER_RUN = UNKNOWN_TEXT;
+
+/**
+ * A plan with the outputs the step will have, as far as they are known before running (a
+ * package's file and hash, an existing function's ARN; KNOWN_AFTER_RUN for the others, and
+ * outputs left out are unknown too), so later steps' plans can use them.
  */
 export interface PlanResult {
   changes: PlannedChange[];

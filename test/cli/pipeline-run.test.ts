@@ -254,9 +254,9 @@ describe('outputs for CI', () => {
       "DEPLOY_FN_MESSAGE=arn:aws:lambda:us-east-1:000000000000:function:hello
       DEPLOY_FN_COUNT=3
       DEPLOY_FN_FLAG=true
-      DEPLOY_FN_TOKEN="****"
-      NOTES_MESSAGE="line one\\nline two = \\"quoted\\" \\$HOME ü"
-      NOTES_MULTILINE="line one\\nline two = \\"quoted\\" \\$HOME ü"
+      DEPLOY_FN_TOKEN=****
+      NOTES_MESSAGE=line one\\nline two = "quoted" $HOME ü
+      NOTES_MULTILINE=line one\\nline two = "quoted" $HOME ü
       "
     `);
     expect(files['o.txt']).toBe(files['out.env']);

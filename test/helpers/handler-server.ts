@@ -52,6 +52,7 @@ export function useHandlerServer(services: Record<string, ServiceDefinition>): H
       dynamodb: { transitionMs: 0, ttlSweepMs: 1000 },
       sqs: { deletedQueueCooldownMs: 0 },
       sns: { deliveryDelayMsPerSecond: 1 },
+      s3: { restoreDelayMs: 0 },
       events: new ChangeEvents(),
     };
     const started = createCloudServer({ context, services });

@@ -197,7 +197,7 @@ steps:
       [
         "pipe.yml: --connection prod: no such connection (known: local, aws)",
         "pipe.yml: --only x: no step has this id (steps: a, b, c)",
-        "pipe.yml:9:22: steps[1].with.message: \${steps.a.outputs.message}: step "a" is not run (left out by --only/--from), so its outputs are not available: include it",
+        "pipe.yml:9:22: steps[1].with.message: \${steps.a.outputs.message}: step "a" is not run (left out by --only/--from) and its action cannot be planned to supply its outputs: include it",
       ]
     `);
     expect(problems(source, { from: 'c' })).toEqual([]);

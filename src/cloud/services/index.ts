@@ -51,7 +51,8 @@ export function createServices(context: CloudContext): ServiceSet {
       return deps;
     }),
   );
-  const logs = createLogs(context);
+  // Logs' export tasks write to S3 through the in-process caller (definitions is read when used).
+  const logs = createLogs(context, (accountId, region) => serviceCaller(context, () => definitions, accountId, region));
   const iam = createIam(context);
   const kinesis = createKinesis(context);
   const dynamodb = createDynamoDb(context);
@@ -76,7 +77,7 @@ export function createServices(context: CloudContext): ServiceSet {
   const lambda = createLambda(context, s3.service, logs.store, sources);
   const definitions: Record<string, ServiceDefinition> = {
     s3: s3.definition,
-    sts: createSts(context),
+    sts: createSts(context, iam.service),
     logs: logs.definition,
     lambda: lambda.definition,
     iam: iam.definition,
@@ -95,6 +96,7 @@ export function createServices(context: CloudContext): ServiceSet {
     definitions,
     referencedBlobs: () => new Set([...s3.service.state.referencedBlobs(), ...lambda.service.state.referencedBlobs()]),
     start: () => {
+      logs.start();
       lambda.start();
       kinesis.start();
       dynamodb.start();
@@ -117,7 +119,15 @@ export function createServices(context: CloudContext): ServiceSet {
     // Stacks and pollers stop first: they may still be calling Lambda and the sources.
     close: async () => {
       await Promise.all([cloudFormation.close(), pollers?.close(), pushes?.close()]);
-      await Promise.all([lambda.close(), kinesis.close(), dynamodb.close(), sqs.close(), sns.close()]);
+      await Promise.all([
+        s3.close(),
+        logs.close(),
+        lambda.close(),
+        kinesis.close(),
+        dynamodb.close(),
+        sqs.close(),
+        sns.close(),
+      ]);
     },
   };
 }

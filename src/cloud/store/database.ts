@@ -1,12 +1,12 @@
 /**
- * The local cloud's metadata store: one SQLite database per data dir (better-sqlite3, synchronous,
- * which suits a single-process server: a statement finishes before the next request is handled).
- * Each service declares its tables as a migration; all run at open, in order, once.
+ * The local cloud's metadata store: one SQLite database per data dir (synchronous, which suits a
+ * single-process server: a statement finishes before the next request is handled), through
+ * better-sqlite3 or node:sqlite as sqlite.ts chooses. Each service declares its tables as a
+ * migration; all run at open, in order, once.
  */
-import Database from 'better-sqlite3';
+import { type Db, type OpenOptions, openSqlite, type Statement } from './sqlite.js';
 
-export type Db = Database.Database;
-export type Statement = Database.Statement;
+export type { Db, Statement } from './sqlite.js';
 
 export interface Migration {
   /** Unique, stable id, e.g. `s3-001-buckets`. */
@@ -14,8 +14,8 @@ export interface Migration {
   sql: string;
 }
 
-export function openDatabase(file: string, migrations: Migration[]): Db {
-  const db = new Database(file);
+export function openDatabase(file: string, migrations: Migration[], options: OpenOptions = {}): Db {
+  const db = openSqlite(file, options);
   // WAL with synchronous=NORMAL: a committed transaction is in the OS page cache before the
   // response is sent, so it survives the process being killed (kill -9); only a power loss
   // could drop the last commits, which is acceptable for a development cloud.

@@ -4,13 +4,14 @@
  * dies: a pid's liveness is not enough, since a server killed with `kill -9` whose parent is gone
  * stays a zombie wherever PID 1 does not reap orphans (a container without `--init`), and a zombie
  * still answers `kill(pid, 0)`. Node has no flock() of its own; SQLite's POSIX advisory locks are the
- * well-kept way to hold one, through the driver the store already uses.
+ * well-kept way to hold one, through the driver the store already uses (sqlite.ts: better-sqlite3 or
+ * node:sqlite, the same choice as the data dir's database).
  *
  * `cloud.pid` beside it names the owner, only for the message a second server prints.
  */
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
+import { isBusyError, openSqlite } from './sqlite.js';
 
 export class DataDirLockedError extends Error {
   readonly code = 'DataDirLocked';
@@ -24,11 +25,6 @@ export class DataDirLockedError extends Error {
 const LOCK_FILE = 'cloud.lock';
 export const PID_FILE = 'cloud.pid';
 
-function isBusy(error: unknown): boolean {
-  const code = (error as { code?: string }).code ?? '';
-  return code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED';
-}
-
 function ownerPid(dataDir: string): number | undefined {
   try {
     const pid = Number.parseInt(readFileSync(join(dataDir, PID_FILE), 'utf8'), 10);
@@ -41,7 +37,7 @@ function ownerPid(dataDir: string): number | undefined {
 /** Takes the lock; returns the function that releases it. */
 export function lockDataDir(dataDir: string): () => void {
   // timeout 0: a held lock answers SQLITE_BUSY at once instead of after a wait.
-  const lock = new Database(join(dataDir, LOCK_FILE), { timeout: 0 });
+  const lock = openSqlite(join(dataDir, LOCK_FILE), { timeout: 0 });
   try {
     // In exclusive mode the first write takes the file's exclusive lock and keeps it until the
     // connection closes (or the process dies).
@@ -50,7 +46,7 @@ export function lockDataDir(dataDir: string): () => void {
     lock.prepare('INSERT INTO owner (pid) VALUES (?)').run(process.pid);
   } catch (error) {
     lock.close();
-    if (isBusy(error)) throw new DataDirLockedError(dataDir, ownerPid(dataDir));
+    if (isBusyError(error)) throw new DataDirLockedError(dataDir, ownerPid(dataDir));
     throw error;
   }
   writeFileSync(join(dataDir, PID_FILE), String(process.pid));

@@ -11,18 +11,27 @@ import {
   DescribeChangeSetCommand,
   type DescribeChangeSetOutput,
   ExecuteChangeSetCommand,
+  GetTemplateCommand,
   GetTemplateSummaryCommand,
   type Stack,
 } from '@aws-sdk/client-cloudformation';
 import { z } from 'zod';
 import { PipelineError } from '../../pipeline/errors.js';
 import { awsCall, awsFailure } from '../aws-errors.js';
-import type { ActionContext, ActionResult, PlannedChange } from '../task.js';
+import {
+  type ActionContext,
+  type ActionResult,
+  KNOWN_AFTER_RUN,
+  type OutputValue,
+  type PlannedChange,
+  type PlanResult,
+} from '../task.js';
 import { type DeployParams, deleteForRecreate, hintFor, NO_UPDATES } from './deploy.js';
+import { forecastOutputs, stackFingerprint } from './foresee.js';
 import { StackActivity, waitForStack } from './monitor.js';
 import { checkTemplateSource, commonInput, stackShape, waitTimeoutMs } from './params.js';
 import { findStack, mustRecreate, STACK_OUTPUTS, stackOutputs } from './stack.js';
-import { resolveTemplate } from './template.js';
+import { resolveTemplate, type TemplateInput } from './template.js';
 
 const changeSetName = z
   .string()
@@ -84,8 +93,9 @@ async function startChangeSet(
   name: string,
   type: 'CREATE' | 'UPDATE',
   ctx: ActionContext,
+  resolved?: TemplateInput,
 ): Promise<{ id: string; stackId: string | undefined }> {
-  const template = await resolveTemplate(params, ctx);
+  const template = resolved ?? (await resolveTemplate(params, ctx));
   try {
     const out = await ctx.aws.cloudFormation().send(
       new CreateChangeSetCommand({
@@ -298,7 +308,7 @@ export async function planStack(
   params: DeployParams,
   ctx: ActionContext,
   mode: 'deploy' | 'create' | 'update',
-): Promise<PlannedChange[]> {
+): Promise<PlannedChange[] | PlanResult> {
   const stack = await findStack(params.stackName, ctx);
   if (mode === 'update' && !stack) {
     return [{ action: 'none', resource: `stack ${params.stackName}`, details: ['does not exist: update would fail'] }];
@@ -316,9 +326,27 @@ export async function planStack(
       ...(await templateResources(params, ctx)),
     ];
   }
+  const resource = `stack ${params.stackName}`;
+  const template = await resolveTemplate(params, ctx, { plan: true });
+  const fingerprint = stackFingerprint(template, params, stack);
+  const unknownOutputs = { stackId: stack?.StackId ?? KNOWN_AFTER_RUN, stackName: params.stackName };
+  // An earlier step deploys this stack first: a change set now would compare with the stack
+  // before that step, which is not what this step will find.
+  const earlier = ctx.foresight?.lookup('stack', params.stackName);
+  if (earlier) {
+    if (earlier.fingerprint === fingerprint) {
+      const details = [`step ${earlier.stepId} deploys the same template, parameters and tags first: ${NO_UPDATES}`];
+      return { changes: [{ action: 'none', resource, details }], outputs: earlier.outputs };
+    }
+    ctx.foresight?.record('stack', params.stackName, { fingerprint, outputs: unknownOutputs, stepId: ctx.stepId });
+    const details = [
+      `differs from what step ${earlier.stepId} deploys first (template, parameters or tags): the resource changes are known after run`,
+    ];
+    return { changes: [{ action: 'update', resource, details }], outputs: unknownOutputs };
+  }
   const type = typeFor(stack);
   const name = `lambda-tasks-plan-${Date.now()}`;
-  const started = await startChangeSet(params, name, type, ctx);
+  const started = await startChangeSet(params, name, type, ctx, template);
   // Planning leaves nothing behind: the change set goes, and so does the REVIEW_IN_PROGRESS stack
   // a CREATE change set made.
   const cleanUp = async () => {
@@ -338,13 +366,48 @@ export async function planStack(
     throw error;
   }
   await cleanUp();
-  if (made.empty) return [{ action: 'none', resource: `stack ${params.stackName}`, details: [NO_UPDATES] }];
-  return plannedChanges(made.changeSet);
+  if (made.empty) {
+    return {
+      changes: [{ action: 'none', resource, details: [NO_UPDATES] }],
+      ...(stack ? { outputs: stackOutputs(stack, params.parameters, ctx) } : {}),
+    };
+  }
+  const outputs = stack ? await updatedOutputs(stack, template, made.changeSet, params, ctx) : unknownOutputs;
+  ctx.foresight?.record('stack', params.stackName, { fingerprint, outputs, stepId: ctx.stepId });
+  return { changes: plannedChanges(made.changeSet), outputs };
+}
+
+/** The outputs an update leaves as they are (see foresee.ts), the others known after run. */
+async function updatedOutputs(
+  stack: Stack,
+  template: TemplateInput,
+  changeSet: DescribeChangeSetOutput,
+  params: DeployParams,
+  ctx: ActionContext,
+): Promise<Record<string, OutputValue>> {
+  const current = stackOutputs(stack, params.parameters, ctx);
+  const unknown = Object.fromEntries(Object.keys(current).map((key) => [key, KNOWN_AFTER_RUN]));
+  const base = { ...unknown, stackId: stack.StackId ?? KNOWN_AFTER_RUN, stackName: params.stackName };
+  if (!('TemplateBody' in template) && !('UsePreviousTemplate' in template)) return base;
+  const old = await awsCall(`GetTemplate ${params.stackName}`, () =>
+    ctx.aws.cloudFormation().send(new GetTemplateCommand({ StackName: stack.StackId, TemplateStage: 'Original' }), {
+      abortSignal: ctx.signal,
+    }),
+  );
+  if (old.TemplateBody === undefined) return base;
+  return forecastOutputs({
+    current: stack,
+    outputs: current,
+    oldTemplate: old.TemplateBody,
+    newTemplate: 'TemplateBody' in template ? template.TemplateBody : old.TemplateBody,
+    changes: changeSet.Changes ?? [],
+    params,
+  });
 }
 
 /** Every resource of a template as a create, from GetTemplateSummary. */
 async function templateResources(params: DeployParams, ctx: ActionContext): Promise<PlannedChange[]> {
-  const template = await resolveTemplate(params, ctx);
+  const template = await resolveTemplate(params, ctx, { plan: true });
   if ('UsePreviousTemplate' in template) return [];
   try {
     const summary = await ctx.aws

@@ -1,6 +1,6 @@
 /**
  * The `cloudformation-stack` task: deploy a stack (create, or update if it exists), create,
- * update, delete, change sets, validate. Parameters are CreateStack's members in lowerCamelCase
+ * update, delete, change sets, validate, package (`aws cloudformation package`). Parameters are CreateStack's members in lowerCamelCase
  * (see params.ts); outputs are stackId, stackName, stackStatus and each of the stack's Outputs by
  * its key (`${steps.stack.outputs.FunctionArn}`).
  */
@@ -17,6 +17,7 @@ import {
 } from './change-sets.js';
 import { deleteParams, deleteStack, planDelete } from './delete.js';
 import { deployParams, deployStack, updateParams } from './deploy.js';
+import { packageAction } from './package-action.js';
 import { STACK_OUTPUTS } from './stack.js';
 import { VALIDATE_OUTPUTS, validateParams, validateTemplate } from './validate.js';
 
@@ -73,6 +74,7 @@ export const cloudFormationStackTask: TaskDefinition = {
       plan: planExecuteChangeSet,
       outputs: [...EXECUTE_OUTPUTS, '*'],
     }),
+    package: packageAction,
     validate: defineAction({
       description: 'Validate a template (ValidateTemplate): its parameters and required capabilities.',
       params: validateParams,

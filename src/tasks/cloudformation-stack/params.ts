@@ -39,6 +39,14 @@ export const templateSource = {
    * TemplateURL). Required only for such files.
    */
   templateBucket: z.string().min(3).optional(),
+  /**
+   * Package the `templateFile` first, as `aws cloudformation package` does: local paths in it
+   * (CodeUri, Code, ContentUri, nested TemplateURL, AWS::Include ...) are uploaded to
+   * `templateBucket` under their content hash and the rewritten template is deployed. @default false
+   */
+  package: z.boolean().optional(),
+  /** With `package`: keys of the artifacts start with `<packagePrefix>/`. */
+  packagePrefix: z.string().optional(),
 };
 
 /** CreateStack/UpdateStack/CreateChangeSet members shared by the actions that deploy a template. */
@@ -77,6 +85,8 @@ type TemplateSourceParams = {
   templateFile?: string | undefined;
   templateUrl?: string | undefined;
   usePreviousTemplate?: boolean | undefined;
+  templateBucket?: string | undefined;
+  package?: boolean | undefined;
 };
 
 /** Cross-field rule: exactly one template source (`usePreviousTemplate` counts as one where allowed). */
@@ -84,6 +94,17 @@ export function checkTemplateSource(params: TemplateSourceParams, ctx: z.Refinem
   const given = (['templateBody', 'templateFile', 'templateUrl', 'usePreviousTemplate'] as const).filter(
     (key) => params[key] !== undefined && params[key] !== false,
   );
+  const packaging = params.package;
+  if (packaging && params.templateFile === undefined) {
+    ctx.addIssue({ code: 'custom', message: 'package needs a templateFile to package', path: ['package'] });
+  }
+  if (packaging && params.templateBucket === undefined) {
+    ctx.addIssue({
+      code: 'custom',
+      message: 'package needs templateBucket: the bucket the artifacts are uploaded to',
+      path: ['templateBucket'],
+    });
+  }
   if (given.length === 0) {
     ctx.addIssue({ code: 'custom', message: 'give the template: templateFile, templateBody or templateUrl' });
   } else if (given.length > 1) {

@@ -11,6 +11,7 @@ import { HeadObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { PipelineError } from '../../pipeline/errors.js';
 import { awsCall } from '../aws-errors.js';
 import type { ActionContext } from '../task.js';
+import { packagedTemplatePath, TemplatePackager, writePackagedTemplate } from './package.js';
 
 /** TemplateBody's limit in bytes; larger templates must come from S3. */
 export const TEMPLATE_BODY_LIMIT = 51_200;
@@ -19,6 +20,8 @@ export type TemplateInput = { TemplateBody: string } | { TemplateURL: string } |
 
 export interface TemplateParams {
   stackName?: string | undefined;
+  package?: boolean | undefined;
+  packagePrefix?: string | undefined;
   templateBody?: string | Record<string, unknown> | undefined;
   templateFile?: string | undefined;
   templateUrl?: string | undefined;
@@ -26,7 +29,15 @@ export interface TemplateParams {
   usePreviousTemplate?: boolean | undefined;
 }
 
-export async function resolveTemplate(params: TemplateParams, ctx: ActionContext): Promise<TemplateInput> {
+/**
+ * The template to send. With `plan`, nothing is written: a packaged template is computed, not
+ * uploaded (its artifacts neither), and a file an earlier step's plan foresees is read as it will be.
+ */
+export async function resolveTemplate(
+  params: TemplateParams,
+  ctx: ActionContext,
+  options: { plan?: boolean } = {},
+): Promise<TemplateInput> {
   if (params.usePreviousTemplate) return { UsePreviousTemplate: true };
   if (params.templateUrl !== undefined) return { TemplateURL: params.templateUrl };
   if (params.templateBody !== undefined) {
@@ -40,13 +51,18 @@ export async function resolveTemplate(params: TemplateParams, ctx: ActionContext
   }
   const path = isAbsolute(params.templateFile) ? params.templateFile : resolve(ctx.baseDir, params.templateFile);
   let body: Buffer;
-  try {
-    body = await readFile(path);
-  } catch (error) {
-    throw new PipelineError('ActionFailed', `Cannot read templateFile ${params.templateFile} (${path}).`, {
-      cause: error,
-      hint: 'templateFile is relative to the pipeline file.',
-    });
+  if (params.package) {
+    body = Buffer.from(await packageForDeploy(path, params, ctx, options.plan ?? false));
+  } else {
+    const foreseen = options.plan ? ctx.foresight?.lookup('file', path)?.bytes : undefined;
+    try {
+      body = foreseen ?? (await readFile(path));
+    } catch (error) {
+      throw new PipelineError('ActionFailed', `Cannot read templateFile ${params.templateFile} (${path}).`, {
+        cause: error,
+        hint: 'templateFile is relative to the pipeline file.',
+      });
+    }
   }
   if (body.length <= TEMPLATE_BODY_LIMIT) return { TemplateBody: body.toString('utf8') };
   if (!params.templateBucket) {
@@ -57,6 +73,17 @@ export async function resolveTemplate(params: TemplateParams, ctx: ActionContext
     );
   }
   return { TemplateURL: await uploadTemplate(body, params.templateBucket, params.stackName ?? 'template', ctx) };
+}
+
+/** `package: true`: the template packaged into the template bucket; written next to the step's build output when running. */
+async function packageForDeploy(path: string, params: TemplateParams, ctx: ActionContext, plan: boolean) {
+  const packaged = await new TemplatePackager(ctx, {
+    bucket: params.templateBucket ?? '',
+    prefix: params.packagePrefix,
+    plan,
+  }).package(path);
+  if (!plan) await writePackagedTemplate(packagedTemplatePath(ctx), packaged.text);
+  return packaged.text;
 }
 
 async function uploadTemplate(body: Buffer, bucket: string, stackName: string, ctx: ActionContext): Promise<string> {

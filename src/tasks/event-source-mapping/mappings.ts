@@ -15,7 +15,13 @@ import {
 } from '@aws-sdk/client-lambda';
 import { PipelineError } from '../../pipeline/errors.js';
 import { awsCall, awsFailure, type Hints, isAwsError } from '../aws-errors.js';
-import type { ActionContext, ActionResult, PlannedChange } from '../task.js';
+import {
+  type ActionContext,
+  type ActionResult,
+  KNOWN_AFTER_RUN,
+  type PlannedChange,
+  type PlanResult,
+} from '../task.js';
 import {
   type CreateParams,
   DEFAULT_WAIT_TIMEOUT_SECONDS,
@@ -325,30 +331,60 @@ export async function deleteMapping(params: SelectParams, ctx: ActionContext): P
   return { outputs: { ...outputs(mapping), state: 'Deleted' }, changed: true, summary: `deleted ${label(mapping)}` };
 }
 
+/**
+ * A mapping as it will be when the step runs: an earlier step's plan may foresee enabling or
+ * disabling it (create with `enabled: true` re-enables what a later `disable` step disables).
+ */
+function foreseen(mapping: Mapping, ctx: ActionContext): Mapping {
+  const planned = mapping.UUID ? ctx.foresight?.lookup('mapping', mapping.UUID) : undefined;
+  return planned ? { ...mapping, State: planned.enabled ? 'Enabled' : 'Disabled' } : mapping;
+}
+
+/** The plan of a change to an existing mapping: the differences, the foresight, the outputs it will have. */
+function planChange(mapping: Mapping, wanted: Record<string, unknown>, ctx: ActionContext): PlanResult {
+  const current = foreseen(mapping, ctx);
+  const changes = differences(current, wanted);
+  const enabled =
+    typeof wanted['Enabled'] === 'boolean'
+      ? wanted['Enabled']
+      : current.State === 'Enabled' || current.State === 'Enabling';
+  if (changes.length && current.UUID) ctx.foresight?.record('mapping', current.UUID, { enabled, stepId: ctx.stepId });
+  return {
+    changes: [{ action: changes.length ? 'update' : 'none', resource: label(current), details: changes }],
+    outputs: {
+      ...outputs(current),
+      state: changes.length ? (enabled ? 'Enabled' : 'Disabled') : (current.State ?? ''),
+    },
+  };
+}
+
 /** What create would do: create a mapping, or the differences to the one there. */
-export async function planCreate(params: CreateParams, ctx: ActionContext): Promise<PlannedChange[]> {
+export async function planCreate(params: CreateParams, ctx: ActionContext): Promise<PlanResult> {
   const existing = params.eventSourceArn ? await findMapping(params, ctx) : undefined;
   const resource = `event source mapping of ${params.functionName}${params.eventSourceArn ? ` on ${params.eventSourceArn}` : ''}`;
-  if (!existing) return [{ action: 'create', resource, details: [] }];
+  if (!existing) {
+    return {
+      changes: [{ action: 'create', resource, details: [] }],
+      outputs: {
+        uuid: KNOWN_AFTER_RUN,
+        state: params.enabled === false ? 'Disabled' : 'Enabled',
+        functionArn: KNOWN_AFTER_RUN,
+        eventSourceArn: params.eventSourceArn ?? KNOWN_AFTER_RUN,
+        eventSourceMappingArn: KNOWN_AFTER_RUN,
+      },
+    };
+  }
   const { eventSourceArn: _source, startingPosition: _p, startingPositionTimestamp: _t, tags: _tags, ...rest } = params;
-  const changes = differences(existing, toUpdateMembers(rest));
-  return [{ action: changes.length ? 'update' : 'none', resource: label(existing), details: changes }];
+  return planChange(existing, toUpdateMembers(rest), ctx);
 }
 
-export async function planUpdate(params: UpdateParams, ctx: ActionContext): Promise<PlannedChange[]> {
+export async function planUpdate(params: UpdateParams, ctx: ActionContext): Promise<PlanResult> {
   const mapping = await required(params, ctx);
-  const changes = differences(mapping, toUpdateMembers(params.uuid ? params : { ...params, functionName: undefined }));
-  return [{ action: changes.length ? 'update' : 'none', resource: label(mapping), details: changes }];
+  return planChange(mapping, toUpdateMembers(params.uuid ? params : { ...params, functionName: undefined }), ctx);
 }
 
-export async function planSetEnabled(
-  params: SelectParams,
-  enabled: boolean,
-  ctx: ActionContext,
-): Promise<PlannedChange[]> {
-  const mapping = await required(params, ctx);
-  const changes = differences(mapping, { Enabled: enabled });
-  return [{ action: changes.length ? 'update' : 'none', resource: label(mapping), details: changes }];
+export async function planSetEnabled(params: SelectParams, enabled: boolean, ctx: ActionContext): Promise<PlanResult> {
+  return planChange(await required(params, ctx), { Enabled: enabled }, ctx);
 }
 
 export async function planDelete(params: SelectParams, ctx: ActionContext): Promise<PlannedChange[]> {

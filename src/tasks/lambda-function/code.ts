@@ -96,6 +96,22 @@ export function describeCode(code: DesiredCode): string {
 }
 
 /**
+ * In a plan, the code an earlier step will have written by then (a package's new zip, an upload's
+ * object), which is what running this step will deploy; not what is there now.
+ */
+function foreseenSha256(ctx: ActionContext, code: DesiredCode): { sha256: string; how: string } | undefined {
+  if (code.type === 's3') {
+    if (code.version) return undefined;
+    const object = ctx.foresight?.lookup('object', s3Url(code.bucket, code.key));
+    if (!object) return undefined;
+    // An object whose content the uploading step cannot tell: the deploy would compare it then.
+    return object.sha256 ? { sha256: object.sha256, how: `the object step ${object.stepId} will upload` } : undefined;
+  }
+  const file = ctx.foresight?.lookup('file', code.source);
+  return file ? { sha256: file.sha256, how: `the zip step ${file.stepId} will write` } : undefined;
+}
+
+/**
  * The code's SHA-256 (base64) and how it was learnt, or undefined when it cannot be known yet
  * (in a plan: a local package not built yet, or an S3 object not uploaded yet).
  */
@@ -104,6 +120,8 @@ export async function codeSha256(
   code: DesiredCode,
   options: { plan?: boolean } = {},
 ): Promise<{ sha256: string; how: string } | undefined> {
+  const foreseen = options.plan ? foreseenSha256(ctx, code) : undefined;
+  if (foreseen) return foreseen;
   if (code.type === 'zip') return { sha256: code.sha256, how: 'the local package' };
   if (code.type === 'missing') return undefined;
   const where = s3Url(code.bucket, code.key);

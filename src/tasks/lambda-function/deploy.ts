@@ -7,7 +7,7 @@
  */
 import { z } from 'zod';
 import { PipelineError } from '../../pipeline/errors.js';
-import { type ActionContext, defineAction, type PlannedChange, type PlanResult } from '../task.js';
+import { type ActionContext, defineAction, KNOWN_AFTER_RUN, type PlannedChange, type PlanResult } from '../task.js';
 import { getAlias, pointAlias } from './aliases.js';
 import { applyDecision, type CurrentFunction, decide, describeDecision, hasChanges, type Wanted } from './changes.js';
 import { codeSha256, loadCode } from './code.js';
@@ -60,6 +60,7 @@ async function planDeploy(params: DeployParams, ctx: ActionContext): Promise<Pla
   const current = await findFunction(ctx, params.functionName);
   const changes: PlannedChange[] = [];
   let versionChanges = true;
+  let foreseenSha: string | undefined;
   if (!current) {
     const wanted: Wanted = { ...wantedFrom(params), ...(code ? { code } : {}) };
     const missing = missingForCreate(params);
@@ -73,6 +74,7 @@ async function planDeploy(params: DeployParams, ctx: ActionContext): Promise<Pla
       current,
     );
     versionChanges = decision.configuration.length > 0 || decision.code.update;
+    foreseenSha = decision.code.update ? sha?.sha256 : current.config.CodeSha256;
     changes.push({ action: hasChanges(decision) ? 'update' : 'none', resource, details: describeDecision(decision) });
   }
   let version = 'the new version';
@@ -105,8 +107,24 @@ async function planDeploy(params: DeployParams, ctx: ActionContext): Promise<Pla
     }
   }
   // A deploy that changes nothing will report the function as it is: later steps can plan with it.
-  if (!current || changes.some((c) => c.action !== 'none')) return { changes };
-  return { changes, outputs: { ...functionOutputs(current.config, knownVersion), aliasArn } };
+  if (current && !changes.some((c) => c.action !== 'none')) {
+    return { changes, outputs: { ...functionOutputs(current.config, knownVersion), aliasArn } };
+  }
+  // Otherwise what a change keeps: the function's name and ARN, an alias's ARN.
+  const known = current ? functionOutputs(current.config) : undefined;
+  const functionArn = known?.functionArn ?? KNOWN_AFTER_RUN;
+  return {
+    changes,
+    outputs: {
+      functionName: known?.functionName ?? name,
+      functionArn,
+      version: publishing ? (knownVersion ?? KNOWN_AFTER_RUN) : '$LATEST',
+      codeSha256: foreseenSha ?? KNOWN_AFTER_RUN,
+      state: KNOWN_AFTER_RUN,
+      revisionId: KNOWN_AFTER_RUN,
+      aliasArn: params.alias ? `${functionArn}:${params.alias}` : '',
+    },
+  };
 }
 
 export const deploy = defineAction({

@@ -7,6 +7,8 @@ import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { InvokeCommand } from '@aws-sdk/client-lambda';
 import { z } from 'zod';
+import { formatItem } from '../../logs/format.js';
+import { condense } from '../../logs/invocations.js';
 import { PipelineError } from '../../pipeline/errors.js';
 import { type ActionContext, defineAction } from '../task.js';
 import { client, lambdaCall, retryOnConflict } from './lifecycle.js';
@@ -99,8 +101,10 @@ export const invoke = defineAction({
     );
     const result = out.Payload ? Buffer.from(out.Payload).toString('utf8') : '';
     if (out.LogResult) {
-      const lines = Buffer.from(out.LogResult, 'base64').toString('utf8').replace(/\n$/, '').split('\n');
-      ctx.emit({ type: 'log', lines });
+      const tail = Buffer.from(out.LogResult, 'base64').toString('utf8').replace(/\n$/, '').split('\n');
+      // START/END/REPORT condensed to one line, as `lambda-tasks logs` shows them.
+      const items = condense(tail.map((message) => ({ timestamp: 0, message })));
+      ctx.emit({ type: 'log', lines: items.map((item) => formatItem(item, { times: false })) });
     }
     const statusCode = out.StatusCode ?? 0;
     if (out.FunctionError && !params.allowFunctionError) {

@@ -9,6 +9,7 @@ import { mkdir } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { z } from 'zod';
 import { PipelineError } from '../../pipeline/errors.js';
+import { S3Etag } from '../s3-object/shared.js';
 import { type ActionContext, defineAction, type TaskDefinition } from '../task.js';
 import { displayPath, IGNORE_FILE, listSourceFiles, type SelectOptions, type SourceFile } from './files.js';
 import { type ZipDigest, zipDigest, zipToBuffer, zipToFile } from './zip.js';
@@ -94,12 +95,17 @@ const zip = defineAction({
   async plan(params, ctx) {
     const { source, file } = locations(params, ctx);
     const files = await selectFiles(source, selection(params, file));
-    const [digest, previous] = await Promise.all([zipDigest(files), fileSha256(file)]);
+    // The zip is reproducible: hashing it in memory tells what running will write, and the zip
+    // left by the last run stays as it is.
+    const etag = new S3Etag();
+    const [digest, previous] = await Promise.all([zipDigest(files, (chunk) => etag.update(chunk)), fileSha256(file)]);
     const shown = displayPath(ctx.baseDir, file);
     const details = [`${files.length} files from ${displayPath(ctx.baseDir, source)}, sha256 ${digest.sha256}`];
-    // The zip is reproducible, so its path and hash are known before it is written.
     const outputs = packageOutputs(file, digest);
     if (previous === digest.sha256) return { changes: [{ action: 'none', resource: shown, details }], outputs };
+    // Later steps read the new zip, not the one on disk.
+    ctx.foresight?.record('file', file, { ...digest, etag: etag.digest(), stepId: ctx.stepId });
+    if (previous) details.push(`was sha256 ${previous}`);
     return { changes: [{ action: previous ? 'update' : 'create', resource: shown, details }], outputs };
   },
   async run(params, ctx) {

@@ -61,9 +61,9 @@ export async function zipToBuffer(files: readonly SourceFile[]): Promise<ZipDige
   return { ...digest, bytes: Buffer.concat(chunks) };
 }
 
-/** Only the digest, nothing written (for plans). */
-export function zipDigest(files: readonly SourceFile[]): Promise<ZipDigest> {
-  return produce(files);
+/** Only the digest, nothing written (for plans); `onChunk` sees the bytes pass (for other hashes). */
+export function zipDigest(files: readonly SourceFile[], onChunk?: (chunk: Buffer) => void): Promise<ZipDigest> {
+  return produce(files, onChunk);
 }
 
 /** Writes the zip to `path` atomically (a temporary file renamed into place). */

@@ -76,36 +76,50 @@ export function s3Call<T>(context: string, call: () => Promise<T>): Promise<T> {
 }
 
 /**
- * The ETag S3 gives `path`'s content when uploaded as we upload it: the MD5 of the content for
- * one PutObject, or for a multipart upload in parts of PART_SIZE the MD5 of the parts' MD5s
- * followed by `-<parts>`. Quoted, as S3 sends it. (Objects encrypted with SSE-KMS or SSE-C have
- * other ETags, which then never match: such uploads are never skipped.)
+ * The ETag S3 gives content uploaded as we upload it: the MD5 of the content for one PutObject,
+ * or for a multipart upload in parts of PART_SIZE the MD5 of the parts' MD5s followed by
+ * `-<parts>`. Quoted, as S3 sends it. (Objects encrypted with SSE-KMS or SSE-C have other ETags,
+ * which then never match: such uploads are never skipped.) Fed chunk by chunk, so a package being
+ * zipped in a plan gets its ETag without being written.
  */
-export async function localEtag(path: string, size: number): Promise<string> {
-  if (size <= PART_SIZE) {
-    const md5 = createHash('md5');
-    for await (const chunk of createReadStream(path)) md5.update(chunk as Buffer);
-    return `"${md5.digest('hex')}"`;
-  }
-  const parts: Buffer[] = [];
-  let part = createHash('md5');
-  let filled = 0;
-  for await (const chunk of createReadStream(path, { highWaterMark: 1024 * 1024 }) as AsyncIterable<Buffer>) {
+export class S3Etag {
+  private readonly whole = createHash('md5');
+  private readonly parts: Buffer[] = [];
+  private part = createHash('md5');
+  private filled = 0;
+  private size = 0;
+
+  update(chunk: Buffer): void {
+    this.size += chunk.length;
+    this.whole.update(chunk);
     let offset = 0;
     while (offset < chunk.length) {
-      const take = Math.min(PART_SIZE - filled, chunk.length - offset);
-      part.update(chunk.subarray(offset, offset + take));
-      filled += take;
+      const take = Math.min(PART_SIZE - this.filled, chunk.length - offset);
+      this.part.update(chunk.subarray(offset, offset + take));
+      this.filled += take;
       offset += take;
-      if (filled === PART_SIZE) {
-        parts.push(part.digest());
-        part = createHash('md5');
-        filled = 0;
+      if (this.filled === PART_SIZE) {
+        this.parts.push(this.part.digest());
+        this.part = createHash('md5');
+        this.filled = 0;
       }
     }
   }
-  if (filled > 0) parts.push(part.digest());
-  return `"${createHash('md5').update(Buffer.concat(parts)).digest('hex')}-${parts.length}"`;
+
+  digest(): string {
+    if (this.size <= PART_SIZE) return `"${this.whole.digest('hex')}"`;
+    const parts = this.filled > 0 ? [...this.parts, this.part.digest()] : this.parts;
+    return `"${createHash('md5').update(Buffer.concat(parts)).digest('hex')}-${parts.length}"`;
+  }
+}
+
+/** The ETag of `path`'s content once uploaded (see S3Etag). */
+export async function localEtag(path: string): Promise<string> {
+  const etag = new S3Etag();
+  for await (const chunk of createReadStream(path, { highWaterMark: 1024 * 1024 }) as AsyncIterable<Buffer>) {
+    etag.update(chunk);
+  }
+  return etag.digest();
 }
 
 /** Runs `work` over `items` with at most `limit` at a time, keeping the results in order. */

@@ -101,7 +101,7 @@ async function downloadOne(
   const meta = await head(ctx, bucket, want.key, versionId);
   const size = meta.ContentLength ?? 0;
   const existing = await stat(want.file).catch(() => undefined);
-  if (skip && existing?.isFile() && meta.ETag === (await localEtag(want.file, existing.size))) {
+  if (skip && existing?.isFile() && meta.ETag === (await localEtag(want.file))) {
     ctx.emit({ type: 'skip', message: `${want.file} already holds ${where} (ETag ${meta.ETag} matches)` });
     return { ...want, meta, downloaded: false };
   }

@@ -21,7 +21,9 @@ import { glob } from 'tinyglobby';
 import { z } from 'zod';
 import { PipelineError } from '../../pipeline/errors.js';
 import { awsFailure, isNotFound } from '../aws-errors.js';
-import { type ActionContext, defineAction, type PlannedChange } from '../task.js';
+import type { Foreseen } from '../foresight.js';
+import { fileSha256 } from '../package/index.js';
+import { type ActionContext, defineAction, KNOWN_AFTER_RUN, type PlannedChange } from '../task.js';
 import {
   bucketParam,
   ensureBucket,
@@ -83,15 +85,20 @@ interface LocalObject {
   path: string;
   key: string;
   size: number;
+  /** In a plan: the content an earlier step will write to `path` (a package's new zip). */
+  foreseen?: Foreseen<'file'>;
 }
 
 /** The files to upload and their keys, sorted by key. */
 async function localObjects(params: UploadParams, ctx: ActionContext): Promise<LocalObject[]> {
   if (params.file !== undefined) {
     const path = resolve(ctx.baseDir, params.file);
+    const key = params.key ?? joinKey(params.prefix, basename(path));
+    const foreseen = ctx.foresight?.lookup('file', path);
+    if (foreseen) return [{ path, key, size: foreseen.size, foreseen }];
     const info = await stat(path).catch(() => undefined);
     if (!info?.isFile()) throw new PipelineError('ActionFailed', `${path} is not a file.`);
-    return [{ path, key: params.key ?? joinKey(params.prefix, basename(path)), size: info.size }];
+    return [{ path, key, size: info.size }];
   }
   const root = resolve(ctx.baseDir, params.directory ?? '.');
   const found = await glob(params.files ?? ['**'], {
@@ -180,7 +187,7 @@ async function inspect(ctx: ActionContext, params: UploadParams, object: LocalOb
     if (!isNotFound(error)) throw awsFailure(error, `HeadObject ${s3Url(params.bucket, object.key)}`, S3_HINTS);
   }
   if (!head) return { headers, head, same: false, reason: 'new object' };
-  const etag = await localEtag(object.path, object.size);
+  const etag = object.foreseen?.etag ?? (await localEtag(object.path));
   let tags: Record<string, string> | undefined;
   if (params.tags && head.ETag === etag) {
     const out = await s3Call(`GetObjectTagging ${s3Url(params.bucket, object.key)}`, () =>
@@ -188,7 +195,10 @@ async function inspect(ctx: ActionContext, params: UploadParams, object: LocalOb
     );
     tags = Object.fromEntries((out.TagSet ?? []).map((t) => [t.Key ?? '', t.Value ?? '']));
   }
-  return { headers, head, ...compareObject({ etag, headers }, params, head, tags) };
+  const compared = compareObject({ etag, headers }, params, head, tags);
+  const foreseen = object.foreseen;
+  if (!foreseen || compared.same) return { headers, head, ...compared };
+  return { headers, head, ...compared, reason: `${compared.reason}: the file step ${foreseen.stepId} will write` };
 }
 
 async function uploadOne(ctx: ActionContext, params: UploadParams, object: LocalObject): Promise<Outcome> {
@@ -254,25 +264,39 @@ export const upload = defineAction({
   async plan(params, ctx) {
     const objects = await localObjects(params, ctx);
     const states = await mapLimit(objects, 8, (object) => inspect(ctx, params, object));
+    const uploading = (i: number) => !(states[i]?.same && params.skipUnchanged);
     const changes = states.map((state, i): PlannedChange => {
       const resource = s3Url(params.bucket, objects[i]?.key ?? '');
       // A bucket that does not exist yet answers HeadObject with 404: every object is new.
-      if (state.same && params.skipUnchanged) return { action: 'none', resource, details: [state.reason] };
+      if (!uploading(i)) return { action: 'none', resource, details: [state.reason] };
       return { action: state.head ? 'update' : 'create', resource, details: [state.reason] };
     });
-    // When nothing will be uploaded, the outputs are those of the objects already there.
+    // Later steps (a deploy comparing CodeSha256) read the objects as they will be.
+    await mapLimit(
+      objects.map((object, i) => ({ object, i })),
+      8,
+      async ({ object, i }) => {
+        if (!uploading(i)) return;
+        const sha256 = object.foreseen?.sha256 ?? (await fileSha256(object.path));
+        ctx.foresight?.record('object', s3Url(params.bucket, object.key), { sha256, stepId: ctx.stepId });
+      },
+    );
     const first = states[0];
-    if (!first?.head || changes.some((c) => c.action !== 'none')) return changes;
+    const uploaded = changes.filter((c) => c.action !== 'none').length;
+    const firstObject = objects[0];
     return {
       changes,
       outputs: {
         bucket: params.bucket,
-        key: objects[0]?.key ?? '',
+        key: firstObject?.key ?? '',
         keys: JSON.stringify(objects.map((o) => o.key)),
-        versionId: first.head.VersionId ?? '',
-        etag: first.head.ETag ?? '',
-        uploaded: 0,
-        skipped: objects.length,
+        // What S3 answers the upload with is known once it did.
+        versionId: uploading(0) ? KNOWN_AFTER_RUN : (first?.head?.VersionId ?? ''),
+        etag: uploading(0)
+          ? (firstObject?.foreseen?.etag ?? (firstObject ? await localEtag(firstObject.path) : ''))
+          : (first?.head?.ETag ?? ''),
+        uploaded,
+        skipped: objects.length - uploaded,
       },
     };
   },

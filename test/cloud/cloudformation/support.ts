@@ -9,6 +9,7 @@ import {
   waitUntilStackUpdateComplete,
 } from '@aws-sdk/client-cloudformation';
 import type { TestCloud } from '../../helpers/cloud.js';
+import { waitFor } from '../../helpers/wait.js';
 
 export const WAIT = { maxWaitTime: 30, minDelay: 0.05, maxDelay: 0.2 };
 
@@ -69,3 +70,11 @@ export const ROLE_STATEMENT = {
   Version: '2012-10-17',
   Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }],
 };
+
+/** Waits until the stack reaches `status` (for the statuses the SDK's waiters treat as failures). */
+export async function reached(t: TestCloud, stackName: string, status: string) {
+  return waitFor(`${stackName} ${status}`, async () => {
+    const stack = await describe(t, stackName);
+    return stack.StackStatus === status ? stack : undefined;
+  });
+}

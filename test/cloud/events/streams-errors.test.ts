@@ -5,6 +5,8 @@
  * ReportBatchItemFailures (valid, invalid and empty answers), MaximumRecordAgeInSeconds, and a
  * deleted function in LastProcessingResult and the cloud's log.
  */
+
+import { FilterLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { PutRecordCommand, PutRecordsCommand } from '@aws-sdk/client-kinesis';
 import { DeleteFunctionCommand, GetEventSourceMappingCommand } from '@aws-sdk/client-lambda';
 import { CreateBucketCommand, GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
@@ -104,6 +106,15 @@ describe('stream mapping errors', () => {
     const body = await failureMessage(dlq.url);
     expect(sink.events).toHaveLength(2);
     const info = body['KinesisBatchInfo'] as Record<string, string>;
+    // The record names the last invocation that ran: its START line is in the function's log.
+    const requestId = (body['requestContext'] as Record<string, string>)['requestId'];
+    const starts = await t.cwLogs().send(
+      new FilterLogEventsCommand({
+        logGroupName: `/aws/lambda/${fn}`,
+        filterPattern: `"START RequestId: ${requestId}"`,
+      }),
+    );
+    expect(starts.events).toHaveLength(1);
     expect(body).toEqual({
       requestContext: {
         requestId: expect.stringMatching(UUID),

@@ -4,22 +4,37 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
+  AddRoleToInstanceProfileCommand,
+  AddUserToGroupCommand,
   AttachRolePolicyCommand,
+  CreateAccessKeyCommand,
+  CreateGroupCommand,
+  CreateInstanceProfileCommand,
   CreatePolicyCommand,
   CreatePolicyVersionCommand,
   CreateRoleCommand,
+  CreateUserCommand,
+  GetAccessKeyLastUsedCommand,
+  GetGroupCommand,
+  GetInstanceProfileCommand,
   GetPolicyCommand,
   GetRoleCommand,
   GetRolePolicyCommand,
+  GetSSHPublicKeyCommand,
+  GetUserCommand,
   IAMClient,
+  ListAccessKeysCommand,
   ListAttachedRolePoliciesCommand,
   ListPolicyVersionsCommand,
   PutRolePolicyCommand,
+  UploadSSHPublicKeyCommand,
 } from '@aws-sdk/client-iam';
+import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startCloud } from '../../../src/cloud/cloud.js';
 import { awsCli } from '../../helpers/aws-cli.js';
 import { randomName, TEST_CREDENTIALS, useCloud } from '../../helpers/cloud.js';
+import { RSA_2048_KEYS } from './ssh-keys.fixture.js';
 import { ACCOUNT, allowPolicy, BASIC_EXECUTION, trustPolicy } from './support.js';
 
 const t = useCloud();
@@ -117,6 +132,70 @@ describe('persistence', () => {
       expect(after).toEqual(before);
       expect(after.policy).toMatchObject({ DefaultVersionId: 'v2', AttachmentCount: 1 });
       expect(after.attached?.map((p) => p.PolicyArn)).toEqual([PolicyArn, BASIC_EXECUTION]);
+      iam.destroy();
+      await cloud.close();
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+
+  it('keeps users, groups, access keys (still accepted for SigV4), SSH keys and instance profiles', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'lambda-tasks-iam-restart-'));
+    const UserName = randomName('kept-user');
+    const GroupName = randomName('kept-group');
+    const RoleName = randomName('kept-role');
+    const InstanceProfileName = randomName('kept-profile');
+    const client = (url: string) =>
+      new IAMClient({ endpoint: url, region: 'us-east-1', credentials: TEST_CREDENTIALS, maxAttempts: 1 });
+    const sts = (url: string, credentials: { accessKeyId: string; secretAccessKey: string }) =>
+      new STSClient({ endpoint: url, region: 'us-east-1', credentials, maxAttempts: 1 });
+    try {
+      let cloud = await startCloud({ port: 0, dataDir });
+      let iam = client(cloud.url);
+      await iam.send(new CreateUserCommand({ UserName, Path: '/kept/', Tags: [{ Key: 'k', Value: 'v' }] }));
+      await iam.send(new CreateGroupCommand({ GroupName }));
+      await iam.send(new AddUserToGroupCommand({ GroupName, UserName }));
+      const { AccessKey } = await iam.send(new CreateAccessKeyCommand({ UserName }));
+      const key = {
+        accessKeyId: AccessKey?.AccessKeyId as string,
+        secretAccessKey: AccessKey?.SecretAccessKey as string,
+      };
+      const { SSHPublicKey } = await iam.send(
+        new UploadSSHPublicKeyCommand({ UserName, SSHPublicKeyBody: RSA_2048_KEYS[0] as string }),
+      );
+      await iam.send(new CreateRoleCommand({ RoleName, AssumeRolePolicyDocument: trustPolicy('ec2.amazonaws.com') }));
+      await iam.send(new CreateInstanceProfileCommand({ InstanceProfileName }));
+      await iam.send(new AddRoleToInstanceProfileCommand({ InstanceProfileName, RoleName }));
+      let caller = sts(cloud.url, key);
+      const identity = await caller.send(new GetCallerIdentityCommand({}));
+      const SSHPublicKeyId = SSHPublicKey?.SSHPublicKeyId as string;
+      const read = async (c: IAMClient) => ({
+        user: (await c.send(new GetUserCommand({ UserName }))).User,
+        group: await c.send(new GetGroupCommand({ GroupName })).then(({ Group, Users }) => ({ Group, Users })),
+        keys: (await c.send(new ListAccessKeysCommand({ UserName }))).AccessKeyMetadata,
+        lastUsed: (await c.send(new GetAccessKeyLastUsedCommand({ AccessKeyId: key.accessKeyId }))).AccessKeyLastUsed,
+        ssh: (await c.send(new GetSSHPublicKeyCommand({ UserName, SSHPublicKeyId, Encoding: 'SSH' }))).SSHPublicKey,
+        profile: (await c.send(new GetInstanceProfileCommand({ InstanceProfileName }))).InstanceProfile,
+      });
+      const before = await read(iam);
+      iam.destroy();
+      caller.destroy();
+      await cloud.close();
+
+      cloud = await startCloud({ port: 0, dataDir });
+      iam = client(cloud.url);
+      expect(await read(iam)).toEqual(before);
+      expect(before.group.Users?.map((u) => u.UserName)).toEqual([UserName]);
+      expect(before.lastUsed).toMatchObject({ ServiceName: 'sts', Region: 'us-east-1' });
+      expect(before.profile?.Roles?.map((r) => r.RoleName)).toEqual([RoleName]);
+      // The key still signs requests as its user.
+      caller = sts(cloud.url, key);
+      expect(await caller.send(new GetCallerIdentityCommand({}))).toMatchObject({
+        Arn: identity.Arn,
+        UserId: before.user?.UserId,
+        Account: ACCOUNT,
+      });
+      caller.destroy();
       iam.destroy();
       await cloud.close();
     } finally {

@@ -184,7 +184,7 @@ describe('attached managed policies', () => {
     const RoleName = await newRole(iam);
     expect(
       await failure(iam.send(new AttachRolePolicyCommand({ RoleName, PolicyArn: 'longpolicynamebutnoarn' }))),
-    ).toEqual({ name: 'ValidationError', message: 'Invalid ARN:  Could not be parsed!', status: 400 });
+    ).toEqual({ name: 'ValidationError', message: 'ARN longpolicynamebutnoarn is not valid.', status: 400 });
     for (const PolicyArn of [
       `arn:aws:iam::${ACCOUNT}:policy/${randomName('none')}`,
       'arn:aws:iam::aws:policy/NoSuchManagedPolicy',

@@ -1,5 +1,11 @@
 /** CloudWatch Logs through the AWS CLI v1 (botocore), including its automatic pagination and errors. */
 
+import {
+  CreateLogGroupCommand,
+  CreateLogStreamCommand,
+  DeleteLogGroupCommand,
+  PutRetentionPolicyCommand,
+} from '@aws-sdk/client-cloudwatch-logs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { awsCli } from '../../helpers/aws-cli.js';
 import { randomName, useCloud } from '../../helpers/cloud.js';
@@ -15,11 +21,13 @@ const awsError = (...args: string[]) => cli.failure('logs', ...args);
 
 describe('AWS CLI v1', () => {
   it('creates a group and stream, puts, gets and filters events, and pages describe-log-groups', async () => {
+    // Set up through the SDK: each CLI call costs a Python start (seconds on a busy machine).
+    const logs = t.cwLogs();
     const group = `/cli/${randomName('group')}`;
-    await aws('create-log-group', '--log-group-name', group);
-    await aws('create-log-group', '--log-group-name', `${group}-2`);
-    await aws('create-log-stream', '--log-group-name', group, '--log-stream-name', 'main');
-    await aws('put-retention-policy', '--log-group-name', group, '--retention-in-days', '14');
+    await logs.send(new CreateLogGroupCommand({ logGroupName: group }));
+    await logs.send(new CreateLogGroupCommand({ logGroupName: `${group}-2` }));
+    await logs.send(new CreateLogStreamCommand({ logGroupName: group, logStreamName: 'main' }));
+    await logs.send(new PutRetentionPolicyCommand({ logGroupName: group, retentionInDays: 14 }));
     const now = Date.now();
     const put = (await aws(
       'put-log-events',
@@ -52,8 +60,8 @@ describe('AWS CLI v1', () => {
       [group, 14],
       [`${group}-2`, undefined],
     ]);
-    await aws('delete-log-group', '--log-group-name', group);
-    await aws('delete-log-group', '--log-group-name', `${group}-2`);
+    await logs.send(new DeleteLogGroupCommand({ logGroupName: group }));
+    await logs.send(new DeleteLogGroupCommand({ logGroupName: `${group}-2` }));
   });
 
   it('reports errors with their AWS codes and messages', async () => {
@@ -63,7 +71,7 @@ describe('AWS CLI v1', () => {
       'An error occurred (ResourceNotFoundException) when calling the DescribeLogStreams operation: The specified log group does not exist.',
     );
     const group = `/cli/${randomName('bad')}`;
-    await aws('create-log-group', '--log-group-name', group);
+    await t.cwLogs().send(new CreateLogGroupCommand({ logGroupName: group }));
     const retention = await awsError('put-retention-policy', '--log-group-name', group, '--retention-in-days', '2');
     expect(retention.stderr).toContain(
       "An error occurred (InvalidParameterException) when calling the PutRetentionPolicy operation: 1 validation error detected: Value '2' at 'retentionInDays'",

@@ -1,5 +1,5 @@
 /** Filter patterns: terms, phrases, OR and exclusion terms, regular expressions and JSON patterns. */
-import { FilterLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
+import { FilterLogEventsCommand, TestMetricFilterCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { compileFilterPattern } from '../../../src/cloud/services/logs/filter-pattern.js';
 import { failure, useCloud } from '../../helpers/cloud.js';
@@ -96,7 +96,8 @@ describe('invalid patterns', () => {
     ['"unterminated', 'unterminated quoted phrase'],
     ['%unterminated', 'unterminated regular expression'],
     ['%(%', 'invalid regular expression %(%'],
-    ['{ $.level = "ERROR"', "a JSON pattern must end with '}'"],
+    ['""', `Invalid character(s) in term '""'`],
+    ['user@example.com', "Invalid character(s) in term 'user@example.com'"],
     ['{ level = "ERROR" }', 'expected a selector such as $.field'],
     ['{ $.level > "ERROR" }', '> needs a numeric value'],
     ['{ $.a = 1 && }', 'expected a selector such as $.field'],
@@ -104,7 +105,13 @@ describe('invalid patterns', () => {
     ['{ $.a IS MAYBE }', 'expected TRUE, FALSE or NULL after IS'],
     ['[ip, user, status = 404]', 'space-delimited patterns ([field, ...]) are not supported by lambda-tasks'],
   ])('refuses %s', (pattern, detail) => {
-    expect(() => compileFilterPattern(pattern)).toThrow(`Invalid filter pattern: ${detail}.`);
+    expect(() => compileFilterPattern(pattern)).toThrow(`Invalid filter pattern: ${detail}`);
+  });
+
+  it('words an unclosed JSON pattern as AWS does', () => {
+    expect(() => compileFilterPattern('{ $.level = "ERROR"')).toThrow(
+      "If a filter pattern starts with '{' it must end with '}'",
+    );
   });
 });
 
@@ -121,7 +128,23 @@ describe('through FilterLogEvents', () => {
     expect(await filter('?WARN ?"order 43"')).toEqual([MESSAGES[1], MESSAGES[2]]);
     expect(await filter('{ $.user.admin IS TRUE && $.latency > 200 }')).toEqual([MESSAGES[4]]);
     expect(await failure(logs.send(new FilterLogEventsCommand({ logGroupName, filterPattern: '{ $.a = }' })))).toEqual(
-      invalidParameter('Invalid filter pattern: expected a value.'),
+      invalidParameter('Invalid filter pattern: expected a value'),
     );
+    expect(
+      await failure(logs.send(new FilterLogEventsCommand({ logGroupName, filterPattern: 'user@example.com' }))),
+    ).toEqual(invalidParameter("Invalid filter pattern: Invalid character(s) in term 'user@example.com'"));
+  });
+
+  it('tests a pattern on sample messages with TestMetricFilter, numbering events from 1', async () => {
+    const logs = t.cwLogs();
+    const { matches } = await logs.send(
+      new TestMetricFilterCommand({ filterPattern: '{ $.level = "ERROR" } ', logEventMessages: MESSAGES }),
+    );
+    expect(matches).toEqual([{ eventNumber: 5, eventMessage: MESSAGES[4], extractedValues: {} }]);
+    const none = await logs.send(new TestMetricFilterCommand({ filterPattern: 'nowhere', logEventMessages: ['a'] }));
+    expect(none.matches).toEqual([]);
+    expect(
+      await failure(logs.send(new TestMetricFilterCommand({ filterPattern: '{ $.a = 1', logEventMessages: ['a'] }))),
+    ).toEqual(invalidParameter("If a filter pattern starts with '{' it must end with '}'"));
   });
 });

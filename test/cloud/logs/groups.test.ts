@@ -8,6 +8,7 @@ import {
   DescribeLogStreamsCommand,
   ListTagsForResourceCommand,
   ListTagsLogGroupCommand,
+  PutLogGroupDeletionProtectionCommand,
   PutRetentionPolicyCommand,
   TagLogGroupCommand,
   TagResourceCommand,
@@ -105,6 +106,23 @@ describe('DeleteLogGroup', () => {
     await logs.send(new CreateLogGroupCommand({ logGroupName }));
     const { logStreams } = await logs.send(new DescribeLogStreamsCommand({ logGroupName }));
     expect(logStreams).toEqual([]);
+  });
+
+  it('refuses to delete a group under deletion protection until PutLogGroupDeletionProtection turns it off', async () => {
+    const logs = t.cwLogs();
+    const logGroupName = `/test/${randomName('protected')}`;
+    await logs.send(new CreateLogGroupCommand({ logGroupName, deletionProtectionEnabled: true }));
+    expect(await describeOne(logGroupName)).toMatchObject({ deletionProtectionEnabled: true });
+    expect(await failure(logs.send(new DeleteLogGroupCommand({ logGroupName })))).toEqual({
+      name: 'ValidationException',
+      message: 'Cannot delete log group with deletion protection enabled. Disable deletion protection first.',
+      status: 400,
+    });
+    const logGroupIdentifier = `arn:aws:logs:us-east-1:${ACCOUNT}:log-group:${logGroupName}`;
+    await logs.send(new PutLogGroupDeletionProtectionCommand({ logGroupIdentifier, deletionProtectionEnabled: false }));
+    expect(await describeOne(logGroupName)).not.toHaveProperty('deletionProtectionEnabled');
+    await logs.send(new DeleteLogGroupCommand({ logGroupName }));
+    expect(await describeOne(logGroupName)).toBeUndefined();
   });
 });
 
@@ -228,12 +246,19 @@ describe('tags', () => {
     expect((await logs.send(new ListTagsLogGroupCommand({ logGroupName }))).tags).toEqual({ b: 'two', c: '3' });
   });
 
-  it('tags, lists and untags by ARN, with or without the trailing :*', async () => {
+  it('tags, lists and untags by logGroupArn, refusing the arn form with :* by its pattern', async () => {
     const logs = t.cwLogs();
     const logGroupName = await newGroup(logs, 'arn-tags');
     const resourceArn = `arn:aws:logs:us-east-1:${ACCOUNT}:log-group:${logGroupName}`;
     await logs.send(new TagResourceCommand({ resourceArn, tags: { owner: 'me' } }));
-    await logs.send(new TagResourceCommand({ resourceArn: `${resourceArn}:*`, tags: { cost: 'low' } }));
+    expect(
+      await failure(logs.send(new TagResourceCommand({ resourceArn: `${resourceArn}:*`, tags: { x: 'y' } }))),
+    ).toEqual(
+      invalidParameter(
+        `1 validation error detected: Value '${resourceArn}:*' at 'resourceArn' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\w+=/:,.@-]*`,
+      ),
+    );
+    await logs.send(new TagResourceCommand({ resourceArn, tags: { cost: 'low' } }));
     expect((await logs.send(new ListTagsForResourceCommand({ resourceArn }))).tags).toEqual({
       owner: 'me',
       cost: 'low',

@@ -1,11 +1,13 @@
-/** Log groups, streams, events, retention and tags survive a restart on the same data dir. */
+/** Log groups, streams, events, retention, tags and export tasks survive a restart on the same data dir. */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   CloudWatchLogsClient,
+  CreateExportTaskCommand,
   CreateLogGroupCommand,
   CreateLogStreamCommand,
+  DescribeExportTasksCommand,
   DescribeLogGroupsCommand,
   DescribeLogStreamsCommand,
   FilterLogEventsCommand,
@@ -14,9 +16,10 @@ import {
   PutLogEventsCommand,
   PutRetentionPolicyCommand,
 } from '@aws-sdk/client-cloudwatch-logs';
+import { CreateBucketCommand, ListObjectsV2Command, PutBucketPolicyCommand, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startCloud } from '../../../src/cloud/cloud.js';
-import { randomName, TEST_CREDENTIALS } from '../../helpers/cloud.js';
+import { randomName, TEST_CREDENTIALS, waitFor } from '../../helpers/cloud.js';
 import { MINUTE } from './support.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'lambda-tasks-logs-'));
@@ -81,5 +84,67 @@ describe('persistence', () => {
     logs.destroy();
     await cloud.close();
     expect(serverLog.filter((line) => line.includes('internal error'))).toEqual([]);
+  });
+
+  it('resumes an export task left PENDING by a restart and completes it', async () => {
+    // The first cloud's clock stands still, so the task cannot start before the restart.
+    const frozen = Date.now();
+    let cloud = await startCloud({ port: 0, dataDir: dir, clock: () => frozen });
+    let logs = client(cloud.url);
+    const s3 = new S3Client({
+      endpoint: cloud.url,
+      region: 'us-east-1',
+      credentials: TEST_CREDENTIALS,
+      forcePathStyle: true,
+    });
+    const Bucket = randomName('resume');
+    const principal = { Service: 'logs.us-east-1.amazonaws.com' };
+    await s3.send(new CreateBucketCommand({ Bucket }));
+    await s3.send(
+      new PutBucketPolicyCommand({
+        Bucket,
+        Policy: JSON.stringify({
+          Statement: [
+            { Effect: 'Allow', Principal: principal, Action: 's3:GetBucketAcl', Resource: `arn:aws:s3:::${Bucket}` },
+            { Effect: 'Allow', Principal: principal, Action: 's3:PutObject', Resource: `arn:aws:s3:::${Bucket}/*` },
+          ],
+        }),
+      }),
+    );
+    const logGroupName = `/test/${randomName('export')}`;
+    await logs.send(new CreateLogGroupCommand({ logGroupName }));
+    await logs.send(new CreateLogStreamCommand({ logGroupName, logStreamName: 's' }));
+    await logs.send(
+      new PutLogEventsCommand({
+        logGroupName,
+        logStreamName: 's',
+        logEvents: [{ timestamp: frozen - 1, message: 'kept' }],
+      }),
+    );
+    const { taskId } = await logs.send(
+      new CreateExportTaskCommand({ logGroupName, from: 0, to: frozen, destination: Bucket }),
+    );
+    logs.destroy();
+    s3.destroy();
+    await cloud.close();
+
+    cloud = await startCloud({ port: 0, dataDir: dir });
+    logs = client(cloud.url);
+    const task = await waitFor('the resumed export', async () => {
+      const { exportTasks } = await logs.send(new DescribeExportTasksCommand({ taskId }));
+      return exportTasks?.[0]?.status?.code === 'COMPLETED' ? exportTasks[0] : undefined;
+    });
+    expect(task.executionInfo?.completionTime).toBeGreaterThanOrEqual(frozen);
+    const reader = new S3Client({
+      endpoint: cloud.url,
+      region: 'us-east-1',
+      credentials: TEST_CREDENTIALS,
+      forcePathStyle: true,
+    });
+    const { Contents } = await reader.send(new ListObjectsV2Command({ Bucket, Prefix: `exportedlogs/${taskId}/` }));
+    expect(Contents?.map((o) => o.Key)).toEqual([`exportedlogs/${taskId}/s/000000.gz`]);
+    reader.destroy();
+    logs.destroy();
+    await cloud.close();
   });
 });

@@ -5,6 +5,8 @@ import {
   DescribeLogGroupsCommand,
   DescribeLogStreamsCommand,
   type DescribeLogStreamsCommandInput,
+  FilterLogEventsCommand,
+  GetLogEventsCommand,
   PutLogEventsCommand,
 } from '@aws-sdk/client-cloudwatch-logs';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -154,11 +156,30 @@ describe('DescribeLogStreams', () => {
     }
   });
 
-  it('names the group by logGroupIdentifier (name or ARN)', async () => {
+  it('names the group by logGroupIdentifier (name or logGroupArn)', async () => {
     const arn = `arn:aws:logs:us-east-1:${ACCOUNT}:log-group:${logGroupName}`;
     expect(await streamNames({ logGroupIdentifier: arn, logStreamNamePrefix: 'c' })).toEqual(['c-3']);
-    expect(await streamNames({ logGroupIdentifier: `${arn}:*`, logStreamNamePrefix: 'c' })).toEqual(['c-3']);
     expect(await streamNames({ logGroupIdentifier: logGroupName, logStreamNamePrefix: 'c' })).toEqual(['c-3']);
+  });
+
+  it('refuses the arn form (with :*) as logGroupIdentifier with the pattern message, on every operation that takes it', async () => {
+    const logs = t.cwLogs();
+    const { logGroups } = await logs.send(new DescribeLogGroupsCommand({ logGroupNamePrefix: logGroupName }));
+    const arn = logGroups?.[0]?.arn as string;
+    expect(arn.endsWith(':*')).toBe(true);
+    const refused = invalidParameter(
+      `1 validation error detected: Value '${arn}' at 'logGroupIdentifier' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\w#+=/:,.@-]*`,
+    );
+    expect(await failure(logs.send(new DescribeLogStreamsCommand({ logGroupIdentifier: arn })))).toEqual(refused);
+    expect(
+      await failure(logs.send(new GetLogEventsCommand({ logGroupIdentifier: arn, logStreamName: 'a-1' }))),
+    ).toEqual(refused);
+    expect(await failure(logs.send(new FilterLogEventsCommand({ logGroupIdentifier: arn })))).toEqual(refused);
+    expect(await failure(logs.send(new DescribeLogGroupsCommand({ logGroupIdentifiers: [arn] })))).toEqual(
+      invalidParameter(
+        `1 validation error detected: Value '${arn}' at 'logGroupIdentifiers.1.member' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\w#+=/:,.@-]*`,
+      ),
+    );
   });
 
   it('rejects a prefix with LastEventTime order, both or neither group parameter, and foreign tokens', async () => {

@@ -288,8 +288,23 @@ describe('conditional writes (PutObject and CompleteMultipartUpload)', () => {
       );
     const error = await expectS3Error(complete(), failed);
     expect(error['Condition']).toBe('If-None-Match');
+    // The key changed (deleted) after the upload began: the upload conflicts and must start over.
     await s3.send(new DeleteObjectCommand({ Bucket, Key }));
-    const done = await complete();
+    const conflict = await expectS3Error(complete(), { name: 'ConditionalRequestConflict', status: 409 });
+    expect(conflict['Condition']).toBe('If-None-Match');
+    const again = await s3.send(new CreateMultipartUploadCommand({ Bucket, Key }));
+    const part2 = await s3.send(
+      new UploadPartCommand({ Bucket, Key, UploadId: again.UploadId, PartNumber: 1, Body: 'part' }),
+    );
+    const done = await s3.send(
+      new CompleteMultipartUploadCommand({
+        Bucket,
+        Key,
+        UploadId: again.UploadId,
+        IfNoneMatch: '*',
+        MultipartUpload: { Parts: [{ PartNumber: 1, ETag: part2.ETag }] },
+      }),
+    );
     expect(done.ETag).toMatch(/-1"$/);
   });
 });

@@ -125,8 +125,16 @@ describe('delivery status logging', () => {
       delivery: { destination: functionArn, attempts: 1, statusCode: 202 },
       status: 'SUCCESS',
     });
-    expect(JSON.parse(event?.delivery.providerResponse ?? '{}')).toEqual({ lambdaRequestId: expect.any(String) });
+    const { lambdaRequestId } = JSON.parse(event?.delivery.providerResponse ?? '{}') as { lambdaRequestId: string };
     await lambdaEvents(t, name, 1);
+    // The id names the invocation that ran: its START line is in the function's log.
+    const starts = await t.cwLogs().send(
+      new FilterLogEventsCommand({
+        logGroupName: `/aws/lambda/${name}`,
+        filterPattern: `"START RequestId: ${lambdaRequestId}"`,
+      }),
+    );
+    expect(starts.events).toHaveLength(1);
 
     // The quiet topic is not allowed by the function's policy: a failure, logged.
     const quiet = await sns.send(new PublishCommand({ TopicArn: quietArn, Message: 'not allowed' }));

@@ -10,10 +10,12 @@ import {
   dependencyGraph,
   type EvalContext,
   evaluateConditions,
+  expandIncludes,
   type GivenParameter,
   parseTemplate,
   resolveParameters,
   resolveValue,
+  type SnippetReader,
   type Template,
   TemplateError,
   validateTemplate,
@@ -43,13 +45,32 @@ export function validationError(message: string): AwsError {
   return new AwsError('ValidationError', message, 400);
 }
 
-/** Parses and validates a template (every resource type must have a provider). */
-export function checkedTemplate(body: string): Template {
+export interface TemplateOptions {
+  /** Expands AWS::Include (stack operations and change sets do; ValidateTemplate does not). */
+  readSnippet?: SnippetReader;
+  /** Whether the body as given declared AWS::LanguageExtensions, when `body` is already processed. */
+  languageExtensions?: boolean;
+  /**
+   * Whether the template is to be deployed: then every type must have a provider. Without, any
+   * type AWS knows is fine (ValidateTemplate, GetTemplateSummary).
+   */
+  provision?: boolean;
+}
+
+/**
+ * Parses and validates a template: every resource type known to AWS, and with `provision`, one the
+ * local cloud has a provider for. With `readSnippet`, AWS::Include transforms are expanded first,
+ * as stack operations and change sets do (and ValidateTemplate does not).
+ */
+export function checkedTemplate(body: string, options: TemplateOptions = {}): Template {
   return asValidationError(() => {
-    const template = parseTemplate(body);
+    const parsed = parseTemplate(body);
+    const template = options.readSnippet ? expandIncludes(parsed, options.readSnippet) : parsed;
     validateTemplate(template, {
       isSupportedType: (type) => PROVIDERS.has(type),
       attributesOf: (type) => PROVIDERS.get(type)?.attributes,
+      requireSupported: options.provision ?? false,
+      ...(options.languageExtensions !== undefined ? { languageExtensions: options.languageExtensions } : {}),
     });
     return template;
   });
@@ -70,8 +91,9 @@ export function prepareDeployment(
   parameters: GivenParameter[],
   previous: Record<string, string> | undefined,
   identity: StackIdentity,
+  options: TemplateOptions = {},
 ): PreparedDeployment {
-  const template = checkedTemplate(templateBody);
+  const template = checkedTemplate(templateBody, { ...options, provision: true });
   return asValidationError(() => {
     const resolved = resolveParameters(template.Parameters ?? {}, parameters, previous);
     const context = evalContext(identity, resolved.values, {}, template);

@@ -13,6 +13,7 @@ import type {
   StackEventRecord,
   StackRecord,
 } from '../../services/cloudformation/state.js';
+import { FailedAfterCreate, NESTED_STACK_TYPE } from '../providers/cloudformation.js';
 import {
   changedProperties,
   needsReplacement,
@@ -20,7 +21,7 @@ import {
   type ProvisionedResource,
 } from '../providers/provider.js';
 import { PROVIDERS } from '../providers/registry.js';
-import { deletionOrder, MASKED } from '../template/index.js';
+import { activeOutputs, deletionOrder, importValueArgs, MASKED, messages } from '../template/index.js';
 import { evalContext, type PreparedDeployment, resolveValue, type StackIdentity } from './deployment.js';
 
 export interface OperationsOptions {
@@ -88,23 +89,24 @@ export class StackOperations {
 
   async create(stack: StackRecord, prepared: PreparedDeployment, onFailure: 'ROLLBACK' | 'DO_NOTHING' | 'DELETE') {
     const imports = new Set<string>();
-    const failed = await this.provision(stack, prepared, new Map(), imports);
-    if (!failed.length) {
-      if (await this.finish(stack, prepared, 'CREATE_COMPLETE', imports)) return;
-      failed.push('Outputs');
+    let reason = this.missingImport(stack, prepared);
+    if (reason === undefined) {
+      const failed = await this.provision(stack, prepared, new Map(), imports);
+      if (failed.length) reason = `The following resource(s) failed to create: [${failed.join(', ')}]. `;
+      else reason = await this.finish(stack, prepared, 'CREATE_COMPLETE', imports);
+      if (reason === undefined) return;
     }
-    const reason = `The following resource(s) failed to create: [${failed.join(', ')}]. `;
     if (onFailure === 'DO_NOTHING') {
       this.setStatus(stack, 'CREATE_FAILED', reason);
       return;
     }
     if (onFailure === 'DELETE') {
-      this.setStatus(stack, 'DELETE_IN_PROGRESS', `${reason}Delete requested by user.`);
+      this.setStatus(stack, 'DELETE_IN_PROGRESS', followedBy(reason, 'Delete requested by user.'));
       await this.deleteAll(stack, prepared.graph);
       this.markDeleted(stack);
       return;
     }
-    this.setStatus(stack, 'ROLLBACK_IN_PROGRESS', `${reason}Rollback requested by user.`);
+    this.setStatus(stack, 'ROLLBACK_IN_PROGRESS', followedBy(reason, 'Rollback requested by user.'));
     const ok = await this.deleteAll(stack, prepared.graph);
     this.setStatus(stack, ok ? 'ROLLBACK_COMPLETE' : 'ROLLBACK_FAILED', undefined);
   }
@@ -114,18 +116,18 @@ export class StackOperations {
   async update(stack: StackRecord, prepared: PreparedDeployment, previous: PreparedDeployment) {
     const before = new Map(this.o.state.resources(stack.stackId).map((r) => [r.logicalId, r]));
     const imports = new Set<string>();
-    const failed = await this.provision(stack, prepared, before, imports);
-    if (!failed.length && (await this.finish(stack, prepared, 'UPDATE_COMPLETE_CLEANUP_IN_PROGRESS', imports))) {
-      await this.cleanup(stack, prepared, before);
-      this.setStatus(this.current(stack), 'UPDATE_COMPLETE', undefined);
-      return;
+    let reason = this.missingImport(stack, prepared);
+    if (reason === undefined) {
+      const failed = await this.provision(stack, prepared, before, imports);
+      if (failed.length) reason = `The following resource(s) failed to update: [${failed.join(', ')}]. `;
+      else reason = await this.finish(stack, prepared, 'UPDATE_COMPLETE_CLEANUP_IN_PROGRESS', imports);
+      if (reason === undefined) {
+        await this.cleanup(stack, prepared, before);
+        this.setStatus(this.current(stack), 'UPDATE_COMPLETE', undefined);
+        return;
+      }
     }
-    const names = failed.length ? failed : ['Outputs'];
-    this.setStatus(
-      stack,
-      'UPDATE_ROLLBACK_IN_PROGRESS',
-      `The following resource(s) failed to update: [${names.join(', ')}]. `,
-    );
+    this.setStatus(stack, 'UPDATE_ROLLBACK_IN_PROGRESS', reason);
     await this.rollbackUpdate(stack, before);
     const restored = this.current(stack);
     restored.data.deployment = stack.data.previous ?? restored.data.deployment;
@@ -134,6 +136,30 @@ export class StackOperations {
     // Outputs return to the previous deployment's values.
     await this.finish(restored, previous, 'UPDATE_ROLLBACK_COMPLETE_CLEANUP_IN_PROGRESS', new Set(stack.data.imports));
     this.setStatus(this.current(stack), 'UPDATE_ROLLBACK_COMPLETE', undefined);
+  }
+
+  /**
+   * AWS checks every Fn::ImportValue before it provisions anything: an export that does not exist
+   * fails the whole operation (not a resource) with "No export named X found".
+   */
+  private missingImport(stack: StackRecord, prepared: PreparedDeployment): string | undefined {
+    const ctx = this.resolution(stack, prepared, new Set());
+    const values = [
+      ...[...prepared.graph.keys()].map((id) => prepared.template.Resources[id]?.Properties),
+      ...activeOutputs(prepared.template, prepared.conditions).map((name) => prepared.template.Outputs?.[name]?.Value),
+    ];
+    for (const arg of importValueArgs(values, prepared.conditions)) {
+      let name: unknown;
+      try {
+        name = resolveValue(arg, ctx.eval);
+      } catch {
+        continue; // a name that reads a resource fails later, where it is resolved
+      }
+      if (typeof name === 'string' && !this.o.state.exportNamed(stack.accountId, stack.region, name)) {
+        return messages.noExport(name);
+      }
+    }
+    return undefined;
   }
 
   // Delete
@@ -157,14 +183,10 @@ export class StackOperations {
   }
 
   private importersOfExports(stack: StackRecord): string | undefined {
-    const exports = this.o.state.exportsOf(stack.accountId, stack.region).filter((e) => e.stackId === stack.stackId);
-    if (exports.length === 0) return undefined;
-    const others = this.o.state
-      .listStacks(stack.accountId, stack.region, false)
-      .filter((s) => s.stackId !== stack.stackId);
-    for (const exported of exports) {
-      const importer = others.find((s) => s.data.imports.includes(exported.name));
-      if (importer) return `Export ${exported.name} cannot be deleted as it is in use by ${importer.name}`;
+    for (const exported of this.o.state.exportsOf(stack.accountId, stack.region)) {
+      if (exported.stackId !== stack.stackId) continue;
+      const importer = this.importerOf(stack, exported.name);
+      if (importer) return messages.exportInUse(exported.name, importer, 'deleted');
     }
     return undefined;
   }
@@ -237,7 +259,8 @@ export class StackOperations {
     if (previous?.physicalId && previous.status !== 'CREATE_FAILED') {
       changed = changedProperties(previous.properties, properties);
       if (previous.type !== declaration.Type) action = 'replace';
-      else if (!changed.length) action = 'none';
+      // A nested stack is updated even so: its template may have changed at the same URL.
+      else if (!changed.length) action = declaration.Type === NESTED_STACK_TYPE ? 'update' : 'none';
       else action = needsReplacement(provider, changed) || !provider.update ? 'replace' : 'update';
     }
     if (action === 'none') {
@@ -287,7 +310,9 @@ export class StackOperations {
     } catch (error) {
       if (error instanceof Aborted) throw error;
       const reason = handlerMessage(error);
-      this.record(stack, { ...base, status: failedStatus, updatedAt: this.o.now() }, reason);
+      // A resource that came to exist before failing keeps its id, so the rollback deletes it.
+      const physicalId = error instanceof FailedAfterCreate ? error.physicalId : base.physicalId;
+      this.record(stack, { ...base, physicalId, status: failedStatus, updatedAt: this.o.now() }, reason);
       // The record keeps what existed before, so rollback knows what to restore.
       if (previous && action !== 'create') {
         this.o.state.putResource(stack.stackId, { ...previous, status: failedStatus, statusReason: reason });
@@ -296,13 +321,16 @@ export class StackOperations {
     }
   }
 
-  /** Resolves Outputs (and exports) of a finished deployment; false when an export conflicts. */
+  /**
+   * Resolves Outputs (and exports) of a finished deployment. Returns why it could not (an export
+   * another stack holds, or one another stack imports that this deployment drops or changes).
+   */
   private async finish(
     stack: StackRecord,
     prepared: PreparedDeployment,
     status: string,
     imports: Set<string>,
-  ): Promise<boolean> {
+  ): Promise<string | undefined> {
     const ctx = this.resolution(stack, prepared, imports);
     const outputs: StackRecord['data']['outputs'] = [];
     const exports: { name: string; value: string }[] = [];
@@ -317,26 +345,26 @@ export class StackOperations {
           const holder = this.o.state.exportNamed(stack.accountId, stack.region, name);
           if (holder && holder.stackId !== stack.stackId) {
             const other = this.o.state.stackById(holder.stackId);
-            throw new AwsError(
-              'ValidationError',
-              `Export with name ${name} is already exported by stack ${other?.name ?? holder.stackId}`,
-            );
+            throw new AwsError('ValidationError', messages.exportTaken(name, other?.name ?? holder.stackId));
           }
           entry.ExportName = name;
           exports.push({ name, value });
         }
         outputs.push(entry);
       }
+      const inUse = this.exportChangeInUse(stack, exports);
+      if (inUse) throw new AwsError('ValidationError', inUse);
     } catch (error) {
+      const reason = handlerMessage(error, false);
       this.event(
         stack,
         stack.name,
         'AWS::CloudFormation::Stack',
         status.startsWith('CREATE') ? 'CREATE_FAILED' : 'UPDATE_FAILED',
         stack.stackId,
-        handlerMessage(error, false),
+        reason,
       );
-      return false;
+      return reason;
     }
     const current = this.current(stack);
     current.data.outputs = outputs;
@@ -346,7 +374,26 @@ export class StackOperations {
       this.o.state.putStack(current);
     });
     this.setStatus(current, status, undefined);
-    return true;
+    return undefined;
+  }
+
+  /** An export of this stack that another stack imports and `next` drops or changes. */
+  private exportChangeInUse(stack: StackRecord, next: { name: string; value: string }[]): string | undefined {
+    const current = this.o.state.exportsOf(stack.accountId, stack.region).filter((e) => e.stackId === stack.stackId);
+    for (const exported of current) {
+      const kept = next.find((e) => e.name === exported.name);
+      if (kept?.value === exported.value) continue;
+      const importer = this.importerOf(stack, exported.name);
+      if (importer) return messages.exportInUse(exported.name, importer, kept ? 'updated' : 'deleted');
+    }
+    return undefined;
+  }
+
+  /** The name of another live stack that imports `exportName`. */
+  private importerOf(stack: StackRecord, exportName: string): string | undefined {
+    return this.o.state
+      .listStacks(stack.accountId, stack.region, false)
+      .find((s) => s.stackId !== stack.stackId && s.data.imports.includes(exportName))?.name;
   }
 
   /** After a successful update: delete removed resources and the old copies of replaced ones. */
@@ -467,7 +514,7 @@ export class StackOperations {
       },
       importValue: (name) => {
         const exported = this.o.state.exportNamed(stack.accountId, stack.region, name);
-        if (!exported) throw new AwsError('ValidationError', `No export named ${name} found.`);
+        if (!exported) throw new AwsError('ValidationError', messages.noExport(name));
         imports.add(name);
         return exported.value;
       },
@@ -535,6 +582,14 @@ export class StackOperations {
     if (properties !== undefined) event.ResourceProperties = maskSecrets(JSON.stringify(properties), stack);
     this.o.state.addEvent(event);
   }
+}
+
+/**
+ * A failure reason followed by what happens next: "The following resource(s) failed to create:
+ * [A]. Rollback requested by user.", "No export named X found. Rollback requested by user."
+ */
+function followedBy(reason: string, next: string): string {
+  return reason.endsWith('. ') ? `${reason}${next}` : `${reason}. ${next}`;
 }
 
 /** Status a stack or resource ends in when its in-progress operation cannot finish. */

@@ -6,6 +6,7 @@
  */
 import type { ResourceChange } from '@aws-sdk/client-cloudformation';
 import type { ResourceRecord, StackRecord } from '../../services/cloudformation/state.js';
+import { NESTED_STACK_TYPE } from '../providers/cloudformation.js';
 import { changedProperties, needsReplacement } from '../providers/provider.js';
 import { PROVIDERS } from '../providers/registry.js';
 import { evalContext, type PreparedDeployment, resolveValue } from './deployment.js';
@@ -76,7 +77,10 @@ export function planChanges(
     const changed = properties
       ? changedProperties(old.properties, properties)
       : dynamicProperties(declaration.Properties);
-    if (!typeChanged && !changed.length) continue;
+    if (!typeChanged && !changed.length) {
+      if (declaration.Type === NESTED_STACK_TYPE) changes.push(automaticChange(logicalId, old.physicalId));
+      continue;
+    }
     const replacement = typeChanged || !provider || needsReplacement(provider, changed) || !provider.update;
     if (replacement) replaced.add(logicalId);
     changes.push({
@@ -109,6 +113,22 @@ export function planChanges(
     });
   }
   return changes;
+}
+
+/**
+ * A nested stack whose properties did not change is still updated: its template may have changed
+ * at the same URL. AWS lists it with ChangeSource Automatic.
+ */
+function automaticChange(logicalId: string, physicalId: string): ResourceChange {
+  return {
+    Action: 'Modify',
+    LogicalResourceId: logicalId,
+    PhysicalResourceId: physicalId,
+    ResourceType: NESTED_STACK_TYPE,
+    Replacement: 'False',
+    Scope: [],
+    Details: [{ Evaluation: 'Dynamic', ChangeSource: 'Automatic' }],
+  };
 }
 
 /** When properties cannot be resolved yet, every top-level property referring to something may change. */

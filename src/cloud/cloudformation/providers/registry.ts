@@ -2,9 +2,19 @@
  * The resource types CloudFormation can provision here, by type name. Each service's providers
  * join this list as the service arrives.
  */
+import { nestedStackProvider } from './cloudformation.js';
 import { tableProvider } from './dynamodb.js';
 import { eventSourceMappingProvider } from './event-source-mapping.js';
-import { managedPolicyProvider, policyProvider, roleProvider } from './iam.js';
+import {
+  accessKeyProvider,
+  groupProvider,
+  instanceProfileProvider,
+  managedPolicyProvider,
+  policyProvider,
+  roleProvider,
+  userProvider,
+  userToGroupAdditionProvider,
+} from './iam.js';
 import { streamProvider } from './kinesis.js';
 import {
   aliasProvider,
@@ -34,6 +44,11 @@ export const PROVIDERS: ReadonlyMap<string, ResourceProvider> = new Map(
     roleProvider,
     policyProvider,
     managedPolicyProvider,
+    userProvider,
+    groupProvider,
+    accessKeyProvider,
+    userToGroupAdditionProvider,
+    instanceProfileProvider,
     logGroupProvider,
     tableProvider,
     streamProvider,
@@ -42,5 +57,6 @@ export const PROVIDERS: ReadonlyMap<string, ResourceProvider> = new Map(
     topicProvider,
     subscriptionProvider,
     topicPolicyProvider,
+    nestedStackProvider,
   ].map((p) => [p.type, p]),
 );

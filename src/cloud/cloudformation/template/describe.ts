@@ -74,11 +74,19 @@ export function requiredCapabilities(template: Template): RequiredCapabilities {
 }
 
 export function declaredTransforms(template: Template): string[] {
+  return declaredTransformEntries(template).map((entry) => entry.name);
+}
+
+/** The Transform section's entries: a name, or `{ Name, Parameters }`. */
+export function declaredTransformEntries(template: Template): { name: string; parameters?: unknown }[] {
   const transform: unknown = template.Transform;
-  const names = Array.isArray(transform) ? transform : transform === undefined ? [] : [transform];
-  return names.flatMap((name: unknown) =>
-    typeof name === 'string' ? [name] : isRecord(name) && typeof name['Name'] === 'string' ? [name['Name']] : [],
-  );
+  const entries = Array.isArray(transform) ? transform : transform === undefined ? [] : [transform];
+  return entries.flatMap((entry: unknown) => {
+    if (typeof entry === 'string') return [{ name: entry }];
+    if (isRecord(entry) && typeof entry['Name'] === 'string')
+      return [{ name: entry['Name'], parameters: entry['Parameters'] }];
+    return [];
+  });
 }
 
 /** GetTemplateSummary's answer for a (validated) template. */

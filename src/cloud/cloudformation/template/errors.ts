@@ -76,6 +76,9 @@ export const messages = {
   invalidResourceAttribute: (key: string) => `Invalid template resource property '${key}'`,
   unrecognizedResourceTypes: (types: readonly string[]) =>
     `Template format error: Unrecognized resource types: ${list(types)}`,
+  /** Ours: a type AWS knows that the local cloud cannot create (AWS's check, unknown types, comes first). */
+  unprovisionedResourceTypes: (types: readonly string[]) =>
+    `Template format error: The lambda-tasks local cloud does not provision these AWS resource types yet: ${list(types)}. docs/cloudformation-resources.md lists the types it provisions.`,
   resourceNameNotAlphanumeric: (id: string) => `Template format error: Resource name ${id} is non alphanumeric.`,
   /** After Eucalyptus. */
   dependsOnShape: 'Template format error: DependsOn must be a string or list of strings.',
@@ -189,7 +192,27 @@ export const messages = {
   getAZsShape: 'Template error: every Fn::GetAZs object must have a String-typed value.',
   /** Ours. */
   importValueShape: 'Template error: every Fn::ImportValue object must have a String-typed value.',
-  noExport: (name: string) => `No export named ${name} found.`,
+  /**
+   * AWS's stack status reason is this followed by ". Rollback requested by user." and a parent's
+   * "Embedded stack ... was not successfully created: " quotes it bare.
+   */
+  /** As AWS answers (quoted by cfn-lint's issue 1632). */
+  exportNameDepends: (output: string) =>
+    `Template format error: Output ${output} is malformed. The Name field of Export must not depend on any resources, imported values, or Fn::GetAZs.`,
+  importValueDepends:
+    'Template error: the attribute in Fn::ImportValue must not depend on any resources, imported values, or Fn::GetAZs',
+  noExport: (name: string) => `No export named ${name} found`,
+  exportInUse: (name: string, importer: string, change: 'updated' | 'deleted') =>
+    `Export ${name} cannot be ${change} as it is in use by ${importer}`,
+  exportTaken: (name: string, holder: string) => `Export with name ${name} is already exported by stack ${holder}`,
+  /** Ours: the local cloud runs no macros of its own; AWS::Include is the transform it expands. */
+  unknownTransform: (name: string) =>
+    `Template format error: Fn::Transform names ${name}, which the local cloud cannot run: it has no macros, and AWS::Include is the one transform Fn::Transform expands`,
+  transformName: 'Key Name of transform definition must be a string.',
+  /** Ours, in the form of AWS's include failures. */
+  includeLocation: 'Transform AWS::Include failed with: Parameters.Location must be an S3 URL of a template snippet.',
+  /** After AWS's "Transform AWS::Include failed with: ..." reasons. */
+  includeFailed: (reason: string) => `Transform AWS::Include failed with: ${reason}`,
   /** Ours. */
   cidrShape:
     'Template error: every Fn::Cidr object requires three parameters, (1) an IP address block in CIDR notation, (2) the number of subnets to generate (1 to 256) and (3) the number of subnet bits for each CIDR',

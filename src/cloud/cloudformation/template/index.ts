@@ -22,6 +22,7 @@ export {
   deletionOrder,
   dependencyGraph,
 } from './graph.js';
+export { expandIncludes, type SnippetReader } from './include.js';
 export { type EvalContext, type PseudoParameters, resolveValue } from './intrinsics.js';
 export {
   checkParameterValue,
@@ -33,6 +34,7 @@ export {
   resolveParameters,
 } from './parameters.js';
 export { parseTemplate } from './parse.js';
-export { collectReferences, type Reference } from './references.js';
+export { collectReferences, importValueArgs, type Reference } from './references.js';
 export type { GivenParameter, OutputDecl, ParameterDecl, ResourceDecl, Template } from './types.js';
 export { LIMITS, type ValidateOptions, validateTemplate } from './validate.js';
+export { INCLUDE, LANGUAGE_EXTENSIONS } from './validate-values.js';

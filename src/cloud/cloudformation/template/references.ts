@@ -79,3 +79,51 @@ function walk(value: unknown, options: ReferenceOptions, found: Reference[]): vo
   }
   for (const child of Object.values(value)) walk(child, options, found);
 }
+
+/**
+ * The arguments of every `Fn::ImportValue` in `value` (unresolved), following only the branch of
+ * `Fn::If` that `conditions` take.
+ */
+export function importValueArgs(value: unknown, conditions: Readonly<Record<string, boolean>>): unknown[] {
+  const found: unknown[] = [];
+  const visit = (node: unknown): void => {
+    if (Array.isArray(node)) {
+      for (const item of node) visit(item);
+      return;
+    }
+    if (typeof node !== 'object' || node === null) return;
+    const fn = asFunction(node);
+    if (fn?.name === 'Fn::ImportValue') {
+      found.push(fn.arg);
+      return;
+    }
+    if (fn?.name === 'Fn::If' && Array.isArray(fn.arg) && fn.arg.length === 3) {
+      const [name, whenTrue, whenFalse] = fn.arg as [unknown, unknown, unknown];
+      const taken = typeof name === 'string' ? conditions[name] : undefined;
+      if (taken !== undefined) {
+        visit(taken ? whenTrue : whenFalse);
+        return;
+      }
+    }
+    for (const child of Object.values(node)) visit(child);
+  };
+  visit(value);
+  return found;
+}
+
+/**
+ * Whether `value` depends on something only known while a stack runs: a resource (by Ref, GetAtt
+ * or a Fn::Sub variable), an imported value or Fn::GetAZs. Export names and Fn::ImportValue may
+ * not, on AWS.
+ */
+export function dependsOnStackValues(value: unknown, resources: Readonly<Record<string, unknown>>): boolean {
+  if (collectReferences(value).some((reference) => Object.hasOwn(resources, reference.target))) return true;
+  const calls = (node: unknown): boolean => {
+    if (Array.isArray(node)) return node.some(calls);
+    if (typeof node !== 'object' || node === null) return false;
+    const fn = asFunction(node);
+    if (fn?.name === 'Fn::ImportValue' || fn?.name === 'Fn::GetAZs') return true;
+    return Object.values(node).some(calls);
+  };
+  return calls(value);
+}

@@ -5,19 +5,29 @@
  * and what can be looked up statically (a `Fn::FindInMap` of literals, a `Fn::Select` from a
  * literal list) is there.
  */
+import { declaredTransforms } from './describe.js';
 import { messages, TemplateError } from './errors.js';
 import { asFunction, getAttArgs, PSEUDO_PARAMETERS, parseSub, subArgs } from './functions.js';
+import { dependsOnStackValues } from './references.js';
 import { isRecord, type Template } from './types.js';
+
+/** The one transform `Fn::Transform` may name here (expanded by `expandIncludes`). */
+export const INCLUDE = 'AWS::Include';
+
+/**
+ * What `Transform: AWS::LanguageExtensions` adds to the language: without it, AWS knows neither
+ * function and takes Fn::FindInMap with three arguments only.
+ */
+export const LANGUAGE_EXTENSIONS = 'AWS::LanguageExtensions';
+const EXTENSION_FUNCTIONS = new Set(['Fn::Length', 'Fn::ToJsonString']);
 
 /** Functions whose arguments are only walked here; their shapes are checked when evaluated. */
 const WALKED = new Set([
   'Fn::Base64',
   'Fn::GetAZs',
-  'Fn::ImportValue',
   'Fn::Cidr',
   'Fn::Length',
   'Fn::ToJsonString',
-  'Fn::Transform',
   'Fn::Equals',
   'Fn::And',
   'Fn::Or',
@@ -33,12 +43,14 @@ export interface ValueChecker {
 
 export function valueChecker(
   template: Template,
-  attributesOf: (type: string) => readonly string[] | undefined,
+  options: { attributesOf(type: string): readonly string[] | undefined; languageExtensions?: boolean },
 ): ValueChecker {
+  const { attributesOf } = options;
   const parameters = template.Parameters ?? {};
   const resources = template.Resources;
   const conditions = template.Conditions ?? {};
   const unresolved: string[] = [];
+  const extended = options.languageExtensions ?? declaredTransforms(template).includes(LANGUAGE_EXTENSIONS);
 
   const checkRef = (name: string) => {
     const known = PSEUDO_PARAMETERS.has(name) || Object.hasOwn(parameters, name) || Object.hasOwn(resources, name);
@@ -116,7 +128,15 @@ export function valueChecker(
         return;
       }
       case 'Fn::FindInMap':
+        if (!extended && Array.isArray(arg) && arg.length === 4) throw new TemplateError(messages.findInMapShape);
         findInMap(template, arg);
+        check(arg);
+        return;
+      case 'Fn::Transform':
+        checkTransform(arg);
+        return;
+      case 'Fn::ImportValue':
+        if (dependsOnStackValues(arg, resources)) throw new TemplateError(messages.importValueDepends);
         check(arg);
         return;
       case 'Fn::If': {
@@ -127,6 +147,7 @@ export function valueChecker(
         return;
       }
       default:
+        if (EXTENSION_FUNCTIONS.has(name) && !extended) throw new TemplateError(messages.unsupportedFunction(name));
         if (!WALKED.has(name)) throw new TemplateError(messages.unsupportedFunction(name));
         check(arg);
     }
@@ -145,6 +166,16 @@ function supportsAttribute(supported: readonly string[], attribute: string): boo
       ? attribute.startsWith(name.slice(0, -1)) && attribute.length > name.length - 1
       : name === attribute,
   );
+}
+
+/**
+ * `Fn::Transform` is expanded before the template is used (`expandIncludes`); what remains to check
+ * is that it names a transform the local cloud can run.
+ */
+function checkTransform(arg: unknown): void {
+  const name = isRecord(arg) ? arg['Name'] : undefined;
+  if (typeof name !== 'string') throw new TemplateError(messages.transformName);
+  if (name !== INCLUDE) throw new TemplateError(messages.unknownTransform(name));
 }
 
 function listOf(arg: unknown, length: number, shape: string): unknown[] {

@@ -8,14 +8,33 @@ import { validateConditions } from './conditions.js';
 import { messages, TemplateError } from './errors.js';
 import { dependencyGraph } from './graph.js';
 import { checkParameterValue, defaultString, parameterKind } from './parameters.js';
+import { dependsOnStackValues } from './references.js';
+import { isAwsResourceType } from './resource-types.js';
 import { isRecord, type Template } from './types.js';
 import { valueChecker } from './validate-values.js';
 
 export interface ValidateOptions {
   /** Whether the local cloud can provision this resource type. */
   isSupportedType(type: string): boolean;
+  /**
+   * Whether AWS knows this resource type: an unknown one is AWS's "Unrecognized resource types".
+   * @default `isAwsResourceType` (AWS's published types and `Custom::` resources)
+   */
+  isKnownType?(type: string): boolean;
+  /**
+   * Whether every type must be one the local cloud provisions (stack operations and change sets);
+   * ValidateTemplate and GetTemplateSummary accept any type AWS knows, as AWS does.
+   * @default true
+   */
+  requireSupported?: boolean;
   /** The attributes `Fn::GetAtt` may read from this type; `undefined` accepts any (custom resources). */
   attributesOf(type: string): readonly string[] | undefined;
+  /**
+   * Whether the template as given declared AWS::LanguageExtensions (Fn::Length, Fn::ToJsonString,
+   * Fn::FindInMap's DefaultValue). A processed template no longer declares its transforms.
+   * @default whether `template` declares it
+   */
+  languageExtensions?: boolean;
 }
 
 /** AWS's quotas on a template's sections. */
@@ -83,7 +102,11 @@ export function validateTemplate(template: Template, options: ValidateOptions): 
   validateConditions(template);
   checkConditionAttributes(template);
 
-  const values = valueChecker(template, (type) => options.attributesOf(type));
+  const checkerOptions = {
+    attributesOf: (type: string) => options.attributesOf(type),
+    ...(options.languageExtensions !== undefined ? { languageExtensions: options.languageExtensions } : {}),
+  };
+  const values = valueChecker(template, checkerOptions);
   for (const resource of Object.values(template.Resources)) {
     checkDependsOn(resource.DependsOn, template, values.unresolved);
     values.check([
@@ -97,8 +120,13 @@ export function validateTemplate(template: Template, options: ValidateOptions): 
   }
   if (values.unresolved.length > 0) throw new TemplateError(messages.unresolvedResources(values.unresolved));
 
-  const outputValues = valueChecker(template, (type) => options.attributesOf(type));
-  for (const output of Object.values(template.Outputs ?? {})) outputValues.check([output.Value, output.Export]);
+  const outputValues = valueChecker(template, checkerOptions);
+  for (const [name, output] of Object.entries(template.Outputs ?? {})) {
+    outputValues.check([output.Value, output.Export]);
+    if (output.Export !== undefined && dependsOnStackValues(output.Export.Name, template.Resources)) {
+      throw new TemplateError(messages.exportNameDepends(name));
+    }
+  }
   if (outputValues.unresolved.length > 0) {
     throw new TemplateError(messages.unresolvedOutputs(outputValues.unresolved));
   }
@@ -129,12 +157,13 @@ function checkResourceShapes(resources: Record<string, unknown>, options: Valida
   }
   if (ids.length > LIMITS.resources)
     throw new TemplateError(messages.tooMany('resources', ids.length, LIMITS.resources));
-  const unsupported: string[] = [];
-  for (const resource of Object.values(resources) as { Type: string }[]) {
-    if (!options.isSupportedType(resource.Type) && !unsupported.includes(resource.Type))
-      unsupported.push(resource.Type);
-  }
-  if (unsupported.length > 0) throw new TemplateError(messages.unrecognizedResourceTypes(unsupported));
+  const types = [...new Set((Object.values(resources) as { Type: string }[]).map((resource) => resource.Type))];
+  const isKnown = options.isKnownType ?? isAwsResourceType;
+  const unknown = types.filter((type) => !isKnown(type) && !options.isSupportedType(type));
+  if (unknown.length > 0) throw new TemplateError(messages.unrecognizedResourceTypes(unknown));
+  if (options.requireSupported === false) return;
+  const unprovisioned = types.filter((type) => !options.isSupportedType(type));
+  if (unprovisioned.length > 0) throw new TemplateError(messages.unprovisionedResourceTypes(unprovisioned));
 }
 
 function checkOutputShapes(outputs: unknown): void {

@@ -8,9 +8,16 @@ import { readFileSync } from 'node:fs';
 import type { Parameter, Stack } from '@aws-sdk/client-cloudformation';
 import { type PreparedDeployment, prepareDeployment, validationError } from '../../cloudformation/engine/deployment.js';
 import type { StackOperations } from '../../cloudformation/engine/operations.js';
-import { type GivenParameter, MASKED } from '../../cloudformation/template/index.js';
+import {
+  type GivenParameter,
+  LANGUAGE_EXTENSIONS,
+  MASKED,
+  type SnippetReader,
+} from '../../cloudformation/template/index.js';
+import { processTemplateBody, transformsOf } from '../../cloudformation/transforms/index.js';
 import type { CloudContext } from '../../context.js';
 import { validationMessage } from '../../errors.js';
+import { virtualHostBucket } from '../../routing.js';
 import type { RequestContext } from '../../service.js';
 import type { S3Service } from '../s3/s3-service.js';
 import type { CloudFormationState, Deployment, StackRecord } from './state.js';
@@ -79,8 +86,13 @@ export class CloudFormationService {
       throw validationError('Either Template URL or Template Body must be specified.');
     const location = parseTemplateUrl(input.TemplateURL);
     if (!location) throw validationError('TemplateURL must be a supported URL.');
+    return this.readObject(location, ctx.accountId);
+  }
+
+  /** A template (or AWS::Include snippet) stored in the local S3, read as `accountId`. */
+  private readObject(location: { bucket: string; key: string }, accountId: string): string {
     const bucket = this.s3.state.getBucket(location.bucket);
-    if (!bucket || bucket.accountId !== ctx.accountId) throw validationError('S3 error: Access Denied');
+    if (!bucket || bucket.accountId !== accountId) throw validationError('S3 error: Access Denied');
     const object = this.s3.state.latest(location.bucket, location.key);
     if (!object?.blob || object.deleteMarker) throw validationError('S3 error: The specified key does not exist.');
     if (object.size > TEMPLATE_URL_LIMIT) {
@@ -89,18 +101,51 @@ export class CloudFormationService {
     return readFileSync(this.s3.blobs.path(object.blob), 'utf8');
   }
 
+  /** How AWS::Include reads its snippets for a stack of `accountId`: `s3://bucket/key` or a URL. */
+  snippetReader(accountId: string): SnippetReader {
+    return (url) => {
+      const s3Uri = /^s3:\/\/([^/]+)\/(.+)$/.exec(url);
+      const location = s3Uri ? { bucket: s3Uri[1] as string, key: s3Uri[2] as string } : parseTemplateUrl(url);
+      if (!location) throw new Error(`${url} is not an S3 location.`);
+      if (!this.s3.state.getBucket(location.bucket)) throw new Error(`S3 bucket [${location.bucket}] does not exist.`);
+      return this.readObject(location, accountId);
+    };
+  }
+
   prepare(
     stack: { accountId: string; region: string; name: string; stackId: string },
     body: string,
     parameters: GivenParameter[],
     previous: Deployment | undefined,
   ): PreparedDeployment {
-    return prepareDeployment(
-      body,
-      parameters,
-      previous ? Object.fromEntries(previous.parameters.map((p) => [p.ParameterKey, p.ParameterValue])) : undefined,
-      { accountId: stack.accountId, region: stack.region, stackName: stack.name, stackId: stack.stackId },
-    );
+    const previousValues = previous
+      ? Object.fromEntries(previous.parameters.map((p) => [p.ParameterKey, p.ParameterValue]))
+      : undefined;
+    const identity = {
+      accountId: stack.accountId,
+      region: stack.region,
+      stackName: stack.name,
+      stackId: stack.stackId,
+    };
+    // Transforms (SAM, LanguageExtensions) expand first; the stack keeps the template as given
+    // (GetTemplate's Original stage) and expands it again whenever it is prepared.
+    const processed = processTemplateBody(body, { ...identity, parameters, previous: previousValues });
+    const prepared = prepareDeployment(processed, parameters, previousValues, identity, {
+      readSnippet: this.snippetReader(stack.accountId),
+      languageExtensions: transformsOf(body).includes(LANGUAGE_EXTENSIONS),
+    });
+    return processed === body ? prepared : { ...prepared, templateBody: body };
+  }
+
+  /** A stored deployment's template as GetTemplate's Processed stage shows it (transforms expanded). */
+  processedBody(stack: { accountId: string; region: string; name: string; stackId: string }, deployment: Deployment) {
+    return processTemplateBody(deployment.templateBody, {
+      accountId: stack.accountId,
+      region: stack.region,
+      stackName: stack.name,
+      stackId: stack.stackId,
+      parameters: deployment.parameters,
+    });
   }
 
   /** The prepared form of a stack's current (stored) deployment. */
@@ -133,6 +178,8 @@ export class CloudFormationService {
     if (data.roleArn) out.RoleARN = data.roleArn;
     if (data.timeoutInMinutes) out.TimeoutInMinutes = data.timeoutInMinutes;
     if (data.changeSetId) out.ChangeSetId = data.changeSetId;
+    if (data.parentId) out.ParentId = data.parentId;
+    if (data.rootId) out.RootId = data.rootId;
     return out;
   }
 }
@@ -154,9 +201,14 @@ export function parseTemplateUrl(url: string): { bucket: string; key: string } |
   } catch {
     return undefined;
   }
+  // AWS takes https URLs only; plain http is the local endpoint's own scheme.
+  if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') return undefined;
   const path = decodeURIComponent(parsed.pathname.replace(/^\//, ''));
-  const virtual = /^(.+?)\.s3[.-]([a-z0-9-]+\.)?amazonaws\.com$/.exec(parsed.hostname);
-  if (virtual?.[1]) return path ? { bucket: virtual[1], key: path } : undefined;
+  // Virtual-hosted: AWS's hosts (s3.amazonaws.com, s3.<region>..., the older s3-<region>) and the
+  // local endpoint's (bucket.localhost, bucket.s3.localhost), as the server routes them.
+  const virtual =
+    /^(.+?)\.s3[.-]([a-z0-9-]+\.)?amazonaws\.com$/.exec(parsed.hostname)?.[1] ?? virtualHostBucket(parsed.host);
+  if (virtual) return path ? { bucket: virtual, key: path } : undefined;
   const slash = path.indexOf('/');
   if (slash <= 0) return undefined;
   return { bucket: path.slice(0, slash), key: path.slice(slash + 1) };

@@ -23,8 +23,8 @@ import type {
   ValidateTemplateInput,
   ValidateTemplateOutput,
 } from '@aws-sdk/client-cloudformation';
-import { checkedTemplate, validationError } from '../../cloudformation/engine/deployment.js';
-import { describeTemplate } from '../../cloudformation/template/index.js';
+import { validationError } from '../../cloudformation/engine/deployment.js';
+import { describeTemplateBody } from '../../cloudformation/transforms/summary.js';
 import { AwsError } from '../../errors.js';
 import type { Handler, RequestContext } from '../../service.js';
 import type { CloudFormationService } from './cloudformation-service.js';
@@ -111,21 +111,34 @@ export function resourceHandlers(service: CloudFormationService): Record<string,
           ? state.changeSetById(input.ChangeSetName)
           : state.changeSetByName(service.stack(input.StackName, ctx).stackId, input.ChangeSetName);
         if (!changeSet) throw changeSetNotFound(input.ChangeSetName);
-        return { TemplateBody: changeSet.deployment.templateBody, StagesAvailable: ['Original', 'Processed'] };
+        const owner = state.stackById(changeSet.stackId);
+        return {
+          TemplateBody:
+            input.TemplateStage === 'Processed' && owner
+              ? service.processedBody(owner, changeSet.deployment)
+              : changeSet.deployment.templateBody,
+          StagesAvailable: ['Original', 'Processed'],
+        };
       }
       const stack = service.stack(input.StackName, ctx);
-      return { TemplateBody: stack.data.deployment.templateBody, StagesAvailable: ['Original', 'Processed'] };
+      return {
+        TemplateBody:
+          input.TemplateStage === 'Processed'
+            ? service.processedBody(stack, stack.data.deployment)
+            : stack.data.deployment.templateBody,
+        StagesAvailable: ['Original', 'Processed'],
+      };
     },
 
     GetTemplateSummary(input: GetTemplateSummaryInput, ctx: RequestContext): GetTemplateSummaryOutput {
       const body = input.StackName
         ? service.stack(input.StackName, ctx).data.deployment.templateBody
         : service.templateBody(input, ctx);
-      return describeTemplate(checkedTemplate(body)) as GetTemplateSummaryOutput;
+      return describeTemplateBody(body, ctx) as GetTemplateSummaryOutput;
     },
 
     ValidateTemplate(input: ValidateTemplateInput, ctx: RequestContext): ValidateTemplateOutput {
-      const summary = describeTemplate(checkedTemplate(service.templateBody(input, ctx)));
+      const summary = describeTemplateBody(service.templateBody(input, ctx), ctx);
       const out: ValidateTemplateOutput = {
         Parameters: (summary.Parameters ?? []).map((p) => ({
           ParameterKey: p.ParameterKey,

@@ -15,7 +15,9 @@ import type {
 } from '@aws-sdk/client-cloudformation';
 import { type PreparedDeployment, validationError } from '../../cloudformation/engine/deployment.js';
 import { planChanges } from '../../cloudformation/engine/plan.js';
+import { CREATE_NESTED_STACK, type CreateNestedStackInput } from '../../cloudformation/providers/cloudformation.js';
 import { requiredCapabilities } from '../../cloudformation/template/index.js';
+import { requireAutoExpand } from '../../cloudformation/transforms/index.js';
 import { AwsError } from '../../errors.js';
 import type { Handler, RequestContext } from '../../service.js';
 import type { CloudFormationService } from './cloudformation-service.js';
@@ -92,48 +94,85 @@ export function startCreate(
   service.operations.start(stack.stackId, () => service.operations.create(stack, prepared, onFailure));
 }
 
+/** Where a nested stack sits: its parent and the root of its tree (stack ids). */
+interface Nesting {
+  parentId: string;
+  rootId: string;
+}
+
 export function stackHandlers(service: CloudFormationService): Record<string, Handler> {
   const { state, operations } = service;
 
+  /** CreateStack, and CreateNestedStack for an AWS::CloudFormation::Stack resource (`nesting`). */
+  function createStack(input: CreateStackInput, ctx: RequestContext, nesting?: Nesting): CreateStackOutput {
+    const name = input.StackName ?? '';
+    if (state.stackByName(ctx.accountId, ctx.region, name)) {
+      throw new AwsError('AlreadyExistsException', `Stack [${name}] already exists`);
+    }
+    if (input.OnFailure !== undefined && input.DisableRollback !== undefined) {
+      throw validationError('You cannot specify both DisableRollback and OnFailure.');
+    }
+    const body = service.templateBody(input, ctx);
+    requireAutoExpand(body, input.Capabilities);
+    const stackId = service.newStackId(ctx, name);
+    const identity = { accountId: ctx.accountId, region: ctx.region, name, stackId };
+    const prepared = service.prepare(identity, body, input.Parameters ?? [], undefined);
+    checkCapabilities(prepared, input.Capabilities);
+    const now = service.now();
+    const stack: StackRecord = {
+      ...identity,
+      status: 'CREATE_IN_PROGRESS',
+      statusReason: 'User Initiated',
+      createdAt: now,
+      updatedAt: undefined,
+      deletedAt: undefined,
+      data: {
+        deployment: deploymentOf(prepared),
+        capabilities: input.Capabilities ?? [],
+        tags: toTags(input.Tags ?? []),
+        notificationArns: input.NotificationARNs ?? [],
+        disableRollback: input.DisableRollback ?? input.OnFailure === 'DO_NOTHING',
+        terminationProtection: input.EnableTerminationProtection ?? false,
+        outputs: [],
+        imports: [],
+        ...(prepared.template.Description ? { description: String(prepared.template.Description) } : {}),
+        ...(input.RoleARN ? { roleArn: input.RoleARN } : {}),
+        ...(input.TimeoutInMinutes ? { timeoutInMinutes: input.TimeoutInMinutes } : {}),
+        ...nesting,
+      },
+    };
+    // startCreate's first status change writes the new row together with its first event.
+    startCreate(service, stack, prepared, input.OnFailure ?? (input.DisableRollback ? 'DO_NOTHING' : 'ROLLBACK'));
+    return { StackId: stackId };
+  }
+
   return {
     CreateStack(input: CreateStackInput, ctx: RequestContext): CreateStackOutput {
-      const name = input.StackName ?? '';
-      if (state.stackByName(ctx.accountId, ctx.region, name)) {
-        throw new AwsError('AlreadyExistsException', `Stack [${name}] already exists`);
-      }
-      if (input.OnFailure !== undefined && input.DisableRollback !== undefined) {
-        throw validationError('You cannot specify both DisableRollback and OnFailure.');
-      }
-      const body = service.templateBody(input, ctx);
-      const stackId = service.newStackId(ctx, name);
-      const identity = { accountId: ctx.accountId, region: ctx.region, name, stackId };
-      const prepared = service.prepare(identity, body, input.Parameters ?? [], undefined);
-      checkCapabilities(prepared, input.Capabilities);
-      const now = service.now();
-      const stack: StackRecord = {
-        ...identity,
-        status: 'CREATE_IN_PROGRESS',
-        statusReason: 'User Initiated',
-        createdAt: now,
-        updatedAt: undefined,
-        deletedAt: undefined,
-        data: {
-          deployment: deploymentOf(prepared),
-          capabilities: input.Capabilities ?? [],
-          tags: toTags(input.Tags ?? []),
-          notificationArns: input.NotificationARNs ?? [],
-          disableRollback: input.DisableRollback ?? input.OnFailure === 'DO_NOTHING',
-          terminationProtection: input.EnableTerminationProtection ?? false,
-          outputs: [],
-          imports: [],
-          ...(prepared.template.Description ? { description: String(prepared.template.Description) } : {}),
-          ...(input.RoleARN ? { roleArn: input.RoleARN } : {}),
-          ...(input.TimeoutInMinutes ? { timeoutInMinutes: input.TimeoutInMinutes } : {}),
+      return createStack(input, ctx);
+    },
+
+    /**
+     * In-process only (the model has no such operation): the nested stack of a parent's
+     * AWS::CloudFormation::Stack resource. It takes the parent's capabilities and stack tags, and
+     * leaves failures to the parent's rollback (OnFailure DO_NOTHING).
+     */
+    [CREATE_NESTED_STACK](input: CreateNestedStackInput, ctx: RequestContext): CreateStackOutput {
+      const parent = service.liveStack(input.ParentId, ctx);
+      const given = input.Tags ?? [];
+      const inherited = parent.data.tags.filter((tag) => !given.some((g) => g.Key === tag.Key));
+      return createStack(
+        {
+          StackName: input.StackName,
+          TemplateURL: input.TemplateURL,
+          Parameters: input.Parameters,
+          Capabilities: parent.data.capabilities as CreateStackInput['Capabilities'],
+          Tags: [...inherited, ...given],
+          OnFailure: 'DO_NOTHING',
+          ...(input.TimeoutInMinutes !== undefined ? { TimeoutInMinutes: input.TimeoutInMinutes } : {}),
         },
-      };
-      // startCreate's first status change writes the new row together with its first event.
-      startCreate(service, stack, prepared, input.OnFailure ?? (input.DisableRollback ? 'DO_NOTHING' : 'ROLLBACK'));
-      return { StackId: stackId };
+        ctx,
+        { parentId: parent.stackId, rootId: parent.data.rootId ?? parent.stackId },
+      );
     },
 
     UpdateStack(input: UpdateStackInput, ctx: RequestContext): UpdateStackOutput {
@@ -143,6 +182,7 @@ export function stackHandlers(service: CloudFormationService): Record<string, Ha
         throw validationError('You cannot specify both usePreviousTemplate and Template Body/Template URL');
       }
       const body = input.UsePreviousTemplate ? stack.data.deployment.templateBody : service.templateBody(input, ctx);
+      requireAutoExpand(body, input.Capabilities);
       const prepared = service.prepare(stack, body, input.Parameters ?? [], stack.data.deployment);
       checkCapabilities(prepared, input.Capabilities);
       const tags = input.Tags ? toTags(input.Tags) : stack.data.tags;
@@ -222,6 +262,8 @@ export function stackHandlers(service: CloudFormationService): Record<string, Ha
           if (s.statusReason) summary.StackStatusReason = s.statusReason;
           if (s.updatedAt !== undefined) summary.LastUpdatedTime = new Date(s.updatedAt);
           if (s.deletedAt !== undefined) summary.DeletionTime = new Date(s.deletedAt);
+          if (s.data.parentId) summary.ParentId = s.data.parentId;
+          if (s.data.rootId) summary.RootId = s.data.rootId;
           return summary;
         });
       return { StackSummaries: summaries };

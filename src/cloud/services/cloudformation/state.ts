@@ -81,6 +81,9 @@ export interface StackData {
   outputs: { OutputKey: string; OutputValue: string; Description?: string; ExportName?: string }[];
   /** The change set that created the stack (REVIEW_IN_PROGRESS) or was last executed. */
   changeSetId?: string;
+  /** For a nested stack: the stack id of its parent, and of the root of its tree. */
+  parentId?: string;
+  rootId?: string;
   /** Export names the current deployment imports with Fn::ImportValue (for ListImports and delete checks). */
   imports: string[];
 }

@@ -40,6 +40,18 @@ const VERSIONS = new Set(['2008-10-17', '2012-10-17']);
 
 type Statement = Record<string, unknown>;
 
+/** The actions a trust policy may name (lower-cased: IAM matches action names without case). */
+const TRUST_ACTIONS = new Set(
+  [
+    'sts:AssumeRole',
+    'sts:AssumeRoleWithSAML',
+    'sts:AssumeRoleWithWebIdentity',
+    'sts:TagSession',
+    'sts:SetSourceIdentity',
+    'sts:SetContext',
+  ].map((a) => a.toLowerCase()),
+);
+
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const isStringOrStrings = (v: unknown) =>
   typeof v === 'string' || (Array.isArray(v) && v.every((item) => typeof item === 'string'));
@@ -79,8 +91,12 @@ export function validatePolicyDocument(text: string, kind: DocumentKind): void {
   }
   for (const s of statements) for (const action of listOf(s['Action'] ?? s['NotAction'])) checkAction(action);
   if (kind === 'trust') {
+    // The wording of AWS's answers to UpdateAssumeRolePolicy as LocalStack recorded them.
     if (statements.some((s) => 'Resource' in s || 'NotResource' in s)) {
-      throw IamErrors.malformed('Has prohibited field Resource.');
+      throw IamErrors.malformed('Has prohibited field Resource');
+    }
+    if (statements.some((s) => listOf(s['Action']).some((a) => a !== '*' && !TRUST_ACTIONS.has(a.toLowerCase())))) {
+      throw IamErrors.malformed('AssumeRole policy may only specify STS AssumeRole actions.');
     }
     if (statements.some((s) => !('Principal' in s) && !('NotPrincipal' in s))) {
       throw IamErrors.malformed(

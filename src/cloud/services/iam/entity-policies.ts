@@ -51,7 +51,7 @@ export function entityPolicyHandlers(iam: IamService, type: EntityType) {
   }
 
   function checkArn(arn: string): void {
-    if (!arn.startsWith('arn:')) throw IamErrors.invalidArn();
+    if (!arn.startsWith('arn:')) throw IamErrors.arnNotValid(arn);
   }
 
   return {

@@ -61,6 +61,11 @@ export const IamErrors = {
   limitExceeded: (message: string) => new AwsError('LimitExceeded', message, 409),
   malformed: (message: string) => new AwsError('MalformedPolicyDocument', message),
   invalidInput: (message: string) => new AwsError('InvalidInput', message),
+  /**
+   * What AttachRolePolicy answers for a PolicyArn that is not an ARN at all (AWS's answer as
+   * LocalStack recorded it in 2026; older recordings had `Invalid ARN:  Could not be parsed!`).
+   */
+  arnNotValid: (arn: string) => new AwsError('ValidationError', `ARN ${arn} is not valid.`),
   /** What IAM answers for a PolicyArn that is not an ARN at all (two spaces included). */
   invalidArn: () => new AwsError('ValidationError', 'Invalid ARN:  Could not be parsed!'),
   validation: (problems: string[]) => new AwsError('ValidationError', validationMessage(problems)),

@@ -1,6 +1,6 @@
 /**
  * AWS IAM (awsQuery, 2010-05-08): users, groups, roles, inline and managed policies, attachments,
- * access keys, signing certificates, instance profiles, and AWS's managed policies for reading
+ * access keys, signing certificates, SSH public keys, instance profiles, and AWS's managed policies for reading
  * and attaching. IAM is global: requests are signed for us-east-1 (any region is accepted) and
  * data belongs to the caller's account, whatever the region. Policies are stored and returned,
  * not enforced: callers are authenticated (users' access keys included), never authorized.
@@ -15,6 +15,7 @@ import { instanceProfileHandlers } from './instance-profiles.js';
 import { policyHandlers } from './policies.js';
 import { roleHandlers } from './roles.js';
 import { signingCertificateHandlers } from './signing-certificates.js';
+import { sshPublicKeyHandlers } from './ssh-public-keys.js';
 import { userHandlers } from './users.js';
 
 export type { IamService } from './iam-service.js';
@@ -47,6 +48,7 @@ export function createIam(context: CloudContext): IamParts {
         ...entityPolicyHandlers(service, 'role'),
         ...accessKeyHandlers(service),
         ...signingCertificateHandlers(service),
+        ...sshPublicKeyHandlers(service),
         ...instanceProfileHandlers(service),
       },
     },

@@ -122,7 +122,8 @@ export function roleHandlers(iam: IamService) {
       const role = update(ctx, input.RoleName, (r) => {
         r.description = description(input.Description);
       });
-      return { Role: iam.describeRole(role, 'get') };
+      // AWS answers with CreateRole's members: no MaxSessionDuration, no RoleLastUsed.
+      return { Role: iam.describeRole(role, 'create') };
     },
 
     UpdateAssumeRolePolicy(input: UpdateAssumeRolePolicyRequest, ctx: RequestContext): Record<string, never> {

@@ -13,7 +13,10 @@ const MIN_RSA_BITS = 2048;
 
 export const SshKeyErrors = {
   invalid: () =>
-    new AwsError('InvalidPublicKey', 'The request was rejected because the public key is malformed or otherwise invalid.'),
+    new AwsError(
+      'InvalidPublicKey',
+      'The request was rejected because the public key is malformed or otherwise invalid.',
+    ),
   unrecognized: () =>
     new AwsError(
       'UnrecognizedPublicKeyEncoding',

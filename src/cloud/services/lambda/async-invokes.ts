@@ -7,6 +7,7 @@
  * the function's timeout), so after a crash or restart it runs again rather than being lost.
  */
 import { randomUUID } from 'node:crypto';
+import { currentInvokeTrigger, type InvokeTrigger, withInvokeTrigger } from '../../activity.js';
 import { AwsError } from '../../errors.js';
 import { functionArn, parseFunctionName } from './arns.js';
 import type { AsyncInvokeRecord, AsyncQueueState } from './async-queue-state.js';
@@ -28,6 +29,8 @@ export class AsyncInvokes {
   private readonly active = new Set<number>();
   private stopped = true;
   private readonly idle = new Set<() => void>();
+  /** Who queued each invoke (S3, SNS, a destination...), for the console; by request id, not durable. */
+  private readonly triggers = new Map<string, InvokeTrigger>();
 
   constructor(
     private readonly service: LambdaService,
@@ -49,6 +52,8 @@ export class AsyncInvokes {
 
   enqueue(resolved: ResolvedQualifier, requestId: string, payload: Buffer): void {
     const now = this.service.now();
+    const trigger = currentInvokeTrigger();
+    if (trigger !== 'api') this.triggers.set(requestId, trigger);
     this.queue.enqueueAsync({
       accountId: resolved.fn.accountId,
       region: resolved.fn.region,
@@ -106,6 +111,8 @@ export class AsyncInvokes {
 
   private async attempt(item: AsyncInvokeRecord): Promise<void> {
     const now = this.service.now();
+    const firstTrigger = this.triggers.get(item.requestId);
+    this.triggers.delete(item.requestId);
     let resolved: ResolvedQualifier;
     try {
       resolved = this.service.resolve(item);
@@ -114,6 +121,7 @@ export class AsyncInvokes {
       return;
     }
     if (this.service.isPending(resolved.version)) {
+      if (firstTrigger) this.triggers.set(item.requestId, firstTrigger);
       this.queue.rescheduleAsync(item.id, item.attempts, resolved.version.pendingUntil);
       return;
     }
@@ -128,9 +136,11 @@ export class AsyncInvokes {
     this.queue.rescheduleAsync(item.id, item.attempts, now + (resolved.version.config.Timeout + 60) * 1000);
     let outcome: Awaited<ReturnType<Invoker['run']>>;
     try {
-      outcome = await this.invoker.run(resolved, { requestId: item.requestId, payload: item.payload });
+      const trigger = item.attempts > 0 ? 'async-retry' : (firstTrigger ?? 'async');
+      outcome = await this.invoker.run(resolved, { requestId: item.requestId, payload: item.payload, trigger });
     } catch (error) {
       if (error instanceof AwsError && error.code === 'TooManyRequestsException') {
+        if (firstTrigger) this.triggers.set(item.requestId, firstTrigger);
         this.queue.rescheduleAsync(item.id, item.attempts, this.service.now() + THROTTLE_DELAY_MS);
         return;
       }
@@ -196,7 +206,9 @@ export class AsyncInvokes {
     };
     try {
       const ref = parseFunctionName(destination, undefined, item);
-      this.enqueue(this.service.resolve(ref), randomUUID(), Buffer.from(JSON.stringify(record)));
+      withInvokeTrigger('destination', () =>
+        this.enqueue(this.service.resolve(ref), randomUUID(), Buffer.from(JSON.stringify(record))),
+      );
     } catch (error) {
       this.service.context.log(
         `async invoke ${item.requestId}: destination ${destination}: ${(error as Error).message}`,

@@ -10,6 +10,7 @@ import { CodeStore } from './code.js';
 import { guardCrossAccount } from './cross-account.js';
 import { refineLambdaValidation } from './errors.js';
 import { functionHandlers } from './functions.js';
+import { FunctionUrlState, functionUrlHandlers, functionUrlMigrations } from './function-urls.js';
 import { invokeHandlers } from './invoke.js';
 import { Invoker } from './invoker.js';
 import { LambdaService } from './lambda-service.js';
@@ -39,7 +40,7 @@ export {
   sourceKindOf,
 } from './mappings/index.js';
 
-export const lambdaMigrations = [...functionMigrations, ...mappingMigrations];
+export const lambdaMigrations = [...functionMigrations, ...mappingMigrations, ...functionUrlMigrations];
 
 export interface LambdaParts {
   definition: ServiceDefinition;
@@ -60,7 +61,7 @@ export function createLambda(
   logStore: LogStore,
   sources: EventSourceLookup = ARN_ONLY_LOOKUP,
 ): LambdaParts {
-  const logs = new BatchedLogSink(logStore, context.log);
+  const logs = new BatchedLogSink(logStore, context.log, context.events);
   const state = new LambdaState(context.db);
   const service = new LambdaService(state, new CodeStore(context.blobs, s3, context.dataDir), context);
   const engine = new ExecutionEngine({
@@ -97,6 +98,7 @@ export function createLambda(
             ...functionHandlers(service, retire),
             ...versionHandlers(service),
             ...policyHandlers(service),
+            ...functionUrlHandlers(service, new FunctionUrlState(context.db)),
             ...settings,
             ...invokeHandlers(service, invoker, queue),
           },

@@ -4,6 +4,7 @@
  * snapshot (extracted code and layers) and hand the invoke to the execution engine.
  */
 import { createHash } from 'node:crypto';
+import { currentInvokeTrigger, type InvokeTrigger } from '../../activity.js';
 import type { ExecutionEngine, FunctionSnapshot, InvokeResult } from '../../lambda/engine.js';
 import { functionArn, parseLayerVersionArn } from './arns.js';
 import { LambdaErrors } from './errors.js';
@@ -18,6 +19,8 @@ export interface RunOptions {
   payload: Buffer;
   clientContext?: string;
   tailLog?: boolean;
+  /** Who asked, for the console's activity. @default the caller's async context (see activity.ts) */
+  trigger?: InvokeTrigger;
 }
 
 export interface RunOutcome {
@@ -78,6 +81,20 @@ export class Invoker {
         invokedFunctionArn: functionArn(fn, resolved.qualifier === LATEST ? undefined : resolved.qualifier),
         ...(options.clientContext !== undefined ? { clientContext: options.clientContext } : {}),
         ...(options.tailLog ? { tailLog: true } : {}),
+      });
+      this.service.context.events.emit('activity.invocation', {
+        at: this.service.now(),
+        accountId: fn.accountId,
+        region: fn.region,
+        functionName: fn.name,
+        version: version.version,
+        requestId: options.requestId,
+        trigger: options.trigger ?? currentInvokeTrigger(),
+        durationMs: result.durationMs,
+        ...(result.initDurationMs !== undefined ? { initDurationMs: result.initDurationMs } : {}),
+        maxMemoryUsedMb: result.maxMemoryUsedMb,
+        memorySizeMb: snapshot.memorySizeMb,
+        ...(result.functionError ? { functionError: result.functionError } : {}),
       });
       return { result, executedVersion: version.version };
     } finally {

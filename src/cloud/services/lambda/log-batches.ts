@@ -3,6 +3,7 @@
  * queued and committed together every few milliseconds. Under load that is one SQLite commit for
  * many invocations instead of one each; CloudWatch Logs itself shows events after a delay too.
  */
+import type { ChangeEvents } from '../../change-events.js';
 import type { LogEvent, LogSink } from '../../lambda/engine.js';
 import type { LogStore } from '../logs/index.js';
 
@@ -25,6 +26,7 @@ export class BatchedLogSink implements LogSink {
   constructor(
     private readonly store: Pick<LogStore, 'appendMany'>,
     private readonly log: (line: string) => void,
+    private readonly events?: ChangeEvents,
   ) {}
 
   append(accountId: string, region: string, group: string, stream: string, events: LogEvent[]): void {
@@ -47,6 +49,8 @@ export class BatchedLogSink implements LogSink {
     this.queue = new Map();
     try {
       this.store.appendMany(batches);
+      // After the commit, so a console that reads the stream on this event finds the lines.
+      for (const batch of batches) this.events?.emit('activity.function-logs', batch);
     } catch (error) {
       this.log(`lambda: writing function logs failed: ${String(error)}`);
     }

@@ -48,6 +48,20 @@ export function checkStreamName(name: string, member = 'logStreamName'): void {
   }
 }
 
+/**
+ * A malformed filter pattern, as FilterLogEvents and TestMetricFilter answer it: AWS's wording is
+ * `Invalid filter pattern: Invalid character(s) in term '...'` (no final period); the details of
+ * other syntax errors are ours, after the same prefix.
+ */
 export function invalidPattern(detail: string): AwsError {
-  return invalidParameter(`Invalid filter pattern: ${detail}.`);
+  return invalidParameter(`Invalid filter pattern: ${detail}`);
+}
+
+export function invalidTerm(term: string): AwsError {
+  return invalidPattern(`Invalid character(s) in term '${term}'`);
+}
+
+/** AWS's own words for a JSON pattern without its closing brace. */
+export function unclosedJsonPattern(): AwsError {
+  return invalidParameter("If a filter pattern starts with '{' it must end with '}'");
 }

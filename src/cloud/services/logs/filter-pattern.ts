@@ -5,12 +5,15 @@
  * must. A term is a word, a "quoted phrase" or a %regular expression%. `{ ... }` is a JSON
  * pattern (json-pattern.ts). Space-delimited patterns (`[ip, user, ...]`) are refused.
  */
-import { invalidPattern } from './errors.js';
+import { invalidPattern, invalidTerm } from './errors.js';
 import { compileJsonPattern, compileRegex } from './json-pattern.js';
 
 export type EventMatcher = (message: string) => boolean;
 
 type Term = (message: string) => boolean;
+
+/** Characters a term may only carry inside double quotes. */
+const UNQUOTED_FORBIDDEN = /[@"'=<>!(){}[\],;]/;
 
 interface ParsedTerm {
   mode: 'required' | 'optional' | 'excluded';
@@ -38,6 +41,7 @@ function parseTerms(text: string): ParsedTerm[] {
         phrase += text[j];
       }
       if (j >= text.length) throw invalidPattern('unterminated quoted phrase');
+      if (phrase === '') throw invalidTerm('""');
       terms.push({ mode, test: (message) => message.includes(phrase) });
       i = j + 1;
     } else if (text[i] === '%') {
@@ -49,6 +53,8 @@ function parseTerms(text: string): ParsedTerm[] {
     } else {
       const match = /^\S+/.exec(text.slice(i)) as RegExpExecArray;
       const word = match[0];
+      // AWS wants such terms quoted (an e-mail address, `a=b`, `f(x)` ...).
+      if (UNQUOTED_FORBIDDEN.test(word)) throw invalidTerm(word);
       terms.push({ mode, test: (message) => message.includes(word) });
       i += word.length;
     }

@@ -11,6 +11,7 @@ import type {
   ListTagsLogGroupResponse,
   LogGroup,
   LogGroupClass,
+  PutLogGroupDeletionProtectionRequest,
   PutRetentionPolicyRequest,
   TagLogGroupRequest,
   TagResourceRequest,
@@ -43,6 +44,8 @@ export function describeGroup(scope: Scope, group: LogGroupRow, storedBytes: num
     ...(group.kms_key_id !== null ? { kmsKeyId: group.kms_key_id } : {}),
     logGroupClass: group.log_group_class as LogGroupClass,
     logGroupArn: arn,
+    // Said only when on, like the other optional members.
+    ...(group.deletion_protection ? { deletionProtectionEnabled: true } : {}),
   };
 }
 
@@ -67,7 +70,7 @@ export function groupHandlers(service: LogsService): Record<string, Handler> {
     state.setTags(group.id, tags);
   }
 
-  /** TagResource and friends name the group by ARN (with or without the trailing `:*`). */
+  /** TagResource and friends name the group by its logGroupArn (the model's pattern refuses a trailing `:*`). */
   function groupByArn(ctx: RequestContext, arn: string): LogGroupRow {
     const name = nameFromArn(ctx, arn, 'resourceArn');
     if (name === undefined) throw groupNotFound();
@@ -82,13 +85,31 @@ export function groupHandlers(service: LogsService): Record<string, Handler> {
         kmsKeyId: input.kmsKeyId,
         logGroupClass: input.logGroupClass,
         ...(input.tags ? { tags: input.tags } : {}),
+        deletionProtection: input.deletionProtectionEnabled,
       });
       if (!created) throw groupExists();
       return {};
     },
 
     DeleteLogGroup(input: DeleteLogGroupRequest, ctx: RequestContext): Record<string, never> {
-      state.deleteGroup(service.group(ctx, input.logGroupName as string).id);
+      const group = service.group(ctx, input.logGroupName as string);
+      if (group.deletion_protection) {
+        // (A ValidationException, as AWS documents it, unlike the service's other parameter errors.)
+        throw new AwsError(
+          'ValidationException',
+          'Cannot delete log group with deletion protection enabled. Disable deletion protection first.',
+        );
+      }
+      state.deleteGroup(group.id);
+      return {};
+    },
+
+    PutLogGroupDeletionProtection(
+      input: PutLogGroupDeletionProtectionRequest,
+      ctx: RequestContext,
+    ): Record<string, never> {
+      const group = service.groupFor(ctx, { logGroupIdentifier: input.logGroupIdentifier });
+      state.setDeletionProtection(group.id, input.deletionProtectionEnabled === true);
       return {};
     },
 

@@ -4,7 +4,7 @@
  * `IS TRUE|FALSE|NULL` and `NOT EXISTS`, combined with `&&`, `||` and parentheses. Events whose
  * message is not a JSON object never match, as in CloudWatch Logs.
  */
-import { invalidPattern } from './errors.js';
+import { invalidPattern, unclosedJsonPattern } from './errors.js';
 
 type Predicate = (event: unknown) => boolean;
 
@@ -223,7 +223,7 @@ class Parser {
 
 /** `text` is the whole pattern, braces included. */
 export function compileJsonPattern(text: string): (message: string) => boolean {
-  if (!text.endsWith('}')) throw invalidPattern("a JSON pattern must end with '}'");
+  if (!text.endsWith('}')) throw unclosedJsonPattern();
   const predicate = new Parser(tokenize(text.slice(1, -1))).parse();
   return (message) => {
     // Cheap rejection first: most events of a mixed stream are not JSON objects.

@@ -21,7 +21,8 @@ export function streamArn(scope: Scope, group: string, stream: string): string {
   return `${groupArn(scope, group)}:log-stream:${stream}`;
 }
 
-const GROUP_ARN = /^arn:aws[\w-]*:logs:([^:]*):([^:]*):log-group:([^:]+)(?::\*)?$/;
+// The logGroupArn form only: the model's patterns refuse the `arn` form's trailing `:*` first.
+const GROUP_ARN = /^arn:aws[\w-]*:logs:([^:]*):([^:]*):log-group:([^:]+)$/;
 
 /**
  * The group name a log-group ARN names, or undefined when it is another account's or region's

@@ -5,7 +5,7 @@
  */
 import { type Migration, SqlState } from '../../store/database.js';
 
-export const logsMigrations: Migration[] = [
+export const baseMigrations: Migration[] = [
   {
     id: 'logs-001-schema',
     sql: `
@@ -46,6 +46,10 @@ export const logsMigrations: Migration[] = [
       CREATE INDEX logs_events_group ON logs_events (group_id, timestamp, id);
     `,
   },
+  {
+    id: 'logs-003-deletion-protection',
+    sql: 'ALTER TABLE logs_groups ADD COLUMN deletion_protection INTEGER NOT NULL DEFAULT 0;',
+  },
 ];
 
 export const DAY_MS = 24 * 60 * 60 * 1000;
@@ -60,6 +64,8 @@ export interface LogGroupRow {
   kms_key_id: string | null;
   log_group_class: string;
   tags: string;
+  /** 1 when DeleteLogGroup is refused until protection is turned off. */
+  deletion_protection: number;
 }
 
 export interface LogStreamRow {
@@ -164,11 +170,17 @@ export class LogsState extends SqlState {
     region: string,
     name: string,
     createdAt: number,
-    options: { kmsKeyId?: string | undefined; logGroupClass?: string | undefined; tags?: Record<string, string> } = {},
+    options: {
+      kmsKeyId?: string | undefined;
+      logGroupClass?: string | undefined;
+      tags?: Record<string, string>;
+      deletionProtection?: boolean | undefined;
+    } = {},
   ): boolean {
     const info = this.sql(
-      `INSERT OR IGNORE INTO logs_groups (account_id, region, name, created_at, retention_days, kms_key_id, log_group_class, tags)
-         VALUES (?, ?, ?, ?, NULL, ?, ?, ?)`,
+      `INSERT OR IGNORE INTO logs_groups
+         (account_id, region, name, created_at, retention_days, kms_key_id, log_group_class, tags, deletion_protection)
+         VALUES (?, ?, ?, ?, NULL, ?, ?, ?, ?)`,
     ).run(
       accountId,
       region,
@@ -177,6 +189,7 @@ export class LogsState extends SqlState {
       options.kmsKeyId ?? null,
       options.logGroupClass ?? 'STANDARD',
       JSON.stringify(options.tags ?? {}),
+      options.deletionProtection ? 1 : 0,
     );
     return info.changes === 1;
   }
@@ -188,6 +201,10 @@ export class LogsState extends SqlState {
 
   setRetention(id: number, days: number | null): void {
     this.sql('UPDATE logs_groups SET retention_days = ? WHERE id = ?').run(days, id);
+  }
+
+  setDeletionProtection(id: number, enabled: boolean): void {
+    this.sql('UPDATE logs_groups SET deletion_protection = ? WHERE id = ?').run(enabled ? 1 : 0, id);
   }
 
   setTags(id: number, tags: Record<string, string>): void {

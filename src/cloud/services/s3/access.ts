@@ -11,7 +11,7 @@
 import { type AccessCheck, guardHandlers } from '../../policy/guard.js';
 import { authorizeCaller, callerOf, requestKeys } from '../../policy/index.js';
 import type { Handler, RequestContext } from '../../service.js';
-import { parseCopySource } from './objects.js';
+import { parseCopySource } from './copy.js';
 import type { Bucket } from './state.js';
 
 /** Per operation: its IAM action (`s3:` omitted) and whether it acts on an object. */
@@ -40,6 +40,10 @@ const ACTIONS: Record<string, { action: string; versioned?: string; object: bool
   DeleteBucketTagging: { action: 'PutBucketTagging', object: false },
   GetBucketNotificationConfiguration: { action: 'GetBucketNotification', object: false },
   PutBucketNotificationConfiguration: { action: 'PutBucketNotification', object: false },
+  PutBucketCors: { action: 'PutBucketCORS', object: false },
+  GetBucketCors: { action: 'GetBucketCORS', object: false },
+  DeleteBucketCors: { action: 'PutBucketCORS', object: false },
+  RestoreObject: { action: 'RestoreObject', object: true },
 };
 
 /** The operation and input of each request in flight, for the check when a bucket is looked up. */

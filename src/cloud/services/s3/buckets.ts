@@ -76,16 +76,48 @@ const KNOWN_REGIONS = new Set([
   'us-west-2',
 ]);
 
-export function validateTags(tags: Tag[] | undefined): Tag[] {
+/** Characters AWS allows in tag keys and values: letters, digits, spaces and `_ . : / = + - @`. */
+const TAG_CHARACTERS = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u;
+
+/** Tags per object and per bucket, as S3 limits them. */
+export const MAX_TAGS = { object: 10, bucket: 50 } as const;
+
+/**
+ * Checks a tag set as S3 does for an object (the default) or a bucket: keys of 1-128 and values of
+ * 0-256 allowed characters, unique keys, no `aws:` prefix (system tags; S3 words the refusal
+ * differently for buckets and objects), and at most 10 object or 50 bucket tags.
+ */
+export function validateTags(tags: Tag[] | undefined, kind: 'object' | 'bucket' = 'object'): Tag[] {
   const list = tags ?? [];
   const seen = new Set<string>();
   for (const tag of list) {
-    if (tag.Key === undefined || tag.Key === '') throw S3Errors.invalidTag('The TagKey you have provided is invalid');
-    if ([...tag.Key].length > 128) throw S3Errors.invalidTag('The TagKey you have provided is too long, max 128');
-    if ([...(tag.Value ?? '')].length > 256)
-      throw S3Errors.invalidTag('The TagValue you have provided is too long, max 256');
-    if (seen.has(tag.Key)) throw S3Errors.invalidTag('Cannot provide multiple Tags with the same key');
+    if (tag.Key === undefined || tag.Key === '' || !TAG_CHARACTERS.test(tag.Key))
+      throw S3Errors.invalidTag('The TagKey you have provided is invalid', { TagKey: tag.Key });
+    if ([...tag.Key].length > 128)
+      throw S3Errors.invalidTag('The TagKey you have provided is too long, max 128', { TagKey: tag.Key });
+    const value = tag.Value ?? '';
+    if (!TAG_CHARACTERS.test(value))
+      throw S3Errors.invalidTag('The TagValue you have provided is invalid', { TagKey: tag.Key, TagValue: value });
+    if ([...value].length > 256)
+      throw S3Errors.invalidTag('The TagValue you have provided is too long, max 256', { TagKey: tag.Key });
+    if (seen.has(tag.Key))
+      throw S3Errors.invalidTag('Cannot provide multiple Tags with the same key', { TagKey: tag.Key });
+    if (tag.Key.toLowerCase().startsWith('aws:')) {
+      throw S3Errors.invalidTag(
+        kind === 'bucket'
+          ? 'System tags cannot be added/updated by requester'
+          : 'Your TagKey cannot be prefixed with aws:',
+        { TagKey: tag.Key },
+      );
+    }
     seen.add(tag.Key);
+  }
+  if (list.length > MAX_TAGS[kind]) {
+    throw new AwsError(
+      'BadRequest',
+      kind === 'bucket' ? 'Bucket tag count cannot be greater than 50' : 'Object tags cannot be greater than 10',
+      400,
+    );
   }
   return list.map((t) => ({ Key: t.Key, Value: t.Value ?? '' }));
 }
@@ -113,13 +145,16 @@ export function bucketHandlers(s3: S3Service) {
         if (requestRegion === 'us-east-1' && existing.region === 'us-east-1') return { Location: `/${name}` };
         throw S3Errors.bucketAlreadyOwnedByYou(name);
       }
+      // A bucket created with Object Lock has versioning Enabled from the start, for good.
+      const locked = input.ObjectLockEnabledForBucket === true;
       state.createBucket({
         name,
         region,
         accountId: ctx.accountId,
         createdAt: Date.now(),
-        versioning: undefined,
+        versioning: locked ? 'Enabled' : undefined,
         tags: undefined,
+        objectLock: locked ? {} : undefined,
       });
       return { Location: `/${name}` };
     },
@@ -177,6 +212,11 @@ export function bucketHandlers(s3: S3Service) {
         throw new AwsError('IllegalVersioningConfigurationException', 'The Versioning element must be specified', 400);
       }
       if (status !== 'Enabled' && status !== 'Suspended') throw S3Errors.malformedXml();
+      if (bucket.objectLock && status === 'Suspended') {
+        throw S3Errors.invalidBucketState(
+          'An Object Lock configuration is present on this bucket, so the versioning state cannot be changed.',
+        );
+      }
       state.setVersioning(bucket.name, status);
       return {};
     },
@@ -189,8 +229,7 @@ export function bucketHandlers(s3: S3Service) {
     PutBucketTagging(input: PutBucketTaggingRequest, ctx: RequestContext) {
       const bucket = s3.bucket(input.Bucket, ctx);
       if (!input.Tagging) throw S3Errors.malformedXml();
-      const tags = validateTags(input.Tagging.TagSet as Tag[]);
-      if (tags.length > 50) throw new AwsError('BadRequest', 'Bucket tag count cannot be greater than 50', 400);
+      const tags = validateTags(input.Tagging.TagSet as Tag[], 'bucket');
       state.setBucketTags(bucket.name, tags);
       return {};
     },

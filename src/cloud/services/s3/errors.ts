@@ -62,7 +62,8 @@ export const S3Errors = {
   malformedPolicy: (message: string) => new AwsError('MalformedPolicy', message, 400),
   noSuchTagSet: (bucket: string) =>
     new AwsError('NoSuchTagSet', 'The TagSet does not exist', 404, { BucketName: bucket }),
-  invalidTag: (message: string) => new AwsError('InvalidTag', message, 400),
+  invalidTag: (message: string, fields: Record<string, string> = {}) =>
+    new AwsError('InvalidTag', message, 400, fields),
   malformedXml: () =>
     new AwsError(
       'MalformedXML',
@@ -74,6 +75,36 @@ export const S3Errors = {
       Condition: condition,
     }),
   notModified: () => new AwsError('NotModified', 'Not Modified', 304),
+  invalidPartNumber: (requested: number, actual: number) =>
+    new AwsError('InvalidPartNumber', 'The requested partnumber is not satisfiable', 416, {
+      PartNumberRequested: requested,
+      ActualPartCount: actual,
+    }),
+  conditionalRequestConflict: (condition: string, key: string) =>
+    new AwsError(
+      'ConditionalRequestConflict',
+      'The conditional request cannot succeed due to a conflicting operation against this resource.',
+      409,
+      { Condition: condition, Key: key },
+    ),
+  invalidBucketState: (message: string) => new AwsError('InvalidBucketState', message, 409),
+  objectLockConfigurationNotFound: (bucket: string) =>
+    new AwsError(
+      'ObjectLockConfigurationNotFoundError',
+      'Object Lock configuration does not exist for this bucket',
+      404,
+      {
+        BucketName: bucket,
+      },
+    ),
+  noSuchObjectLockConfiguration: () =>
+    new AwsError('NoSuchObjectLockConfiguration', 'The specified object does not have a ObjectLock configuration', 404),
+  missingObjectLockConfiguration: () =>
+    new AwsError('InvalidRequest', 'Bucket is missing Object Lock Configuration', 400),
+  protectedByObjectLock: () =>
+    new AwsError('AccessDenied', 'Access Denied because object protected by object lock.', 403),
+  invalidTargetBucketForLogging: (target: string, message: string) =>
+    new AwsError('InvalidTargetBucketForLogging', message, 400, { TargetBucket: target }),
   invalidRange: (size: number, requested?: string) =>
     new AwsError('InvalidRange', 'The requested range is not satisfiable', 416, {
       RangeRequested: requested,

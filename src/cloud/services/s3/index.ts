@@ -3,12 +3,19 @@ import type { CloudContext } from '../../context.js';
 import type { ServiceDefinition } from '../../service.js';
 import { guardBucketAccess } from './access.js';
 import { bucketHandlers } from './buckets.js';
+import { copyHandlers } from './copy.js';
+import { CorsStore, corsHandlers, corsMigrations, preflight, requestCorsHeaders } from './cors.js';
 import { listingHandlers } from './listing.js';
+import { loggingHandlers } from './logging.js';
 import { multipartHandlers } from './multipart.js';
 import { notificationHandlers } from './notifications.js';
 import { notificationMigrations, type S3NotificationOutbox, S3NotificationStore } from './notifications-outbox.js';
 import { NO_TARGETS, type NotificationTargets } from './notifications-targets.js';
+import { objectAttributesHandlers } from './object-attributes.js';
+import { objectLockHandlers } from './object-lock.js';
 import { objectHandlers } from './objects.js';
+import { postObjectHandler } from './post-object.js';
+import { RestoreStore, RestoreSweeper, restoreHandlers, restoreMigrations } from './restore.js';
 import { S3Service } from './s3-service.js';
 import { S3State, s3Migrations as stateMigrations } from './state.js';
 
@@ -20,7 +27,7 @@ export type {
 } from './notifications-targets.js';
 export { missingDestinationReason, refusedDestinationReason } from './notifications-targets.js';
 
-export const s3Migrations = [...stateMigrations, ...notificationMigrations];
+export const s3Migrations = [...stateMigrations, ...notificationMigrations, ...corsMigrations, ...restoreMigrations];
 
 /** Root elements of S3 responses whose output shape has no payload member, as S3 names them. */
 const XML_ROOT_NAMES: Record<string, string> = {
@@ -38,6 +45,9 @@ const XML_ROOT_NAMES: Record<string, string> = {
   ListPartsOutput: 'ListPartsResult',
   DeleteObjectsOutput: 'DeleteResult',
   NotificationConfiguration: 'NotificationConfiguration',
+  GetObjectAttributesOutput: 'GetObjectAttributesResponse',
+  GetBucketLoggingOutput: 'BucketLoggingStatus',
+  GetBucketCorsOutput: 'CORSConfiguration',
 };
 
 /**
@@ -47,12 +57,26 @@ const XML_ROOT_NAMES: Record<string, string> = {
 export function createS3(
   context: CloudContext,
   targets: NotificationTargets = NO_TARGETS,
-): { definition: ServiceDefinition; service: S3Service; notifications: S3NotificationOutbox } {
+): {
+  definition: ServiceDefinition;
+  service: S3Service;
+  notifications: S3NotificationOutbox;
+  /** Stops background work (the restore sweeper). */
+  close(): void;
+} {
   const notifications = new S3NotificationStore(context.db, context.events);
   const service = new S3Service(new S3State(context.db), context.blobs, notifications);
+  const cors = new CorsStore(context.db);
+  const postObject = postObjectHandler(service, context);
+  const restores = new RestoreStore(context.db);
+  const restoreSweeper = new RestoreSweeper(service, restores, context);
+  // Restores pending at a restart are notified when due.
+  restoreSweeper.wake();
+  const restoreDelayMs = context.s3.restoreDelayMs;
   return {
     service,
     notifications,
+    close: () => restoreSweeper.close(),
     definition: {
       model: 's3',
       signingNames: ['s3'],
@@ -60,10 +84,27 @@ export function createS3(
       handlers: guardBucketAccess({
         ...bucketHandlers(service),
         ...objectHandlers(service),
+        ...copyHandlers(service),
+        ...objectLockHandlers(service),
+        ...objectAttributesHandlers(service),
+        ...loggingHandlers(service),
         ...listingHandlers(service),
         ...multipartHandlers(service),
         ...notificationHandlers(service, notifications, targets),
+        ...corsHandlers(service, cors),
+        ...restoreHandlers(service, restores, restoreSweeper, restoreDelayMs),
       }),
+      // Browsers' requests: CORS preflights and form uploads (neither signed as API calls are),
+      // and the CORS headers on answers.
+      http: {
+        async intercept(request) {
+          if (request.method === 'OPTIONS')
+            return { operation: 'PreflightRequest', response: preflight(cors, request) };
+          const posted = await postObject(request);
+          return posted && { operation: 'PostObject', response: posted };
+        },
+        responseHeaders: (request) => requestCorsHeaders(cors, request),
+      },
     },
   };
 }

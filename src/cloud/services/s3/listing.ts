@@ -202,13 +202,20 @@ export function listingHandlers(s3: S3Service) {
       let from = prefix;
       // Keyset cursor over (key asc, seq desc): a key marker alone skips every version of that key.
       let after: { key: string; seq: number } | undefined;
-      if (keyMarker !== undefined) {
+      let exhausted = false;
+      if (keyMarker !== undefined && delimiter && keyMarker.endsWith(delimiter) && keyMarker.startsWith(prefix)) {
+        // A key marker that is a common prefix (NextKeyMarker of a page that ended on one) skips
+        // every version under it, which the previous page already rolled up.
+        const skip = prefixSuccessor(keyMarker);
+        if (skip === undefined) exhausted = true;
+        else if (skip > from) from = skip;
+      } else if (keyMarker !== undefined) {
         const marked = input.VersionIdMarker
           ? s3.state.version(bucket.name, keyMarker, input.VersionIdMarker)
           : undefined;
         after = { key: keyMarker, seq: marked ? marked.seq : -1 };
       }
-      scan: while (true) {
+      scan: while (!exhausted) {
         const batch = s3.state.listVersions(bucket.name, from, after, BATCH);
         if (batch.length === 0) break;
         let seek: string | undefined;

@@ -3,6 +3,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { PassThrough, type Readable } from 'node:stream';
 import type {
   AbortMultipartUploadRequest,
+  CompletedPart,
   CompleteMultipartUploadRequest,
   CreateMultipartUploadRequest,
   ListMultipartUploadsRequest,
@@ -20,19 +21,42 @@ import {
   createDigester,
   isChecksumAlgorithm,
 } from './checksums.js';
+import { checkWriteConditions, evaluateWriteConditions, quoteEtag } from './conditions.js';
+import { copyBytes, readCopySource } from './copy.js';
 import { S3Errors } from './errors.js';
 import { prefixSuccessor } from './listing.js';
 import { versionEvent } from './notifications-outbox.js';
-import { checkWriteConditions, evaluateWriteConditions, quoteEtag, readCopySource } from './objects.js';
+import { lockForNewObject } from './object-lock.js';
 import { checkNewKey, objectHeadersFrom, parseTaggingHeader, type S3Service } from './s3-service.js';
-import { newVersionId, type Part, type Upload } from './state.js';
+import { type Bucket, newVersionId, type ObjectPart, type ObjectVersion, type Part, type Upload } from './state.js';
 
 type WithBody<T> = Omit<T, 'Body'> & { Body?: Readable };
+
+const COPY_RANGE_FORM =
+  'The x-amz-copy-source-range value must be of the form bytes=first-last where first and last are the zero-based offsets of the first and last bytes to copy';
+
+/** UploadPartCopy's `x-amz-copy-source-range`: stricter than a GET's Range (both ends, in the object). */
+function parseCopySourceRange(value: string, size: number): { start: number; end: number } {
+  const m = /^bytes=(\d+)-(\d+)$/.exec(value);
+  const start = Number(m?.[1]);
+  const end = Number(m?.[2]);
+  if (!m || start > end) throw S3Errors.invalidArgument(COPY_RANGE_FORM, 'x-amz-copy-source-range', value);
+  if (start >= size) throw S3Errors.invalidRequest('The specified copy range is invalid for the source object size');
+  if (end >= size) {
+    throw S3Errors.invalidArgument(
+      `Range specified is not valid for source object of size: ${size}`,
+      'x-amz-copy-source-range',
+      value,
+    );
+  }
+  return { start, end };
+}
 
 export const MIN_PART_BYTES = 5 * 1024 * 1024;
 export const MAX_PARTS = 10000;
 
-function checkPartNumber(n: number | undefined): number {
+/** A part number S3 accepts (1 to 10000). */
+export function checkPartNumber(n: number | undefined): number {
   if (n === undefined || !Number.isInteger(n) || n < 1 || n > MAX_PARTS) {
     throw S3Errors.invalidArgument(
       'Part number must be an integer between 1 and 10000, inclusive',
@@ -41,6 +65,29 @@ function checkPartNumber(n: number | undefined): number {
     );
   }
   return n;
+}
+
+/** The parts a Complete named, as a comparable text (a repeated Complete must name the same ones). */
+function completedPartsKey(parts: CompletedPart[]): string {
+  return JSON.stringify(parts.map((p) => [p.PartNumber, quoteEtag(p.ETag ?? '')]));
+}
+
+/** CompleteMultipartUpload's answer for the version it created. */
+function completeOutput(bucket: Bucket, key: string, version: ObjectVersion, ctx: RequestContext) {
+  const out: Record<string, unknown> = {
+    Location: `${ctx.endpoint}/${bucket.name}/${encodeURIComponent(key).replace(/%2F/g, '/')}`,
+    Bucket: bucket.name,
+    Key: key,
+    ETag: version.etag,
+    ServerSideEncryption: 'AES256',
+    ...(bucket.versioning ? { VersionId: version.versionId } : {}),
+  };
+  const checksum = version.checksum;
+  if (checksum && isChecksumAlgorithm(checksum.algorithm)) {
+    out[checksumMember(checksum.algorithm)] = checksum.value;
+    out['ChecksumType'] = checksum.type;
+  }
+  return out;
 }
 
 export function multipartHandlers(s3: S3Service) {
@@ -73,6 +120,8 @@ export function multipartHandlers(s3: S3Service) {
         tags: validateTags(parseTaggingHeader(input.Tagging)),
         checksumAlgorithm: algorithm,
         checksumType: algorithm ? (input.ChecksumType ?? 'COMPOSITE') : undefined,
+        lock: lockForNewObject(bucket, input, Date.now()),
+        keySeq: state.latest(bucket.name, input.Key as string)?.seq,
       });
       return {
         Bucket: bucket.name,
@@ -126,49 +175,55 @@ export function multipartHandlers(s3: S3Service) {
       const partNumber = checkPartNumber(input.PartNumber);
       const found = upload(bucket.name, input.Key as string, input.UploadId);
       const { sourceVersion } = readCopySource(s3, input, ctx);
-      let range: { start: number; end: number } | undefined;
-      if (input.CopySourceRange !== undefined) {
-        const m = /^bytes=(\d+)-(\d+)$/.exec(input.CopySourceRange);
-        const start = Number(m?.[1]);
-        const end = Number(m?.[2]);
-        if (!m || end < start || end >= sourceVersion.size) {
-          throw S3Errors.invalidArgument(
-            `Range specified is not valid for source object of size: ${sourceVersion.size}`,
-            'x-amz-copy-source-range',
-            input.CopySourceRange,
-          );
-        }
-        range = { start, end };
+      const range =
+        input.CopySourceRange !== undefined
+          ? parseCopySourceRange(input.CopySourceRange, sourceVersion.size)
+          : undefined;
+      // The part gets the upload's checksum algorithm over the copied bytes, as UploadPart would.
+      const algorithm =
+        found.checksumAlgorithm && isChecksumAlgorithm(found.checksumAlgorithm) ? found.checksumAlgorithm : undefined;
+      const copied = await copyBytes(s3, sourceVersion, range, algorithm);
+      if (!state.getUpload(found.uploadId)) {
+        // Aborted or completed while the bytes were copied.
+        blobs.remove(copied.blob);
+        throw S3Errors.noSuchUpload(found.uploadId);
       }
-      const body: Readable =
-        sourceVersion.blob && sourceVersion.size > 0 ? blobs.read(sourceVersion.blob, range) : new PassThrough().end();
-      const written = await blobs.write(body);
-      const etag = `"${written.md5.toString('hex')}"`;
+      const etag = `"${copied.md5.toString('hex')}"`;
       const lastModified = Date.now();
       const replaced = state.putPart({
         uploadId: found.uploadId,
         partNumber,
-        blob: written.id,
-        size: written.size,
+        blob: copied.blob,
+        size: copied.size,
         etag,
-        md5: written.md5,
+        md5: copied.md5,
         lastModified,
-        checksum: undefined,
+        checksum: copied.checksum ? JSON.stringify(copied.checksum) : undefined,
       });
       if (replaced) blobs.remove(replaced);
+      const result: Record<string, unknown> = { ETag: etag, LastModified: new Date(lastModified) };
+      if (copied.checksum && isChecksumAlgorithm(copied.checksum.algorithm))
+        result[checksumMember(copied.checksum.algorithm)] = copied.checksum.value;
       return {
-        CopyPartResult: { ETag: etag, LastModified: new Date(lastModified) },
+        CopyPartResult: result,
         ...(sourceVersion.versionId !== 'null' ? { CopySourceVersionId: sourceVersion.versionId } : {}),
+        ServerSideEncryption: 'AES256',
       };
     },
 
     async CompleteMultipartUpload(input: CompleteMultipartUploadRequest, ctx: RequestContext) {
       const bucket = s3.bucket(input.Bucket, ctx);
       const key = input.Key as string;
+      const requested = input.MultipartUpload?.Parts ?? [];
+      // A Complete repeated after success (a client retrying a lost answer) gets the same answer.
+      const completed = state.getUpload(input.UploadId ?? '') ? undefined : state.completedUpload(input.UploadId ?? '');
+      if (completed && completed.bucket === bucket.name && completed.key === key) {
+        if (completed.parts !== completedPartsKey(requested)) throw S3Errors.noSuchUpload(input.UploadId ?? '');
+        return completeOutput(bucket, key, completed.version, ctx);
+      }
       const found = upload(bucket.name, key, input.UploadId);
       checkWriteConditions(input.IfMatch, input.IfNoneMatch);
       if (!input.MultipartUpload) throw S3Errors.invalidRequest('You must specify at least one part');
-      const requested = input.MultipartUpload.Parts ?? [];
       if (requested.length === 0) throw S3Errors.malformedXml();
       const stored = new Map(state.listParts(found.uploadId).map((p) => [p.partNumber, p]));
       const chosen: Part[] = [];
@@ -209,35 +264,42 @@ export function multipartHandlers(s3: S3Service) {
       const etag = `"${md5s.digest('hex')}-${chosen.length}"`;
       let checksum: { algorithm: string; value: string; type: 'COMPOSITE' | 'FULL_OBJECT' } | undefined;
       const fullObjectDigest = written.digests['checksum'];
+      const partChecksums = chosen.map((p) =>
+        p.checksum ? (JSON.parse(p.checksum) as { algorithm: string; value: string }) : undefined,
+      );
       if (fullObjectAlgorithm && fullObjectDigest) {
         checksum = { algorithm: fullObjectAlgorithm, value: fullObjectDigest.toString('base64'), type: 'FULL_OBJECT' };
       } else if (algorithm) {
-        const partValues = chosen.map((p) =>
-          p.checksum ? (JSON.parse(p.checksum) as { algorithm: string; value: string }) : undefined,
-        );
-        if (partValues.every((v) => v?.algorithm === algorithm)) {
+        if (partChecksums.every((v) => v?.algorithm === algorithm)) {
           checksum = {
             algorithm,
             value: await compositeChecksum(
               algorithm,
-              partValues.map((v) => (v as { value: string }).value),
+              partChecksums.map((v) => (v as { value: string }).value),
             ),
             type: 'COMPOSITE',
           };
         }
       }
-      try {
-        if (!state.getUpload(found.uploadId)) throw S3Errors.noSuchUpload(found.uploadId);
-        evaluateWriteConditions(state.latest(bucket.name, key), key, input.IfMatch, input.IfNoneMatch);
-      } catch (error) {
-        blobs.remove(written.id);
-        throw error;
-      }
+      // Parts are remembered for GET ?partNumber and GetObjectAttributes; their checksums only
+      // where the object's checksum is composed of them.
+      const parts: ObjectPart[] = chosen.map((part, i) => ({
+        partNumber: part.partNumber,
+        size: part.size,
+        ...(checksum?.type === 'COMPOSITE' ? { checksum: partChecksums[i]?.value } : {}),
+      }));
       const { replacedBlobs, partBlobs, version } = s3.notifications.record(
         bucket,
         ctx,
-        () =>
-          state.completeUpload(
+        () => {
+          try {
+            if (!state.getUpload(found.uploadId)) throw S3Errors.noSuchUpload(found.uploadId);
+            evaluateWriteConditions(state.latest(bucket.name, key), key, input, found.keySeq);
+          } catch (error) {
+            blobs.remove(written.id);
+            throw error;
+          }
+          return state.completeUpload(
             found.uploadId,
             {
               bucket: bucket.name,
@@ -252,25 +314,17 @@ export function multipartHandlers(s3: S3Service) {
               tags: found.tags,
               checksum,
               partsCount: chosen.length,
+              parts,
+              lock: found.lock,
             },
             s3.versionIdFor(bucket, newVersionId),
-          ),
+            completedPartsKey(requested),
+          );
+        },
         (result) => [versionEvent(bucket, 'ObjectCreated:CompleteMultipartUpload', result.version)],
       );
       for (const blob of [...replacedBlobs, ...partBlobs]) blobs.remove(blob);
-      const out: Record<string, unknown> = {
-        Location: `${ctx.endpoint}/${bucket.name}/${encodeURIComponent(key).replace(/%2F/g, '/')}`,
-        Bucket: bucket.name,
-        Key: key,
-        ETag: etag,
-        ServerSideEncryption: 'AES256',
-        ...(bucket.versioning ? { VersionId: version.versionId } : {}),
-      };
-      if (checksum && isChecksumAlgorithm(checksum.algorithm)) {
-        out[checksumMember(checksum.algorithm)] = checksum.value;
-        out['ChecksumType'] = checksum.type;
-      }
-      return out;
+      return completeOutput(bucket, key, version, ctx);
     },
 
     AbortMultipartUpload(input: AbortMultipartUploadRequest, ctx: RequestContext) {

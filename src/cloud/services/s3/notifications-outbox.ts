@@ -46,6 +46,10 @@ export interface ObjectEvent {
   eTag?: string | undefined;
   /** Only for versioning-enabled (or suspended) buckets. */
   versionId?: string | undefined;
+  /** ObjectRestore:Completed only: when the restored copy expires, and the class it came from. */
+  glacierEventData?:
+    | { restoreEventData: { lifecycleRestorationExpiryTime: string; lifecycleRestoreStorageClass: string } }
+    | undefined;
 }
 
 /** A message waiting in the outbox. */
@@ -213,6 +217,7 @@ export class S3NotificationStore extends SqlState implements S3NotificationOutbo
         },
         object,
       },
+      ...(event.glacierEventData ? { glacierEventData: event.glacierEventData } : {}),
     };
   }
 

@@ -1,7 +1,6 @@
-/** S3 object operations: put/get/head/delete (single and batch), copy, tagging. */
+/** S3 object operations: put/get/head/delete (single and batch), tagging. */
 import type { Readable } from 'node:stream';
 import type {
-  CopyObjectRequest,
   DeleteObjectRequest,
   DeleteObjectsRequest,
   DeleteObjectTaggingRequest,
@@ -16,8 +15,19 @@ import { headerValue } from '../../protocol/codec.js';
 import { HttpStatus, type RequestContext } from '../../service.js';
 import { validateTags } from './buckets.js';
 import { checksumMember, isChecksumAlgorithm } from './checksums.js';
+import {
+  checkConditions,
+  checkDeleteConditions,
+  checkWriteConditions,
+  evaluateWriteConditions,
+  parseRange,
+} from './conditions.js';
 import { S3Errors } from './errors.js';
+import { checkPartNumber } from './multipart.js';
 import { deletionEvent, versionEvent } from './notifications-outbox.js';
+import { checkBypassHeader, isLocked, lockForNewObject, requireChecksumForLock } from './object-lock.js';
+import { type ByteWindow, partWindow, windowChecksum } from './object-parts.js';
+import { RestoreStore } from './restore.js';
 import { checkNewKey, objectHeadersFrom, parseTaggingHeader, type S3Service } from './s3-service.js';
 import { type Bucket, isPlausibleVersionId, newVersionId, type ObjectVersion, type Tag } from './state.js';
 
@@ -28,163 +38,48 @@ function httpDate(value: Date | string): string {
   return value instanceof Date ? value.toUTCString() : value;
 }
 
-/**
- * Evaluates If-Match / If-None-Match / If-(Un)Modified-Since as S3 does (RFC 7232 precedence). For a
- * copy source (`x-amz-copy-source-if-*`) every failed condition is a 412 naming its header, where
- * GET/HEAD answer 304 for the "not modified" ones.
- */
-export function checkConditions(
+/** The bytes a GET/HEAD reads: its Range, or its part number (not both, as S3 answers). */
+function selectWindow(
   version: ObjectVersion,
-  c: {
-    IfMatch?: string | undefined;
-    IfNoneMatch?: string | undefined;
-    IfModifiedSince?: Date | undefined;
-    IfUnmodifiedSince?: Date | undefined;
-  },
-  copySource = false,
-): void {
-  const prefix = copySource ? 'x-amz-copy-source-' : '';
-  const notModified = (condition: string) =>
-    copySource ? S3Errors.preconditionFailed(`${prefix}${condition}`) : S3Errors.notModified();
-  const etagMatches = (header: string) =>
-    header.split(',').some((t) => {
-      const tag = t.trim();
-      return tag === '*' || tag === version.etag || `"${tag}"` === version.etag;
-    });
-  const modifiedSeconds = Math.floor(version.lastModified / 1000);
-  if (c.IfMatch !== undefined) {
-    if (!etagMatches(c.IfMatch)) throw S3Errors.preconditionFailed(`${prefix}If-Match`);
-  } else if (
-    c.IfUnmodifiedSince instanceof Date &&
-    modifiedSeconds > Math.floor(c.IfUnmodifiedSince.getTime() / 1000)
-  ) {
-    throw S3Errors.preconditionFailed(`${prefix}If-Unmodified-Since`);
-  }
-  if (c.IfNoneMatch !== undefined) {
-    if (etagMatches(c.IfNoneMatch)) throw notModified('If-None-Match');
-  } else if (
-    c.IfModifiedSince instanceof Date &&
-    // S3 ignores an If-Modified-Since date in the future.
-    c.IfModifiedSince.getTime() <= Date.now() &&
-    modifiedSeconds <= Math.floor(c.IfModifiedSince.getTime() / 1000)
-  ) {
-    throw notModified('If-Modified-Since');
-  }
+  input: { Range?: string | undefined; PartNumber?: number | undefined },
+): ByteWindow | undefined {
+  if (input.PartNumber === undefined) return parseRange(input.Range, version.size);
+  if (input.Range !== undefined)
+    throw S3Errors.invalidRequest('Cannot specify both Range header and partNumber query parameter');
+  return partWindow(version, checkPartNumber(input.PartNumber));
 }
 
-const notImplementedHeader = (header: string, additionalMessage: string) =>
-  new AwsError('NotImplemented', 'A header you provided implies functionality that is not implemented', 501, {
-    Header: header,
-    additionalMessage,
-  });
-
-/** The conditional-write headers S3 accepts on PutObject: `If-None-Match: *` or `If-Match: <etag>`, not both. */
-export function checkWriteConditions(ifMatch: string | undefined, ifNoneMatch: string | undefined): void {
-  if (ifMatch !== undefined && ifNoneMatch !== undefined)
-    throw notImplementedHeader('If-Match,If-None-Match', 'Multiple conditional request headers present in the request');
-  if (ifNoneMatch !== undefined && ifNoneMatch !== '*')
-    throw notImplementedHeader(
-      'If-None-Match',
-      "We don't accept the provided value of If-None-Match header for this API",
-    );
-  if (ifMatch === '*')
-    throw notImplementedHeader('If-Match', "We don't accept the provided value of If-Match header for this API");
-}
-
-/** Whether a write may replace `current` (the key's latest version) under If-Match / If-None-Match. */
-export function evaluateWriteConditions(
-  current: ObjectVersion | undefined,
-  key: string,
-  ifMatch: string | undefined,
-  ifNoneMatch: string | undefined,
-): void {
-  const live = current && !current.deleteMarker ? current : undefined;
-  if (ifNoneMatch === '*' && live) throw S3Errors.preconditionFailed('If-None-Match');
-  if (ifMatch !== undefined) {
-    if (!live) throw S3Errors.noSuchKey(key);
-    if (live.etag !== quoteEtag(ifMatch)) throw S3Errors.preconditionFailed('If-Match');
-  }
-}
-
-/** ETags may be sent with or without their quotes; stored ones always have them. */
-export function quoteEtag(etag: string): string {
-  return etag.startsWith('"') ? etag : `"${etag}"`;
-}
-
-/** Parses a single `bytes=` range against a size; undefined when the header is not a usable range (S3 then ignores it). */
-export function parseRange(header: string | undefined, size: number): { start: number; end: number } | undefined {
-  if (!header) return undefined;
-  const m = /^bytes=(\d*)-(\d*)$/.exec(header.trim());
-  if (!m || (m[1] === '' && m[2] === '')) return undefined;
-  let start: number;
-  let end: number;
-  if (m[1] === '') {
-    const suffix = Number(m[2]);
-    if (suffix === 0) throw S3Errors.invalidRange(size, header);
-    start = Math.max(0, size - suffix);
-    end = size - 1;
-  } else {
-    start = Number(m[1]);
-    end = m[2] === '' ? size - 1 : Math.min(Number(m[2]), size - 1);
-    if (m[2] !== '' && Number(m[2]) < start) return undefined;
-  }
-  if (start >= size) throw S3Errors.invalidRange(size, header);
-  return { start, end };
-}
-
-/** Parses `x-amz-copy-source`: `bucket/key[?versionId=...]`, URL-encoded, optional leading slash. */
-export function parseCopySource(value: string): { bucket: string; key: string; versionId: string | undefined } {
-  let source = value.startsWith('/') ? value.slice(1) : value;
-  let versionId: string | undefined;
-  const q = source.indexOf('?');
-  if (q >= 0) {
-    versionId = new URLSearchParams(source.slice(q + 1)).get('versionId') ?? undefined;
-    source = source.slice(0, q);
-  }
-  let decoded: string;
-  try {
-    decoded = decodeURIComponent(source);
-  } catch {
-    throw S3Errors.invalidArgument('Invalid copy source encoding', 'x-amz-copy-source', value);
-  }
-  const slash = decoded.indexOf('/');
-  if (slash <= 0 || slash === decoded.length - 1) {
-    throw S3Errors.invalidArgument('Invalid copy source object key', 'x-amz-copy-source', value);
-  }
-  return { bucket: decoded.slice(0, slash), key: decoded.slice(slash + 1), versionId };
-}
-
-/** The version a CopyObject/UploadPartCopy reads, after its x-amz-copy-source-if-* conditions. */
-export function readCopySource(
+/**
+ * What GET and HEAD answer for `window` of a version: 206 with Content-Range for a window, the part
+ * count of a multipart object when a part was asked for, and the checksum S3 has for that window.
+ */
+function describeWindow(
   s3: S3Service,
-  input: Pick<
-    CopyObjectRequest,
-    | 'CopySource'
-    | 'CopySourceIfMatch'
-    | 'CopySourceIfNoneMatch'
-    | 'CopySourceIfModifiedSince'
-    | 'CopySourceIfUnmodifiedSince'
-  >,
-  ctx: RequestContext,
-) {
-  const source = parseCopySource(input.CopySource as string);
-  const sourceBucket = s3.bucket(source.bucket, ctx);
-  const sourceVersion = s3.resolveCopySource(sourceBucket, source.key, source.versionId);
-  checkConditions(
-    sourceVersion,
-    {
-      IfMatch: input.CopySourceIfMatch,
-      IfNoneMatch: input.CopySourceIfNoneMatch,
-      IfModifiedSince: input.CopySourceIfModifiedSince,
-      IfUnmodifiedSince: input.CopySourceIfUnmodifiedSince,
-    },
-    true,
-  );
-  return { source, sourceBucket, sourceVersion };
+  bucket: Bucket,
+  version: ObjectVersion,
+  input: { PartNumber?: number | undefined; ChecksumMode?: string | undefined },
+  window: ByteWindow | undefined,
+): Record<string | symbol, unknown> {
+  const out: Record<string | symbol, unknown> = s3.describe(bucket, version, false);
+  if (input.ChecksumMode === 'ENABLED') Object.assign(out, windowChecksum(version, window));
+  if (input.PartNumber !== undefined && version.parts?.length) out['PartsCount'] = version.parts.length;
+  if (window) {
+    out['ContentLength'] = window.end - window.start + 1;
+    out['ContentRange'] = `bytes ${window.start}-${window.end}/${version.size}`;
+    out[HttpStatus] = 206;
+  }
+  return out;
+}
+
+interface DeleteOptions {
+  conditions?: Parameters<typeof checkDeleteConditions>[1];
+  bypassGovernance?: boolean | undefined;
 }
 
 export function objectHandlers(s3: S3Service) {
   const { state, blobs } = s3;
+  // Archived (GLACIER, DEEP_ARCHIVE) versions read only while restored (restore.ts).
+  const restores = new RestoreStore(state.db);
 
   function versionHeaders(bucket: Bucket, versionId: string): { VersionId?: string } {
     return bucket.versioning ? { VersionId: versionId } : {};
@@ -194,13 +89,23 @@ export function objectHandlers(s3: S3Service) {
     for (const id of ids) if (id) blobs.remove(id);
   }
 
+  /**
+   * Deletes a version (by id), the null version (unversioned buckets) or adds a delete marker.
+   * Conditions and locks are checked against the version it would remove, in its transaction.
+   */
   function deleteOne(
     bucket: Bucket,
     key: string,
     versionId: string | undefined,
+    options: DeleteOptions = {},
   ): { VersionId?: string; DeleteMarker?: boolean } {
+    const target =
+      versionId !== undefined ? state.version(bucket.name, key, versionId) : state.latest(bucket.name, key);
+    if (options.conditions) checkDeleteConditions(target, options.conditions);
     if (versionId !== undefined) {
       if (!isPlausibleVersionId(versionId)) throw S3Errors.invalidVersionId(versionId);
+      if (target && isLocked(target, options.bypassGovernance === true, Date.now()))
+        throw S3Errors.protectedByObjectLock();
       const removed = state.deleteVersion(bucket.name, key, versionId);
       if (!removed) return { VersionId: versionId };
       removeBlobs([removed.blob]);
@@ -234,11 +139,17 @@ export function objectHandlers(s3: S3Service) {
   }
 
   /** deleteOne, with the notification of what it removed written in the same transaction. */
-  function deleteNotified(bucket: Bucket, key: string, versionId: string | undefined, ctx: RequestContext) {
+  function deleteNotified(
+    bucket: Bucket,
+    key: string,
+    versionId: string | undefined,
+    ctx: RequestContext,
+    options: DeleteOptions = {},
+  ) {
     return s3.notifications.record(
       bucket,
       ctx,
-      () => deleteOne(bucket, key, versionId),
+      () => deleteOne(bucket, key, versionId, options),
       (result) => [deletionEvent(key, versionId, result)],
     );
   }
@@ -249,19 +160,23 @@ export function objectHandlers(s3: S3Service) {
       const key = checkNewKey(input.Key as string);
       checkWriteConditions(input.IfMatch, input.IfNoneMatch);
       const tags = validateTags(parseTaggingHeader(input.Tagging));
+      const lock = lockForNewObject(bucket, input, Date.now());
+      requireChecksumForLock(ctx, lock);
+      // What the key was when the request began: a conditional write that raced a change gets a 409.
+      const seenSeq = state.latest(bucket.name, key)?.seq;
       const stored = await s3.storeBody(input.Body as Readable, ctx, input.ChecksumAlgorithm);
-      // Conditional writes are decided once the body is in, as S3 does.
-      try {
-        evaluateWriteConditions(state.latest(bucket.name, key), key, input.IfMatch, input.IfNoneMatch);
-      } catch (error) {
-        blobs.remove(stored.blob);
-        throw error;
-      }
       const { replacedBlobs, version } = s3.notifications.record(
         bucket,
         ctx,
-        () =>
-          state.putVersion(
+        () => {
+          // Conditional writes are decided once the body is in, in the write's transaction.
+          try {
+            evaluateWriteConditions(state.latest(bucket.name, key), key, input, seenSeq);
+          } catch (error) {
+            blobs.remove(stored.blob);
+            throw error;
+          }
+          return state.putVersion(
             {
               bucket: bucket.name,
               key,
@@ -275,9 +190,11 @@ export function objectHandlers(s3: S3Service) {
               tags,
               checksum: stored.checksum,
               partsCount: undefined,
+              lock,
             },
             s3.versionIdFor(bucket, newVersionId),
-          ),
+          );
+        },
         (result) => [versionEvent(bucket, 'ObjectCreated:Put', result.version)],
       );
       removeBlobs(replacedBlobs);
@@ -296,24 +213,17 @@ export function objectHandlers(s3: S3Service) {
     GetObject(input: GetObjectRequest, ctx: RequestContext) {
       const bucket = s3.bucket(input.Bucket, ctx);
       const version = s3.resolve(bucket, input.Key as string, input.VersionId);
+      const restore = restores.readable(version, ctx.cloud.now());
       checkConditions(version, input);
-      const range = parseRange(input.Range, version.size);
-      const out: Record<string | symbol, unknown> = s3.describe(
-        bucket,
-        version,
-        input.ChecksumMode === 'ENABLED' && !range,
-      );
+      const range = selectWindow(version, input);
+      const out = describeWindow(s3, bucket, version, input, range);
+      if (restore) out['Restore'] = restore;
       if (input.ResponseContentType) out['ContentType'] = input.ResponseContentType;
       if (input.ResponseCacheControl) out['CacheControl'] = input.ResponseCacheControl;
       if (input.ResponseContentDisposition) out['ContentDisposition'] = input.ResponseContentDisposition;
       if (input.ResponseContentEncoding) out['ContentEncoding'] = input.ResponseContentEncoding;
       if (input.ResponseContentLanguage) out['ContentLanguage'] = input.ResponseContentLanguage;
       if (input.ResponseExpires) out['Expires'] = httpDate(input.ResponseExpires);
-      if (range) {
-        out['ContentLength'] = range.end - range.start + 1;
-        out['ContentRange'] = `bytes ${range.start}-${range.end}/${version.size}`;
-        out[HttpStatus] = 206;
-      }
       out['Body'] = version.size === 0 ? Buffer.alloc(0) : blobs.read(version.blob as string, range);
       return out;
     },
@@ -322,27 +232,24 @@ export function objectHandlers(s3: S3Service) {
       const bucket = s3.bucket(input.Bucket, ctx);
       const version = s3.resolve(bucket, input.Key as string, input.VersionId, false, 'HEAD');
       checkConditions(version, input);
-      const range = parseRange(input.Range, version.size);
-      const out: Record<string | symbol, unknown> = s3.describe(
-        bucket,
-        version,
-        input.ChecksumMode === 'ENABLED' && !range,
-      );
-      if (range) {
-        out['ContentLength'] = range.end - range.start + 1;
-        out['ContentRange'] = `bytes ${range.start}-${range.end}/${version.size}`;
-        out[HttpStatus] = 206;
-      }
+      const out = describeWindow(s3, bucket, version, input, selectWindow(version, input));
+      const restore = restores.header(version, ctx.cloud.now());
+      if (restore) out['Restore'] = restore;
       return out;
     },
 
     DeleteObject(input: DeleteObjectRequest, ctx: RequestContext) {
       const bucket = s3.bucket(input.Bucket, ctx);
-      return deleteNotified(bucket, input.Key as string, input.VersionId, ctx);
+      checkBypassHeader(bucket, input.BypassGovernanceRetention);
+      return deleteNotified(bucket, input.Key as string, input.VersionId, ctx, {
+        conditions: input,
+        bypassGovernance: input.BypassGovernanceRetention,
+      });
     },
 
     DeleteObjects(input: DeleteObjectsRequest, ctx: RequestContext) {
       const bucket = s3.bucket(input.Bucket, ctx);
+      checkBypassHeader(bucket, input.BypassGovernanceRetention);
       const objects = input.Delete?.Objects ?? [];
       if (objects.length === 0 || objects.length > 1000) throw S3Errors.malformedXml();
       const Deleted: Record<string, unknown>[] = [];
@@ -353,7 +260,9 @@ export function objectHandlers(s3: S3Service) {
           // In a batch, S3 reports a version id it could never have issued as a missing version.
           if (object.VersionId !== undefined && !isPlausibleVersionId(object.VersionId))
             throw S3Errors.noSuchVersion(key, object.VersionId);
-          const result = deleteNotified(bucket, key, object.VersionId, ctx);
+          const result = deleteNotified(bucket, key, object.VersionId, ctx, {
+            bypassGovernance: input.BypassGovernanceRetention,
+          });
           if (input.Delete?.Quiet) continue;
           Deleted.push({
             Key: key,
@@ -368,76 +277,11 @@ export function objectHandlers(s3: S3Service) {
       return { Deleted, Errors };
     },
 
-    CopyObject(input: CopyObjectRequest, ctx: RequestContext) {
-      const bucket = s3.bucket(input.Bucket, ctx);
-      const key = checkNewKey(input.Key as string);
-      const { source, sourceBucket, sourceVersion } = readCopySource(s3, input, ctx);
-      const replace = input.MetadataDirective === 'REPLACE';
-      const sameObject = sourceBucket.name === bucket.name && source.key === key && source.versionId === undefined;
-      if (
-        sameObject &&
-        !replace &&
-        !input.StorageClass &&
-        !input.WebsiteRedirectLocation &&
-        !input.ServerSideEncryption
-      ) {
-        throw S3Errors.invalidRequest(
-          "This copy request is illegal because it is trying to copy an object to itself without changing the object's metadata, storage class, website redirect location or encryption attributes.",
-        );
-      }
-      // Blobs are immutable and removed with their version, so a copy gets its own file.
-      const blob = sourceVersion.blob ? blobs.copy(sourceVersion.blob) : undefined;
-      const headers = replace
-        ? objectHeadersFrom(input, headerValue(ctx.headers, 'expires'))
-        : { ...sourceVersion.headers };
-      if (!replace && input.StorageClass) headers.StorageClass = input.StorageClass;
-      const tags: Tag[] =
-        input.TaggingDirective === 'REPLACE' ? validateTags(parseTaggingHeader(input.Tagging)) : sourceVersion.tags;
-      const lastModified = Date.now();
-      const { replacedBlobs, version } = s3.notifications.record(
-        bucket,
-        ctx,
-        () =>
-          state.putVersion(
-            {
-              bucket: bucket.name,
-              key,
-              deleteMarker: false,
-              blob,
-              size: sourceVersion.size,
-              etag: sourceVersion.etag,
-              lastModified,
-              headers,
-              metadata: replace ? (input.Metadata ?? {}) : sourceVersion.metadata,
-              tags,
-              checksum: sourceVersion.checksum,
-              partsCount: sourceVersion.partsCount,
-            },
-            s3.versionIdFor(bucket, newVersionId),
-          ),
-        (result) => [versionEvent(bucket, 'ObjectCreated:Copy', result.version)],
-      );
-      removeBlobs(replacedBlobs);
-      const result: Record<string, unknown> = { ETag: version.etag, LastModified: new Date(lastModified) };
-      if (version.checksum && isChecksumAlgorithm(version.checksum.algorithm)) {
-        result[checksumMember(version.checksum.algorithm)] = version.checksum.value;
-        result['ChecksumType'] = version.checksum.type;
-      }
-      return {
-        CopyObjectResult: result,
-        ...versionHeaders(bucket, version.versionId),
-        // S3 names the source version unless it is the null version.
-        ...(sourceVersion.versionId !== 'null' ? { CopySourceVersionId: sourceVersion.versionId } : {}),
-        ServerSideEncryption: 'AES256',
-      };
-    },
-
     PutObjectTagging(input: PutObjectTaggingRequest, ctx: RequestContext) {
       const bucket = s3.bucket(input.Bucket, ctx);
       const version = s3.resolve(bucket, input.Key as string, input.VersionId, false, 'PUT');
       if (!input.Tagging) throw S3Errors.malformedXml();
       const tags = validateTags(input.Tagging.TagSet as Tag[]);
-      if (tags.length > 10) throw new AwsError('BadRequest', 'Object tags cannot be greater than 10', 400);
       s3.notifications.record(
         bucket,
         ctx,

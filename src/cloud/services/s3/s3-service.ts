@@ -17,6 +17,7 @@ import {
 } from './checksums.js';
 import { S3Errors } from './errors.js';
 import type { S3NotificationStore } from './notifications-outbox.js';
+import { lockHeaders } from './object-lock.js';
 import {
   type Bucket,
   isPlausibleVersionId,
@@ -208,6 +209,7 @@ export class S3Service {
     };
     if (bucket.versioning) out['VersionId'] = version.versionId;
     if (version.tags.length) out['TagCount'] = version.tags.length;
+    Object.assign(out, lockHeaders(version));
     if (checksumMode && version.checksum && isChecksumAlgorithm(version.checksum.algorithm)) {
       out[checksumMember(version.checksum.algorithm)] = version.checksum.value;
       out['ChecksumType'] = version.checksum.type;

@@ -64,6 +64,30 @@ export const s3Migrations: Migration[] = [
     `,
   },
   { id: 's3-002-bucket-policy', sql: 'ALTER TABLE s3_buckets ADD COLUMN policy TEXT;' },
+  {
+    // Part sizes of completed multipart objects (GET ?partNumber, GetObjectAttributes), Object Lock,
+    // bucket logging, and the answers of completed uploads (a repeated Complete answers the same).
+    id: 's3-004-parts-lock-logging',
+    sql: `
+      ALTER TABLE s3_objects ADD COLUMN parts TEXT;
+      ALTER TABLE s3_objects ADD COLUMN lock_mode TEXT;
+      ALTER TABLE s3_objects ADD COLUMN lock_until INTEGER;
+      ALTER TABLE s3_objects ADD COLUMN legal_hold TEXT;
+      ALTER TABLE s3_buckets ADD COLUMN object_lock TEXT;
+      ALTER TABLE s3_buckets ADD COLUMN logging TEXT;
+      ALTER TABLE s3_uploads ADD COLUMN lock TEXT;
+      ALTER TABLE s3_uploads ADD COLUMN key_seq INTEGER;
+      CREATE TABLE s3_completed_uploads (
+        upload_id TEXT PRIMARY KEY,
+        bucket TEXT NOT NULL,
+        key TEXT NOT NULL,
+        version_id TEXT NOT NULL,
+        parts TEXT NOT NULL,
+        completed_at INTEGER NOT NULL
+      );
+      CREATE INDEX s3_completed_uploads_bucket ON s3_completed_uploads (bucket);
+    `,
+  },
 ];
 
 export type Versioning = 'Enabled' | 'Suspended' | undefined;
@@ -77,6 +101,39 @@ export interface Bucket {
   tags: Tag[] | undefined;
   /** The bucket policy as given (stored, not enforced). */
   policy?: string | undefined;
+  /** Set once Object Lock is enabled (it cannot be disabled), with the default retention if any. */
+  objectLock?: BucketObjectLock | undefined;
+  /** The bucket's server access logging configuration, as PutBucketLogging stored it. */
+  logging?: LoggingEnabled | undefined;
+}
+
+export type LockMode = 'GOVERNANCE' | 'COMPLIANCE';
+
+export interface BucketObjectLock {
+  defaultRetention?: { Mode: LockMode; Days?: number; Years?: number } | undefined;
+}
+
+export interface LoggingEnabled {
+  TargetBucket: string;
+  TargetPrefix: string;
+  TargetGrants?: unknown[];
+  TargetObjectKeyFormat?: unknown;
+}
+
+/** An object version's Object Lock state: retention (mode and date) and legal hold. */
+export interface ObjectLock {
+  mode?: LockMode | undefined;
+  /** Retain-until date, epoch ms. */
+  until?: number | undefined;
+  legalHold?: 'ON' | 'OFF' | undefined;
+}
+
+/** One part of a completed multipart object, in object order. */
+export interface ObjectPart {
+  partNumber: number;
+  size: number;
+  /** The part's checksum (base64), kept for composite-checksum objects. */
+  checksum?: string | undefined;
 }
 
 export interface Tag {
@@ -119,6 +176,9 @@ export interface ObjectVersion {
   tags: Tag[];
   checksum: StoredChecksum | undefined;
   partsCount: number | undefined;
+  /** The parts of a completed multipart object (undefined for single-part objects). */
+  parts?: ObjectPart[] | undefined;
+  lock?: ObjectLock | undefined;
 }
 
 export interface Upload {
@@ -131,6 +191,10 @@ export interface Upload {
   tags: Tag[];
   checksumAlgorithm: string | undefined;
   checksumType: string | undefined;
+  /** Object Lock settings given at creation, applied to the completed object. */
+  lock?: ObjectLock | undefined;
+  /** The key's latest version (its seq) when the upload began: a conditional Complete conflicts with a change since. */
+  keySeq?: number | undefined;
 }
 
 export interface Part {
@@ -160,6 +224,10 @@ interface ObjectRow {
   tags: string;
   checksum: string | null;
   parts_count: number | null;
+  parts: string | null;
+  lock_mode: string | null;
+  lock_until: number | null;
+  legal_hold: string | null;
 }
 
 interface BucketRow {
@@ -170,6 +238,8 @@ interface BucketRow {
   versioning: string | null;
   tags: string | null;
   policy: string | null;
+  object_lock: string | null;
+  logging: string | null;
 }
 
 function toBucket(row: BucketRow): Bucket {
@@ -181,6 +251,8 @@ function toBucket(row: BucketRow): Bucket {
     versioning: (row.versioning ?? undefined) as Versioning,
     tags: row.tags ? (JSON.parse(row.tags) as Tag[]) : undefined,
     policy: row.policy ?? undefined,
+    objectLock: row.object_lock ? (JSON.parse(row.object_lock) as BucketObjectLock) : undefined,
+    logging: row.logging ? (JSON.parse(row.logging) as LoggingEnabled) : undefined,
   };
 }
 
@@ -194,6 +266,8 @@ interface UploadRow {
   tags: string;
   checksum_algorithm: string | null;
   checksum_type: string | null;
+  lock: string | null;
+  key_seq: number | null;
 }
 
 function toUpload(row: UploadRow): Upload {
@@ -207,6 +281,8 @@ function toUpload(row: UploadRow): Upload {
     tags: JSON.parse(row.tags) as Tag[],
     checksumAlgorithm: row.checksum_algorithm ?? undefined,
     checksumType: row.checksum_type ?? undefined,
+    lock: row.lock ? (JSON.parse(row.lock) as ObjectLock) : undefined,
+    keySeq: row.key_seq ?? undefined,
   };
 }
 
@@ -227,6 +303,17 @@ function toVersion(row: ObjectRow): ObjectVersion {
     tags: JSON.parse(row.tags) as Tag[],
     checksum: row.checksum ? (JSON.parse(row.checksum) as StoredChecksum) : undefined,
     partsCount: row.parts_count ?? undefined,
+    parts: row.parts ? (JSON.parse(row.parts) as ObjectPart[]) : undefined,
+    lock: toLock(row),
+  };
+}
+
+function toLock(row: ObjectRow): ObjectLock | undefined {
+  if (!row.lock_mode && !row.legal_hold) return undefined;
+  return {
+    mode: (row.lock_mode ?? undefined) as LockMode | undefined,
+    until: row.lock_until ?? undefined,
+    legalHold: (row.legal_hold ?? undefined) as 'ON' | 'OFF' | undefined,
   };
 }
 
@@ -254,6 +341,9 @@ export function isPlausibleVersionId(versionId: string): boolean {
 
 export type NewObject = Omit<ObjectVersion, 'seq' | 'isLatest' | 'versionId'>;
 
+/** How long a completed upload answers a repeated CompleteMultipartUpload with its result. */
+const COMPLETED_UPLOAD_TTL_MS = 24 * 60 * 60 * 1000;
+
 /** Statements are prepared once and reused: preparing was ~10% of a small PUT's server time. */
 export class S3State extends SqlState {
   // Buckets
@@ -270,8 +360,26 @@ export class S3State extends SqlState {
 
   createBucket(bucket: Bucket): void {
     this.sql(
-      'INSERT INTO s3_buckets (name, region, account_id, created_at, versioning, tags) VALUES (?, ?, ?, ?, NULL, NULL)',
-    ).run(bucket.name, bucket.region, bucket.accountId, bucket.createdAt);
+      'INSERT INTO s3_buckets (name, region, account_id, created_at, versioning, tags, object_lock) VALUES (?, ?, ?, ?, ?, NULL, ?)',
+    ).run(
+      bucket.name,
+      bucket.region,
+      bucket.accountId,
+      bucket.createdAt,
+      bucket.versioning ?? null,
+      bucket.objectLock ? JSON.stringify(bucket.objectLock) : null,
+    );
+  }
+
+  setObjectLockConfiguration(name: string, lock: BucketObjectLock): void {
+    this.sql("UPDATE s3_buckets SET object_lock = ?, versioning = 'Enabled' WHERE name = ?").run(
+      JSON.stringify(lock),
+      name,
+    );
+  }
+
+  setLogging(name: string, logging: LoggingEnabled | undefined): void {
+    this.sql('UPDATE s3_buckets SET logging = ? WHERE name = ?').run(logging ? JSON.stringify(logging) : null, name);
   }
 
   deleteBucket(name: string): string[] {
@@ -283,6 +391,7 @@ export class S3State extends SqlState {
       ).map((r) => r.blob);
       this.sql('DELETE FROM s3_parts WHERE upload_id IN (SELECT upload_id FROM s3_uploads WHERE bucket = ?)').run(name);
       this.sql('DELETE FROM s3_uploads WHERE bucket = ?').run(name);
+      this.sql('DELETE FROM s3_completed_uploads WHERE bucket = ?').run(name);
       this.sql('DELETE FROM s3_buckets WHERE name = ?').run(name);
       return blobs;
     });
@@ -340,8 +449,8 @@ export class S3State extends SqlState {
         object.key,
       );
       const row = this.sql(
-        `INSERT INTO s3_objects (bucket, key, version_id, is_latest, delete_marker, blob, size, etag, last_modified, headers, metadata, tags, checksum, parts_count)
-           VALUES (?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *`,
+        `INSERT INTO s3_objects (bucket, key, version_id, is_latest, delete_marker, blob, size, etag, last_modified, headers, metadata, tags, checksum, parts_count, parts, lock_mode, lock_until, legal_hold)
+           VALUES (?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *`,
       ).get(
         object.bucket,
         object.key,
@@ -356,6 +465,10 @@ export class S3State extends SqlState {
         JSON.stringify(object.tags),
         object.checksum ? JSON.stringify(object.checksum) : null,
         object.partsCount ?? null,
+        object.parts ? JSON.stringify(object.parts) : null,
+        object.lock?.mode ?? null,
+        object.lock?.until ?? null,
+        object.lock?.legalHold ?? null,
       ) as ObjectRow;
       return { replacedBlobs, version: toVersion(row) };
     });
@@ -374,6 +487,14 @@ export class S3State extends SqlState {
       }
       return existing;
     });
+  }
+
+  setRetention(seq: number, mode: LockMode | undefined, until: number | undefined): void {
+    this.sql('UPDATE s3_objects SET lock_mode = ?, lock_until = ? WHERE seq = ?').run(mode ?? null, until ?? null, seq);
+  }
+
+  setLegalHold(seq: number, status: 'ON' | 'OFF'): void {
+    this.sql('UPDATE s3_objects SET legal_hold = ? WHERE seq = ?').run(status, seq);
   }
 
   setObjectTags(seq: number, tags: Tag[]): void {
@@ -414,7 +535,10 @@ export class S3State extends SqlState {
   // Multipart uploads
 
   createUpload(upload: Upload): void {
-    this.sql('INSERT INTO s3_uploads VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)').run(
+    this.sql(
+      `INSERT INTO s3_uploads (upload_id, bucket, key, initiated, headers, metadata, tags, checksum_algorithm, checksum_type, lock, key_seq)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    ).run(
       upload.uploadId,
       upload.bucket,
       upload.key,
@@ -424,6 +548,8 @@ export class S3State extends SqlState {
       JSON.stringify(upload.tags),
       upload.checksumAlgorithm ?? null,
       upload.checksumType ?? null,
+      upload.lock ? JSON.stringify(upload.lock) : null,
+      upload.keySeq ?? null,
     );
   }
 
@@ -495,17 +621,44 @@ export class S3State extends SqlState {
     });
   }
 
-  /** Completes an upload atomically: the object version appears and the upload disappears together. */
+  /**
+   * Completes an upload atomically: the object version appears, the upload disappears and its
+   * completion is remembered (with the parts it was completed with) together.
+   */
   completeUpload(
     uploadId: string,
     object: NewObject,
     versionId: string,
+    completedParts: string,
   ): { replacedBlobs: string[]; partBlobs: string[]; version: ObjectVersion } {
     return this.transaction(() => {
       const partBlobs = this.deleteUpload(uploadId);
       const { replacedBlobs, version } = this.putVersion(object, versionId);
+      this.sql('DELETE FROM s3_completed_uploads WHERE completed_at < ?').run(
+        object.lastModified - COMPLETED_UPLOAD_TTL_MS,
+      );
+      this.sql('INSERT OR REPLACE INTO s3_completed_uploads VALUES (?, ?, ?, ?, ?, ?)').run(
+        uploadId,
+        object.bucket,
+        object.key,
+        version.versionId,
+        completedParts,
+        object.lastModified,
+      );
       return { replacedBlobs, partBlobs, version };
     });
+  }
+
+  /** A completed upload's record, while its object version still exists. */
+  completedUpload(
+    uploadId: string,
+  ): { bucket: string; key: string; parts: string; version: ObjectVersion } | undefined {
+    const row = this.sql('SELECT * FROM s3_completed_uploads WHERE upload_id = ?').get(uploadId) as
+      | { bucket: string; key: string; version_id: string; parts: string }
+      | undefined;
+    if (!row) return undefined;
+    const version = this.version(row.bucket, row.key, row.version_id);
+    return version ? { bucket: row.bucket, key: row.key, parts: row.parts, version } : undefined;
   }
 
   /** Every blob id a row references, for garbage collection at start. */

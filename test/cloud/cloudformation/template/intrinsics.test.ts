@@ -249,7 +249,7 @@ describe('Fn::ImportValue', () => {
     expect(
       resolveValue({ 'Fn::ImportValue': { 'Fn::Sub': 'shared-${Kind}' } }, context({ parameters: { Kind: 'vpc' } })),
     ).toBe('vpc-123');
-    expect(failure({ 'Fn::ImportValue': 'nothing' })).toBe('No export named nothing found.');
+    expect(failure({ 'Fn::ImportValue': 'nothing' })).toBe('No export named nothing found');
   });
 });
 

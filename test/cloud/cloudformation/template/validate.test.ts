@@ -112,17 +112,26 @@ describe('resources', () => {
     );
   });
 
-  it('refuses resource types the local cloud does not provision', () => {
-    expect(
-      problem({
-        Resources: {
-          A: { Type: 'AWS::Foo::Bar' },
-          B: { Type: 'AWS::SNS::Topic' },
-          C: { Type: 'AWS::EC2::NATGateway' },
-          D: { Type: 'AWS::Foo::Bar' },
-        },
-      }),
-    ).toBe('Template format error: Unrecognized resource types: [AWS::Foo::Bar, AWS::EC2::NATGateway]');
+  it('refuses resource types AWS does not know first, then those the local cloud does not provision', () => {
+    const resources = {
+      A: { Type: 'AWS::Foo::Bar' },
+      B: { Type: 'AWS::SNS::Topic' },
+      C: { Type: 'AWS::EC2::NatGateway' },
+      D: { Type: 'AWS::Foo::Bar' },
+      E: { Type: 'Custom::Anything' },
+      // Type names are case-sensitive, as on AWS.
+      F: { Type: 'AWS::EC2::NATGateway' },
+    };
+    expect(problem({ Resources: resources })).toBe(
+      'Template format error: Unrecognized resource types: [AWS::Foo::Bar, AWS::EC2::NATGateway]',
+    );
+    const { A: _a, D: _d, F: _f, ...known } = resources;
+    expect(problem({ Resources: known })).toBe(
+      'Template format error: The lambda-tasks local cloud does not provision these AWS resource types yet: [AWS::EC2::NatGateway]. docs/cloudformation-resources.md lists the types it provisions.',
+    );
+    // ValidateTemplate takes any type AWS knows.
+    const template = parseTemplate(JSON.stringify({ Resources: known }));
+    expect(() => validateTemplate(template, { ...OPTIONS, requireSupported: false })).not.toThrow();
   });
 
   it('reports every unresolved Ref, Sub variable and DependsOn at once', () => {

@@ -6,6 +6,8 @@
  * retries until the records expire.
  */
 import { randomUUID } from 'node:crypto';
+import { withInvokeTrigger } from '../../../activity.js';
+import type { ChangeEvents } from '../../../change-events.js';
 import { AwsError } from '../../../errors.js';
 import type { ServiceCall } from '../../../service-caller.js';
 import { PROCESSING_RESULT } from './processing-results.js';
@@ -43,16 +45,50 @@ function parseAnswer(payload: Uint8Array | undefined): unknown {
   }
 }
 
-/** Runs `functionArn` (qualified or not) with `event` and says how it went; never throws for Lambda's refusals. */
-export async function invokeFunction(call: ServiceCall, functionArn: string, event: unknown): Promise<InvokeOutcome> {
+/** The mapping a batch belongs to, for the console's recent batches. */
+export interface BatchOrigin {
+  events: ChangeEvents;
+  mapping: { uuid: string; eventSourceArn: string };
+  records: number;
+}
+
+/**
+ * Runs `functionArn` (qualified or not) with `event` and says how it went; never throws for
+ * Lambda's refusals. The outcome is published as the mapping's batch activity.
+ */
+export async function invokeFunction(
+  call: ServiceCall,
+  functionArn: string,
+  event: unknown,
+  origin: BatchOrigin,
+): Promise<InvokeOutcome> {
+  const outcome = await withInvokeTrigger('mapping', () => invokeOnce(call, functionArn, event));
+  origin.events.emit('activity.batch', {
+    at: Date.now(),
+    mappingUuid: origin.mapping.uuid,
+    eventSourceArn: origin.mapping.eventSourceArn,
+    functionArn,
+    records: origin.records,
+    outcome: outcome.type,
+    ...(outcome.type === 'function-error' ? { detail: outcome.functionError } : {}),
+    ...(outcome.type === 'not-invoked' ? { detail: `${outcome.result}: ${outcome.error.message}` } : {}),
+  });
+  return outcome;
+}
+
+async function invokeOnce(call: ServiceCall, functionArn: string, event: unknown): Promise<InvokeOutcome> {
   const payload = Buffer.from(JSON.stringify(event));
+  // The invocation runs under this id (its START/END/REPORT lines say it), and on-failure records
+  // name it as AWS's do.
+  const requestId = randomUUID();
   let output: InvokeOutput;
   try {
-    output = await call<InvokeOutput>('lambda', 'Invoke', {
-      FunctionName: functionArn,
-      InvocationType: 'RequestResponse',
-      Payload: payload,
-    });
+    output = await call<InvokeOutput>(
+      'lambda',
+      'Invoke',
+      { FunctionName: functionArn, InvocationType: 'RequestResponse', Payload: payload },
+      { requestId },
+    );
   } catch (error) {
     const code = error instanceof AwsError ? error.code : undefined;
     if (code === 'TooManyRequestsException') {
@@ -70,8 +106,7 @@ export async function invokeFunction(call: ServiceCall, functionArn: string, eve
     return { type: 'not-invoked', reason: 'refused', result: PROCESSING_RESULT.internalError, error: failure };
   }
   const ran: Ran = {
-    // The in-process call does not hand back the invoke's request id; the record gets its own.
-    requestId: randomUUID(),
+    requestId,
     statusCode: output.StatusCode ?? 200,
     executedVersion: output.ExecutedVersion ?? '$LATEST',
     response: parseAnswer(output.Payload),

@@ -197,7 +197,12 @@ export class QueuePoller {
   /** Invokes the function with the batch and deletes what succeeded; true when anything succeeded. */
   private async deliver(batch: QueueRecord[]): Promise<boolean> {
     const call = this.deps.call(this.mapping.accountId, this.mapping.region);
-    const outcome = await invokeFunction(call, this.mapping.functionArn, { Records: batch.map((r) => r.event) });
+    const outcome = await invokeFunction(
+      call,
+      this.mapping.functionArn,
+      { Records: batch.map((r) => r.event) },
+      { events: this.deps.events, mapping: this.mapping, records: batch.length },
+    );
     // The server is stopping: the messages stay in flight and come back after the visibility timeout.
     if (this.closing()) return true;
     if (outcome.type === 'not-invoked') {

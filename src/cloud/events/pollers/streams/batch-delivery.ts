@@ -93,7 +93,11 @@ export class BatchDelivery {
         }
       }
       const event = this.event(pending, window);
-      const outcome = await invokeFunction(run.call, run.mapping.functionArn, event);
+      const outcome = await invokeFunction(run.call, run.mapping.functionArn, event, {
+        events: run.deps.events,
+        mapping: run.mapping,
+        records: pending.length,
+      });
       if (outcome.type === 'not-invoked') {
         run.report(outcome.result);
         if (outcome.reason === 'function-not-found') await run.refreshIdentity();
@@ -143,7 +147,11 @@ export class BatchDelivery {
   /** The window's final invoke (no records, isFinalInvokeForWindow), retried until it succeeds; false when stopped. */
   async finishWindow(window: BatchWindow): Promise<boolean> {
     for (let attempt = 1; !this.run.signal.aborted; attempt++) {
-      const outcome = await invokeFunction(this.run.call, this.run.mapping.functionArn, this.event([], window, true));
+      const outcome = await invokeFunction(this.run.call, this.run.mapping.functionArn, this.event([], window, true), {
+        events: this.run.deps.events,
+        mapping: this.run.mapping,
+        records: 0,
+      });
       if (outcome.type === 'success') {
         this.run.report(PROCESSING_RESULT.ok);
         return true;

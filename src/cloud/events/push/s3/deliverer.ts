@@ -4,6 +4,7 @@
  * sends, and removes the row. A destination that is gone or refuses is logged and the message
  * dropped, as S3 drops it; other failures are retried with a backoff, then logged and dropped.
  */
+import { type DeliveryActivity, withInvokeTrigger } from '../../../activity.js';
 import type { PendingNotification } from '../../../services/s3/index.js';
 import type { RunningPollers } from '../../index.js';
 import type { PushDeps } from '../index.js';
@@ -35,24 +36,37 @@ export function startS3Notifications(deps: PushDeps): RunningPollers {
   async function deliver(row: PendingNotification): Promise<void> {
     const destination = { kind: row.kind, arn: row.destination };
     const source = { bucketArn: `arn:aws:s3:::${row.bucket}`, accountId: row.accountId, region: row.region };
+    const report = (outcome: DeliveryActivity['outcome'], detail?: string) =>
+      deps.events.emit('activity.delivery', {
+        at: deps.context.now(),
+        source: 's3',
+        from: row.bucket,
+        target: row.destination,
+        outcome,
+        ...(detail !== undefined ? { detail } : {}),
+      });
     try {
       const access = await destinationAccess(deps, destination, source);
       if (access.type === 'missing') {
         log(`${describe(row)} dropped: the destination does not exist`);
+        report('dropped', 'the destination does not exist');
       } else if (access.type === 'refused') {
-        log(
-          `${describe(row)} refused: the destination's resource policy does not allow ${access.permission} to s3.amazonaws.com for ${source.bucketArn}`,
-        );
+        const why = `the destination's resource policy does not allow ${access.permission} to s3.amazonaws.com for ${source.bucketArn}`;
+        log(`${describe(row)} refused: ${why}`);
+        report('dropped', why);
       } else {
-        await sendToDestination(deps, destination, row.message);
+        await withInvokeTrigger('s3', () => sendToDestination(deps, destination, row.message));
+        report('delivered');
       }
       outbox.done(row.id);
     } catch (error) {
       const delay = S3_DELIVERY_RETRY_DELAYS_MS[row.attempts];
       if (delay === undefined) {
         log(`${describe(row)} dropped after ${row.attempts + 1} attempts: ${String(error)}`);
+        report('failed', String(error));
         outbox.done(row.id);
       } else {
+        report('retry', String(error));
         outbox.retryAt(row.id, deps.context.now() + delay);
       }
     }

@@ -8,6 +8,7 @@
  * drained when this starts.
  */
 
+import { withInvokeTrigger } from '../../../activity.js';
 import type { SnsDelivery } from '../../../services/sns/index.js';
 import type { RunningPollers } from '../../index.js';
 import type { PushDeps } from '../index.js';
@@ -61,10 +62,18 @@ export function startSnsDeliveries(deps: PushDeps): RunningPollers {
   async function deliver(delivery: SnsDelivery): Promise<void> {
     let attempt: Attempt;
     try {
-      attempt = await attemptDelivery(api, deps.call, delivery);
+      attempt = await withInvokeTrigger('sns', () => attemptDelivery(api, deps.call, delivery));
     } catch (error) {
       attempt = { type: 'retry', reason: String(error), statusCode: 500 };
     }
+    deps.events.emit('activity.delivery', {
+      at: api.now(),
+      source: 'sns',
+      from: delivery.topic.arn,
+      target: delivery.subscription.endpoint,
+      outcome: attempt.type === 'delivered' ? 'delivered' : attempt.type === 'retry' ? 'retry' : 'failed',
+      ...(attempt.type === 'delivered' ? {} : { detail: attempt.reason }),
+    });
     if (attempt.type === 'delivered') {
       await recordStatus(delivery, {
         status: 'SUCCESS',

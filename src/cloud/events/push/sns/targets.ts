@@ -53,16 +53,24 @@ async function toLambda(
   const source = { topicArn: delivery.topic.arn, accountId: delivery.topic.accountId };
   const check = await functionAllows(call, functionArn, source);
   if (!check.allowed) return refused(check.reason);
+  // The asynchronous invocation keeps this id, so the delivery status log names the invocation
+  // whose START/END/REPORT lines are in the function's log.
+  const lambdaRequestId = randomUUID();
   try {
-    const { StatusCode } = await call<{ StatusCode?: number }>('lambda', 'Invoke', {
-      FunctionName: functionArn,
-      InvocationType: 'Event',
-      Payload: Buffer.from(JSON.stringify(lambdaEvent(api, delivery))),
-    });
+    const { StatusCode } = await call<{ StatusCode?: number }>(
+      'lambda',
+      'Invoke',
+      {
+        FunctionName: functionArn,
+        InvocationType: 'Event',
+        Payload: Buffer.from(JSON.stringify(lambdaEvent(api, delivery))),
+      },
+      { requestId: lambdaRequestId },
+    );
     return {
       type: 'delivered',
       statusCode: StatusCode ?? 202,
-      providerResponse: JSON.stringify({ lambdaRequestId: randomUUID() }),
+      providerResponse: JSON.stringify({ lambdaRequestId }),
     };
   } catch (error) {
     const code = error instanceof AwsError ? error.code : '';
@@ -93,18 +101,24 @@ export async function sendToQueue(
   if (!queue.check.allowed) return refused(queue.check.reason);
   const fifo = queueArn.endsWith('.fifo');
   try {
-    const { MessageId } = await call<{ MessageId?: string }>('sqs', 'SendMessage', {
-      QueueUrl: queue.queueUrl,
-      MessageBody: message.body,
-      ...(message.attributes && Object.keys(message.attributes).length > 0
-        ? { MessageAttributes: message.attributes }
-        : {}),
-      ...(fifo ? { MessageGroupId: message.groupId ?? 'sns', MessageDeduplicationId: message.deduplicationId } : {}),
-    });
+    const sqsRequestId = randomUUID();
+    const { MessageId } = await call<{ MessageId?: string }>(
+      'sqs',
+      'SendMessage',
+      {
+        QueueUrl: queue.queueUrl,
+        MessageBody: message.body,
+        ...(message.attributes && Object.keys(message.attributes).length > 0
+          ? { MessageAttributes: message.attributes }
+          : {}),
+        ...(fifo ? { MessageGroupId: message.groupId ?? 'sns', MessageDeduplicationId: message.deduplicationId } : {}),
+      },
+      { requestId: sqsRequestId },
+    );
     return {
       type: 'delivered',
       statusCode: 200,
-      providerResponse: JSON.stringify({ sqsRequestId: randomUUID(), sqsMessageId: MessageId }),
+      providerResponse: JSON.stringify({ sqsRequestId, sqsMessageId: MessageId }),
     };
   } catch (error) {
     return { type: 'retry', reason: errorText(error), statusCode: errorStatus(error) };

@@ -1,0 +1,19 @@
+/**
+ * GetTemplateSummary and ValidateTemplate for a template with transforms: AWS describes the
+ * expansion (its resource types, the IAM capabilities its generated roles need) and adds what the
+ * transforms themselves mean: CAPABILITY_AUTO_EXPAND and the DeclaredTransforms of the original.
+ */
+import { checkedTemplate } from '../engine/deployment.js';
+import { describeTemplate, type TemplateSummary } from '../template/index.js';
+import { processTemplateBody, transformsOf } from './index.js';
+
+export function describeTemplateBody(body: string, identity: { accountId: string; region: string }): TemplateSummary {
+  const processed = processTemplateBody(body, { ...identity, stackName: '', stackId: '', parameters: [] });
+  const summary = describeTemplate(checkedTemplate(processed));
+  if (processed === body) return summary;
+  const capabilities = summary.Capabilities ?? [];
+  if (!capabilities.includes('CAPABILITY_AUTO_EXPAND'))
+    summary.Capabilities = [...capabilities, 'CAPABILITY_AUTO_EXPAND'];
+  summary.DeclaredTransforms = transformsOf(body);
+  return summary;
+}

@@ -1,0 +1,49 @@
+/**
+ * The console's calls into the services: the same handlers the AWS API runs, in-process, as the
+ * default account in the cloud's region, with the model's input constraints checked first as the
+ * server checks them (the page is one more client; its mistakes get AWS's validation errors, not
+ * a handler's surprise). Invocations it causes are attributed to the console.
+ */
+import { withInvokeTrigger } from '../cloud/activity.js';
+import type { CloudContext } from '../cloud/context.js';
+import { DEFAULT_ACCOUNT_ID } from '../cloud/credentials.js';
+import { AwsError, validationMessage } from '../cloud/errors.js';
+import { loadModel } from '../cloud/protocol/model.js';
+import { problemText, validateInput } from '../cloud/protocol/validate.js';
+import type { ServiceDefinition } from '../cloud/service.js';
+import { type ServiceCall, serviceCaller } from '../cloud/service-caller.js';
+
+/** The validation error code of each protocol family (S3's REST-XML does not validate). */
+const VALIDATION_CODES: Record<string, string | undefined> = {
+  json: 'ValidationException',
+  'rest-json': 'ValidationException',
+  query: 'ValidationError',
+};
+
+export function consoleCaller(context: CloudContext, services: () => Record<string, ServiceDefinition>): ServiceCall {
+  const call = serviceCaller(context, services, DEFAULT_ACCOUNT_ID, context.region);
+  return async <T>(service: string, operation: string, input: Record<string, unknown>): Promise<T> => {
+    const definition = services()[service];
+    if (!definition) throw new AwsError('UnknownService', `The local cloud does not serve "${service}".`, 404);
+    const model = loadModel(definition.model);
+    const op = model.operations[operation];
+    if (!op || !definition.handlers[operation]) {
+      throw new AwsError('UnknownOperation', `${service} has no operation "${operation}" served locally.`, 404);
+    }
+    const code =
+      definition.validateInput === false
+        ? undefined
+        : (definition.validationErrorCode ?? VALIDATION_CODES[model.metadata.protocol]);
+    if (code && op.input) {
+      const problems = validateInput(model, op.input, input, {
+        wholeValuePatterns: definition.wholeValuePatterns ?? false,
+      });
+      if (problems.length) {
+        throw (
+          definition.refineValidation?.(problems) ?? new AwsError(code, validationMessage(problems.map(problemText)))
+        );
+      }
+    }
+    return withInvokeTrigger('console', () => call<T>(service, operation, input));
+  };
+}

@@ -1,0 +1,77 @@
+/**
+ * RSA public keys for the SSH key tests, made once with node:crypto (generating 2048-bit keys
+ * takes seconds on a busy machine). Public halves only: nothing can sign with them.
+ */
+
+/** Six distinct 2048-bit keys (the five-key quota and one more). */
+export const RSA_2048_KEYS: readonly string[] = [
+  `-----BEGIN PUBLIC KEY-----
+MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEAo42PlO0Q7IQpPphOiwO+
+UoFV6u+uDWUxdhZ4B6N9DS77ObAC/bVwcYFdqQzzgim0uR7pWXVUN69aANfkTWXo
+9Ov9NEqTdGG2B/UFKcRxDrfW+ERQ9FOooGFyjYIfRxoGvz4J5E/6mdq1ywMLyD1c
+eZicD822zJlNPOrxOtTWW62Xedupjmw/4wvrIvai4nHIoa+EASEpMf00KSMn0BNp
+IMtsDdT4y0fGsYuu6d99ci2UxPha5+XGLnzM5qpLIai/pUfSQzKmu3No3PIMzk1+
+z0q0CqcmKSXHrGA+PwdfpGQV+XzGcosFmRrFQEJTWzGChM4DiA/fdUo/RBWcmzPj
+UwIDAQAB
+-----END PUBLIC KEY-----
+`,
+  `-----BEGIN PUBLIC KEY-----
+MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEAuauysbGLNccwlMf3ljDc
+4VmMOz0Fq5sbqmJqebVFT14JPOFC9sybR7w8/hcr15cEewSzJFcM8BTj3+pDIvWb
+0gslTdgJqozoE0zI5eSKiE9otzlNmL4hske3vYel9C9J9NJZhGVZaw20OVHlChht
+y3Rkv9Ipa8ZQADGcfG7zOHR/so0nCMiTt2XBlbqVsZkSGYtBEIsO6kEihRljAGZB
+Y4XgoUC++RhWNZCgKbhtvq5ZbdK/8VADiD5EneJdDKOugiT25TopuQ/+lIHAGuo0
+EdV3xIOSYHdJsNH9qFtsOfhDXaK9yBsZZ61mmrcRIX3GnfcbdaO1Mb1I8S3+xmcZ
+rwIDAQAB
+-----END PUBLIC KEY-----
+`,
+  `-----BEGIN PUBLIC KEY-----
+MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEAmkVDoH3TmGbyyOMzsz9r
+MqwKx1S9HPiVEPVWmHcitPhfdaq8yhEpngJ7qxmnq00poKBolItuOX6nHGhXdkgi
+aUsHcUY1nq3T3CSHYxE3qY7Faz25F9+UKm/cxnG3Klt1PWRS01l3b5xQsdwCO5XI
+7m9kNQimRxhfS91T9/yoDMeoY1k8cEYC9G8OBRjEvNacASkY/EmGzdY2glsvgn0e
+5uD9ebjYk3jdZWCQPXSp7QwjXm4FjH/JAfRk9man5QKz15zAu55Y2Hy45on7ZxtN
+XusKR4/e87OY7APGxHV1xfh0ISLOT1j8j4PO9QVdykBgGBDbFodMfGEWvSHl4cnZ
+xQIDAQAB
+-----END PUBLIC KEY-----
+`,
+  `-----BEGIN PUBLIC KEY-----
+MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEAzboNtvFcvZmWEw1egbBb
+fTqwaweEPRBnRD+yK/386FHwuBRfxw56qtSzT5yN5Icqq5mXpv8L/VK+bEQCszc/
++4KVkh5VO+iW3iZqBs7o+xbB8QMY3EbLTAojTguOG9y71iSpnzzcgHJfXMxI3v06
+tax8QecFR99/1Krvk/UhhWmSzBTyjiZE8trhXEKkeJfMyhqMaidjyzKSdM1GN9jK
+3juUmkvchgN9abbYclUaceS/o/serMI3dJUi3aX8HjbrcL4WlfHapv74gPEjtI8+
+rfThiRkDR8QMZ7vJ4f5NCiCb5i6YlY0hhfP/ym/uVIPFwaLSetJh0gWD3vHQcitb
+1wIDAQAB
+-----END PUBLIC KEY-----
+`,
+  `-----BEGIN PUBLIC KEY-----
+MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEAxl9Pbp/1L2ItvMr+kUi7
+hs/8c30Wxl9jHyJt9OPZ2e9EPE2bOshs3TDfnSpqcuzTJNST4p9l8d9pjY7HuDL+
+Fj76zDSQqeOL/j1zZrdiHDRj67s4tKbyKnyk4r41GOeIpVyzPNyfASU6fXD1MHEk
+935WNyOUOS6QLa8nEhPFpaDzbJV1SCs2QoJbeiXvo3B7wQHnhJPzOrBGSEOJwwT8
+/HCVoXdZAJZElmItJ6jb9LgYqs7ilgrJS+kryH2ULU7pls2QvRHtw4NaoGYyCH1v
+uFtPzVvg+h892/2VXkvRp7GvLr6hepDRy6HS9xONRw61PiGptcXZfe3igGxE72W8
+7QIDAQAB
+-----END PUBLIC KEY-----
+`,
+  `-----BEGIN PUBLIC KEY-----
+MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEAlwHWhIkwbKngBeO41t5y
+QL38DE8TgzdiDqweKfVIFDCv2MSWVXUnbIZv4wVO36din2thhPhSvNhW7B0HfNJJ
+ybEhP8TTnIK6apotoT/4N726emUajsrNShEGq7t+23qMLhUkX0hn+tifh08+RmeZ
+zJJl00fm48+3Wc1TQc/F4rEezdXaGBorKebPsh9t7A4y7LO+UwoHErc4PaCyWstG
+3ieZXukUz1p89FnmyaPFnRMYDDONB4j/r5PCdklWRPyMd1vpn59RalQYhmT9Na+t
+TQDh5xU68bRlE4ghYfEpX7YvR1K4Ih7AWH2twTqaPsKuGn5JoClsDW8NGXsytGxU
+OQIDAQAB
+-----END PUBLIC KEY-----
+`,
+];
+
+/** A 1024-bit key: shorter than IAM accepts. */
+export const RSA_1024_KEY = `-----BEGIN PUBLIC KEY-----
+MIGfMA0GCSqGSIb3DQEBAQUAA4GNADCBiQKBgQDLB3XIbhmbuE+HvsMoC4UBj0ee
+FQBqEtvOEnmZ7W+eVyv59Xpmp8HzVBw7XOHn00i6cn0WPaACkyCVm0ae+Ky0lmVV
+9ji72vTfqVELBIwo57q9XQ5MjCLemUhtcObY4KmFYuPrQLZDKI4URpwn2E7MtuG7
+3txXWarx0GHj97ujnQIDAQAB
+-----END PUBLIC KEY-----
+`;
