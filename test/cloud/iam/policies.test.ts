@@ -83,6 +83,17 @@ describe('customer managed policies', () => {
     });
   });
 
+  it('leaves Tags out of CreatePolicy when none were given, and lists them empty in GetPolicy', async () => {
+    const iam = t.iam();
+    const PolicyName = randomName('untagged');
+    const { Policy } = await iam.send(new CreatePolicyCommand({ PolicyName, PolicyDocument: allowPolicy('s3:*') }));
+    expect(Policy?.Tags).toBeUndefined();
+    expect(Policy?.Description).toBeUndefined();
+    const got = (await iam.send(new GetPolicyCommand({ PolicyArn: Policy?.Arn }))).Policy;
+    expect(got).toEqual({ ...Policy, Tags: [] });
+    await iam.send(new DeletePolicyCommand({ PolicyArn: Policy?.Arn }));
+  });
+
   it('requires policy documents of version 2012-10-17 and at most 6144 characters', async () => {
     const iam = t.iam();
     const statement = { Effect: 'Allow', Action: 's3:*', Resource: '*' };
@@ -300,6 +311,8 @@ describe('AWS managed policies', () => {
       IsAttachable: true,
       Description: 'Provides write permissions to CloudWatch Logs.',
       CreateDate: new Date('2015-04-09T15:03:43Z'),
+      // GetPolicy always lists Tags, empty for a policy without any (AWS's answer as recorded).
+      Tags: [],
     });
     const version = (await iam.send(new GetPolicyVersionCommand({ PolicyArn: BASIC_EXECUTION, VersionId: 'v1' })))
       .PolicyVersion;

@@ -1,5 +1,5 @@
 /**
- * AWS::Lambda::Function, ::Permission, ::Version, ::Alias, ::LayerVersion, ::EventInvokeConfig
+ * AWS::Lambda::Function, ::Permission, ::Version, ::Alias, ::LayerVersion, ::EventInvokeConfig, ::Url
  * through the local Lambda service. Like CloudFormation, the function provider waits for the
  * function to be Active (and each update to finish) before the resource is complete, and
  * retries operations refused while an update is in progress.
@@ -332,6 +332,43 @@ export const eventInvokeConfigProvider: ResourceProvider = {
     await ignoreMissing(
       ctx.call('lambda', 'DeleteFunctionEventInvokeConfig', {
         FunctionName: properties['FunctionName'],
+        Qualifier: properties['Qualifier'],
+      }),
+      ['ResourceNotFoundException'],
+    );
+  },
+};
+
+/** AWS::Lambda::Url's properties as the function URL API takes them (`TargetFunctionArn` names the function). */
+function functionUrlInput(properties: Properties): Record<string, unknown> {
+  const out: Record<string, unknown> = { FunctionName: properties['TargetFunctionArn'] };
+  for (const key of ['Qualifier', 'AuthType', 'Cors', 'InvokeMode']) {
+    if (properties[key] !== undefined) out[key] = properties[key];
+  }
+  return out;
+}
+
+/** Ref is the function's ARN, as on AWS; GetAtt FunctionUrl and FunctionArn. */
+export const functionUrlProvider: ResourceProvider = {
+  type: 'AWS::Lambda::Url',
+  attributes: ['FunctionArn', 'FunctionUrl'],
+  replaceOn: ['TargetFunctionArn', 'Qualifier'],
+  async create(properties, ctx) {
+    const out = (await ctx.call('lambda', 'CreateFunctionUrlConfig', functionUrlInput(properties))) as {
+      FunctionArn: string;
+      FunctionUrl: string;
+    };
+    return { physicalId: out.FunctionArn, attributes: { FunctionArn: out.FunctionArn, FunctionUrl: out.FunctionUrl } };
+  },
+  async update(current, properties, _previous, ctx) {
+    // InvokeMode left out of the template goes back to its default, as a CloudFormation update does.
+    await ctx.call('lambda', 'UpdateFunctionUrlConfig', { InvokeMode: 'BUFFERED', ...functionUrlInput(properties) });
+    return current;
+  },
+  async delete(_current, properties, ctx) {
+    await ignoreMissing(
+      ctx.call('lambda', 'DeleteFunctionUrlConfig', {
+        FunctionName: properties['TargetFunctionArn'],
         Qualifier: properties['Qualifier'],
       }),
       ['ResourceNotFoundException'],

@@ -182,8 +182,12 @@ export class IamService {
     };
   }
 
-  /** A managed policy; `list` leaves out what ListPolicies leaves out (description and tags). */
-  describePolicy(accountId: string, managed: ManagedPolicy, view: 'full' | 'list'): Policy {
+  /**
+   * A managed policy. `list` leaves out what ListPolicies leaves out (description and tags);
+   * GetPolicy always lists Tags (`[]` when there are none), CreatePolicy only the tags it was given
+   * (AWS's answers as LocalStack recorded them).
+   */
+  describePolicy(accountId: string, managed: ManagedPolicy, view: 'create' | 'get' | 'list'): Policy {
     const usage = {
       AttachmentCount: this.state.countAttachments(accountId, managed.arn),
       PermissionsBoundaryUsageCount: this.state.countBoundaryUses(accountId, managed.arn),
@@ -198,9 +202,10 @@ export class IamService {
         Path: p.path,
         DefaultVersionId: p.versionId,
         ...usage,
-        ...(view === 'full' ? { Description: p.description } : {}),
+        ...(view !== 'list' ? { Description: p.description } : {}),
         CreateDate: new Date(p.createDate),
         UpdateDate: new Date(p.updateDate),
+        ...(view === 'get' ? { Tags: [] } : {}),
       };
     }
     const p = managed.policy;
@@ -211,10 +216,10 @@ export class IamService {
       Path: p.path,
       DefaultVersionId: p.defaultVersion,
       ...usage,
-      ...(view === 'full' && p.description !== undefined ? { Description: p.description } : {}),
+      ...(view !== 'list' && p.description !== undefined ? { Description: p.description } : {}),
       CreateDate: apiDate(p.createdAt),
       UpdateDate: apiDate(p.updatedAt),
-      ...(view === 'full' && p.tags.length ? { Tags: p.tags } : {}),
+      ...(view === 'get' || (view === 'create' && p.tags.length) ? { Tags: p.tags } : {}),
     };
   }
 }

@@ -138,13 +138,13 @@ export function policyHandlers(iam: IamService) {
         state.insertPolicy(policy);
         state.insertVersion(ctx.accountId, name, 1, document, now);
         const arn = policyArn(ctx.accountId, policy.path, name);
-        return { Policy: iam.describePolicy(ctx.accountId, { kind: 'customer', arn, policy }, 'full') };
+        return { Policy: iam.describePolicy(ctx.accountId, { kind: 'customer', arn, policy }, 'create') };
       });
     },
 
     GetPolicy(input: GetPolicyRequest, ctx: RequestContext): GetPolicyResponse {
       const managed = iam.policy(ctx.accountId, input.PolicyArn as string, IamErrors.noSuchPolicy);
-      return { Policy: iam.describePolicy(ctx.accountId, managed, 'full') };
+      return { Policy: iam.describePolicy(ctx.accountId, managed, 'get') };
     },
 
     DeletePolicy(input: DeletePolicyRequest, ctx: RequestContext): Record<string, never> {

@@ -103,7 +103,9 @@ export class FunctionUrlState extends SqlState {
   }
 
   byUrlId(urlId: string): FunctionUrlRecord | undefined {
-    const row = this.sql('SELECT * FROM lambda_function_urls WHERE url_id = ?').get(urlId) as FunctionUrlRow | undefined;
+    const row = this.sql('SELECT * FROM lambda_function_urls WHERE url_id = ?').get(urlId) as
+      | FunctionUrlRow
+      | undefined;
     return row && fromRow(row);
   }
 

@@ -33,8 +33,6 @@ export const exportTaskMigrations: Migration[] = [
 
 export type ExportStatus = 'PENDING' | 'RUNNING' | 'COMPLETED' | 'CANCELLED' | 'FAILED';
 
-export const ACTIVE_STATUSES: readonly ExportStatus[] = ['PENDING', 'RUNNING'];
-
 export interface ExportTaskRow {
   seq: number;
   id: string;
