@@ -171,7 +171,7 @@ function parseReport(logResult) {
  * @param {number} count
  * @returns {Promise<ColdStart[]>}
  */
-async function coldStarts(client, role, count) {
+export async function coldStarts(client, role, count) {
   /** @type {ColdStart[]} */
   const runs = [];
   for (let i = 0; i < count; i++) {

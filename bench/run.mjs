@@ -4,7 +4,7 @@
  * Prints a table per section and writes bench/results/latest.json (latest-<sections>.json when
  * BENCH_ONLY picks sections).
  *
- * BENCH_ONLY=s3|lambda|cloudformation|kinesis|dynamodb|sqs|mappings|push|deploy|console|store (comma-separated) runs only those sections.
+ * BENCH_ONLY=s3|lambda|cloudformation|kinesis|dynamodb|sqs|mappings|push|deploy|console|store|startup (comma-separated) runs only those sections.
  *
  * S3 knobs (environment): BENCH_OPS (1 KiB ops per phase, 2000), BENCH_CONCURRENCY (16), BENCH_LARGE_MIB (64),
  * BENCH_LARGE_RUNS (3), BENCH_STREAM_MIB (1024), BENCH_STARTS (5), BENCH_MOTO_STREAM_MIB (largest streamed
@@ -47,6 +47,10 @@
  * BENCH_STORE_NODES (other Node majors to measure too, comma-separated, e.g. 22,24; none by default). The SQLite
  * drivers behind the store, no server; see bench/store.mjs.
  *
+ * Startup knobs: BENCH_STARTUP_RUNS (rounds of every command, median reported, 10), BENCH_STARTUP_COLD (fresh
+ * functions cold-started, 10; 0 skips them). `lambda-tasks --help`, `validate`, `cloud` to
+ * ready and the hello no-op re-run as ratios to `node -e 0` in the same run, lambda-tasks only; see bench/startup.mjs.
+ *
  * Deploy knobs: BENCH_DEPLOY_RUNS (cold + redeploy pairs per side, 3). `lambda-tasks run
  * examples/hello` next to the same steps as an AWS CLI script, both against one lambda-tasks local
  * cloud (moto cannot run the function); see bench/deploy.mjs.
@@ -61,13 +65,14 @@ import { consoleRows, consoleWorkload } from './console.mjs';
 import { deployRows, deploySection, formatDeployTable } from './deploy.mjs';
 import { dynamoDbWorkload } from './dynamodb.mjs';
 import { kinesisWorkload } from './kinesis.mjs';
-import { lambdaWorkload } from './lambda.mjs';
+import { coldStarts, lambdaClient, lambdaWorkload } from './lambda.mjs';
 import { mappingsRows, mappingsWorkload } from './mappings.mjs';
 import { pushRows, pushWorkload } from './push.mjs';
 import { formatTable, row, toMiB } from './report.mjs';
 import { createBucket, largeObject, s3Client, smallObjects, streamedUploadRss } from './s3.mjs';
 import { killAllNow, rssBytes, startLambdaTasks, startMoto, stopAll } from './servers.mjs';
 import { sqsWorkload } from './sqs.mjs';
+import { startupRows, startupWorkload } from './startup.mjs';
 import { MiB, median, sleep } from './stats.mjs';
 import { storeRows, storeWorkload } from './store.mjs';
 
@@ -106,6 +111,7 @@ const config = {
     pollMs: knob('BENCH_CFN_POLL_MS', 20),
   },
   deploy: { runs: knob('BENCH_DEPLOY_RUNS', 3) },
+  startup: { runs: knob('BENCH_STARTUP_RUNS', 10), coldStarts: Number(process.env.BENCH_STARTUP_COLD ?? 10) },
   kinesis: { batches: knob('BENCH_KINESIS_BATCHES', 100), concurrency: 4, shards: 4, recordBytes: 100 },
   dynamodb: {
     count: knob('BENCH_DYNAMODB_OPS', 2000),
@@ -143,6 +149,7 @@ const SECTIONS = /** @type {const} */ ([
   'deploy',
   'console',
   'store',
+  'startup',
 ]);
 /** The sections to run: BENCH_ONLY=lambda, BENCH_ONLY=s3,lambda; all by default. */
 const only = (process.env.BENCH_ONLY ?? '')
@@ -733,7 +740,7 @@ async function main() {
   /** @type {Record<string, string>} */
   const logs = {};
   for (const [name, start] of Object.entries(servers)) {
-    if (!sections.some((section) => !['deploy', 'mappings', 'console', 'store'].includes(section))) break;
+    if (!sections.some((section) => !['deploy', 'mappings', 'console', 'store', 'startup'].includes(section))) break;
     const t0 = performance.now();
     if (sections.includes('s3')) {
       const s3 = await s3Section(name, start);
@@ -815,6 +822,22 @@ async function main() {
     say(`[store] SQLite drivers: ${config.store.rows} inserts, ${config.store.reads} point reads, per driver and Node`);
     results.store = { 'lambda-tasks': await storeWorkload(config.store) };
   }
+  if (sections.includes('startup')) {
+    say(
+      `[startup] lambda-tasks --help, validate, cloud to ready, hello no-op re-run vs node -e 0, ${config.startup.runs} rounds; ${config.startup.coldStarts} function cold starts`,
+    );
+    results.startup = await startupWorkload(config.startup, say, async (url, count) => {
+      const client = lambdaClient(url);
+      try {
+        const runs = await coldStarts(client, 'arn:aws:iam::000000000000:role/bench', count);
+        const failed = runs.find((run) => !run.ok);
+        if (failed) throw new Error(`a cold start failed: ${failed.error}`);
+        return runs.map((run) => run.invokeMs);
+      } finally {
+        client.destroy();
+      }
+    });
+  }
   /** @type {Record<string, import('./report.mjs').Row[]>} */
   const rowsBySection = {};
   if (results.s3) rowsBySection.s3 = tableRows(results.s3);
@@ -854,6 +877,10 @@ async function main() {
   if (storeTable) {
     process.stdout.write(`\nStore (SQLite drivers, lambda-tasks only)\n\n${formatTable(storeTable, 'none')}\n`);
   }
+  const startupTable = results.startup ? startupRows(results.startup) : undefined;
+  if (startupTable) {
+    process.stdout.write(`\nStart-up (peer = node -e 0, same run)\n\n${formatTable(startupTable, 'node -e 0')}\n`);
+  }
   const deployTable = results.deploy ? deployRows(results.deploy) : undefined;
   if (deployTable) {
     process.stdout.write(`\nDeploy (ratio = lambda-tasks / aws CLI script)\n\n${formatDeployTable(deployTable)}\n`);
@@ -885,6 +912,7 @@ async function main() {
       ...(results.mappings ? mappingsRows(results.mappings).map((r) => ({ section: 'mappings', ...r })) : []),
       ...(consoleTable ?? []).map((r) => ({ section: 'console', ...r })),
       ...(storeTable ?? []).map((r) => ({ section: 'store', ...r })),
+      ...(startupTable ?? []).map((r) => ({ section: 'startup', ...r })),
     ],
     raw: {
       ...(results.s3
@@ -893,6 +921,7 @@ async function main() {
       ...(results.lambda ? { lambda: results.lambda } : {}),
       ...(results.cloudformation ? { cloudformation: results.cloudformation } : {}),
       ...(results.deploy ? { deploy: results.deploy } : {}),
+      ...(results.startup ? { startup: results.startup } : {}),
     },
     serverLogTail: logs,
   };

@@ -4,7 +4,7 @@
  * console), purge, and moving a dead-letter queue's messages back (StartMessageMoveTask).
  */
 import { useState } from 'preact/hooks';
-import { call, type Output } from '../api.js';
+import { call, listAll, type Output } from '../api.js';
 import { Action, Fields, JsonEditor, Page, Section, Show, Table, TextField, useLoad } from '../components.js';
 import { href, type Route } from '../router.js';
 
@@ -14,14 +14,8 @@ export function SqsPage({ route }: { route: Route }) {
 }
 
 async function queueUrls(): Promise<string[]> {
-  const urls: string[] = [];
-  let token: string | undefined;
-  do {
-    const page = await call('sqs', 'ListQueues', { MaxResults: 1000, ...(token ? { NextToken: token } : {}) });
-    urls.push(...((page['QueueUrls'] as string[] | undefined) ?? []));
-    token = page['NextToken'];
-  } while (token);
-  return urls;
+  const next = { input: 'NextToken', output: 'NextToken' };
+  return (await listAll('sqs', 'ListQueues', 'QueueUrls', next, { MaxResults: 1000 })) as unknown as string[];
 }
 
 function QueueList() {

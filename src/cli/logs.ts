@@ -8,7 +8,6 @@ import { readLogEvents } from '../logs/reader.js';
 import { parseDuration } from '../pipeline/duration.js';
 import { PipelineError } from '../pipeline/errors.js';
 import type { ConnectionSpec } from '../pipeline/schema.js';
-import { loadPipeline } from '../pipeline/validate.js';
 import { type CliIo, processIo } from './io.js';
 import { reportPipelineError } from './pipeline-command.js';
 import { UsageError } from './usage-error.js';
@@ -48,8 +47,14 @@ function sinceTime(value: string, now: number): number {
 }
 
 /** The named connections of the pipeline file, when a named connection is asked for. */
-function connectionSpecs(name: string, file: string | undefined, io: CliIo): Record<string, ConnectionSpec> {
+async function connectionSpecs(
+  name: string,
+  file: string | undefined,
+  io: CliIo,
+): Promise<Record<string, ConnectionSpec>> {
   if (name === 'local' || name === 'aws') return {};
+  // Loaded only here: the pipeline library brings the tasks with it.
+  const { loadPipeline } = await import('../pipeline/validate.js');
   const pipeline = loadPipeline({ cwd: io.cwd, env: io.env, ...(file !== undefined ? { file } : {}) });
   const specs = (pipeline.connections ?? {}) as Record<string, ConnectionSpec>;
   if (JSON.stringify(specs[name] ?? {}).includes('${')) {
@@ -84,13 +89,14 @@ export async function runLogsCommand(argv: string[], io: CliIo = processIo()): P
   const startTime = sinceTime(values.since ?? DEFAULT_SINCE, Date.now());
   const name = values.connection ?? 'local';
   const json = values.json ?? false;
-  const connections = new Connections(connectionSpecs(name, values.file, io), {
-    env: io.env,
-    cwd: io.cwd,
-    ...(values.endpoint !== undefined ? { endpoint: values.endpoint } : {}),
-    onLocalCloudStarted: ({ url }) => io.stderr.write(`lambda-tasks: started the local cloud at ${url}\n`),
-  });
+  let connections: Connections | undefined;
   try {
+    connections = new Connections(await connectionSpecs(name, values.file, io), {
+      env: io.env,
+      cwd: io.cwd,
+      ...(values.endpoint !== undefined ? { endpoint: values.endpoint } : {}),
+      onLocalCloudStarted: ({ url }) => io.stderr.write(`lambda-tasks: started the local cloud at ${url}\n`),
+    });
     const connection = await connections.resolve(name);
     const clients = createClients(connection.resolved, values.region ?? connection.region ?? defaultRegion(io.env));
     try {
@@ -109,24 +115,26 @@ export async function runLogsCommand(argv: string[], io: CliIo = processIo()): P
       for await (const batch of batches) for (const event of batch) print(condenser.push(event));
       print(condenser.flush());
       return 0;
-    } catch (error) {
-      const { name: code, message } = error as Error;
-      if (code === 'AbortError') return 0;
-      if (code === 'ResourceNotFoundException') {
-        throw new PipelineError('AwsError', `No log group /aws/lambda/${functionName} (connection ${name}).`, {
-          hint: 'check the function name and region; a function gets its log group when it first runs',
-        });
-      }
-      // The service's own errors (access denied, throttling) are the user's to fix, not bugs.
-      if ((error as { $metadata?: unknown }).$metadata) throw new PipelineError('AwsError', `${code}: ${message}`);
-      throw error;
     } finally {
       clients.destroy();
     }
   } catch (error) {
-    return reportPipelineError(error, io, json);
+    const { name: code, message } = error as Error;
+    if (code === 'AbortError') return 0;
+    return reportPipelineError(
+      code === 'ResourceNotFoundException'
+        ? new PipelineError('AwsError', `No log group /aws/lambda/${functionName} (connection ${name}).`, {
+            hint: 'check the function name and region; a function gets its log group when it first runs',
+          })
+        : // The service's own errors (access denied, throttling) are the user's to fix, not bugs.
+          (error as { $metadata?: unknown }).$metadata
+          ? new PipelineError('AwsError', `${code}: ${message}`)
+          : error,
+      io,
+      json,
+    );
   } finally {
-    await connections.close();
+    await connections?.close();
   }
 }
 

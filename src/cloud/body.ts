@@ -5,11 +5,12 @@
  * errors, so whatever was consuming the body (a blob write) is abandoned, never committed.
  */
 import type { IncomingHttpHeaders } from 'node:http';
-import { pipeline, type Readable } from 'node:stream';
+import type { Readable } from 'node:stream';
 import { chunkedModeFor, decodeAwsChunked } from './auth/aws-chunked.js';
 import { createPayloadHashVerifier, isSha256Hex } from './auth/payload-hash.js';
 import type { VerifiedAuth } from './auth/sigv4.js';
 import { headerValue } from './protocol/codec.js';
+import { forward } from './stream-pump.js';
 
 export function bodyStream(
   req: Readable,
@@ -21,14 +22,14 @@ export function bodyStream(
     const decodedHeader = headerValue(headers, 'x-amz-decoded-content-length');
     const decodedLength = decodedHeader === undefined ? undefined : Number(decodedHeader);
     const decoded = decodeAwsChunked({ mode, auth, ...(decodedLength !== undefined ? { decodedLength } : {}) });
-    // The error reaches the consumer through the decoder; the pipeline callback only prevents an unhandled one.
-    pipeline(req, decoded.stream, () => {});
+    // The error reaches the consumer through the decoder.
+    forward(req, decoded.stream);
     decoded.trailers.catch(() => {});
     return { stream: decoded.stream, trailers: decoded.trailers };
   }
   if (isSha256Hex(auth.payloadHash)) {
     const verifier = createPayloadHashVerifier(auth.payloadHash);
-    pipeline(req, verifier, () => {});
+    forward(req, verifier);
     return { stream: verifier, trailers: Promise.resolve({}) };
   }
   return { stream: req, trailers: Promise.resolve({}) };

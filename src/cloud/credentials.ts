@@ -30,6 +30,8 @@ export interface KeySource {
   lookup(accessKeyId: string): Caller | undefined;
   /** A request signed with the key was authenticated; false when the key is not this source's. */
   recordUse(accessKeyId: string, service: string, region: string): boolean;
+  /** A request signed with a session of `principalArn` (an assumed role's) was authenticated. */
+  recordSessionUse?(principalArn: string, region: string): void;
 }
 
 export interface StaticCredential {
@@ -108,11 +110,16 @@ export class CredentialRegistry {
 
   /**
    * A request signed with `credentials` was authenticated for `service` in `region`: what IAM's
-   * GetAccessKeyLastUsed reports. Only service-managed keys keep it (static keys and sessions do
-   * not have a last use on AWS either).
+   * GetAccessKeyLastUsed reports for a user's key, and GetRole's RoleLastUsed for a role's
+   * session. Static keys and other sessions have no last use (on AWS neither).
    */
   recordUse(credentials: Credentials, service: string, region: string): void {
-    if (credentials.sessionToken || this.staticKeys.has(credentials.accessKeyId)) return;
+    if (credentials.sessionToken) {
+      const principal = credentials.principalArn;
+      if (principal) for (const source of this.sources) source.recordSessionUse?.(principal, region);
+      return;
+    }
+    if (this.staticKeys.has(credentials.accessKeyId)) return;
     for (const source of this.sources) if (source.recordUse(credentials.accessKeyId, service, region)) return;
   }
 

@@ -32,10 +32,17 @@ interface CachedFile {
   type: string;
 }
 
-/** The built page: next to this module once built (dist/console/web), else the repo's dist (running from src). */
+/**
+ * The built page: next to this module once compiled (dist/console/web), beside the bundled CLI
+ * (dist/bundle -> dist/console/web), else the repo's dist (running from src in tests).
+ */
 export function findWebRoot(): string | undefined {
   const here = fileURLToPath(new URL('.', import.meta.url));
-  const candidates = [join(here, 'web'), join(here, '..', '..', 'dist', 'console', 'web')];
+  const candidates = [
+    join(here, 'web'),
+    join(here, '..', 'console', 'web'),
+    join(here, '..', '..', 'dist', 'console', 'web'),
+  ];
   return candidates.find((dir) => existsSync(join(dir, 'index.html')));
 }
 

@@ -111,7 +111,7 @@ describe('lambda-tasks logs against the local cloud', () => {
 
   async function logs(
     args: string[],
-    options: { signal?: AbortSignal; tty?: boolean; env?: Record<string, string> } = {},
+    options: { signal?: AbortSignal; tty?: boolean; env?: Record<string, string>; cwd?: string } = {},
   ) {
     let stdout = '';
     let stderr = '';
@@ -128,7 +128,7 @@ describe('lambda-tasks logs against the local cloud', () => {
         },
       },
       env: { PATH: process.env['PATH'], ...options.env },
-      cwd: tempDir({}),
+      cwd: options.cwd ?? tempDir({}),
       ...(options.signal ? { signal: options.signal } : {}),
     };
     const done = runLogsCommand(['--endpoint', t.url, ...args], io);
@@ -243,6 +243,21 @@ describe('lambda-tasks logs against the local cloud', () => {
     controller.abort();
     expect(await run.done).toBe(0);
     expect(run.output().stderr.match(/waiting for/g)).toHaveLength(1);
+  });
+
+  it('reads through a connection named in the pipeline file', async () => {
+    const name = await deployFunction(t.lambda(), HANDLER);
+    await invoke(name, { n: 'named' });
+    await reportsVisible(name, 1);
+    const cwd = tempDir({
+      'lambda-tasks.yml': `name: logs\nconnections:\n  mine: { type: local, endpoint: '${t.url}', region: us-east-1 }\nsteps:\n  - { id: call, task: lambda-function, action: invoke, with: { functionName: ${name} } }\n`,
+    });
+    const run = await logs([name, '--connection', 'mine'], { cwd });
+    expect(await run.done).toBe(0);
+    expect(run.output().stdout).toContain('{"n":"named"}');
+    const unknown = await logs([name, '--connection', 'nope'], { cwd });
+    expect(await unknown.done).toBe(1);
+    expect(unknown.output().stderr).toContain('No connection named "nope".');
   });
 
   it('says when the function has no log group, and refuses bad usage', async () => {

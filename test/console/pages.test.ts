@@ -130,6 +130,7 @@ describe('the console in a browser', () => {
       .toBe(String(functions));
     await expect.poll(() => page.getByTestId('count-sqs-queues').locator('.count').textContent()).toBe('3');
     await expect.poll(() => page.getByTestId('count-cloudformation-stacks').locator('.count').textContent()).toBe('1');
+    await page.getByRole('table', { name: 'Recent stack operations' }).getByText('CREATE_COMPLETE').waitFor();
     await browser.screenshot('overview');
     // Key 2 opens Lambda; back returns to the overview.
     await page.keyboard.press('2');
@@ -165,6 +166,17 @@ describe('the console in a browser', () => {
       .send(new InvokeCommand({ FunctionName: names.fn, Payload: Buffer.from(JSON.stringify({ marker })) }));
     const rows = page.getByRole('table', { name: 'Recent invocations' }).locator('tbody tr');
     await expect.poll(() => rows.first().textContent()).toContain('api');
+    // A stack operation started elsewhere is followed to its end.
+    const stack = randomName('live-stack');
+    await t.cloudFormation().send(
+      new CreateStackCommand({
+        StackName: stack,
+        TemplateBody: TEMPLATE,
+        Parameters: [{ ParameterKey: 'Secret', ParameterValue: 'x' }],
+      }),
+    );
+    const stackRow = page.getByRole('table', { name: 'Recent stack operations' }).locator('tr', { hasText: stack });
+    await stackRow.getByText('CREATE_COMPLETE').waitFor({ timeout: 15_000 });
     await page.goto(`${t.cloud.consoleUrl}#/lambda/${names.fn}/logs`);
     await page.getByTestId('live-log').waitFor();
     const second = randomName('tail');

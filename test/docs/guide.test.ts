@@ -90,7 +90,14 @@ function output(result: PipelineResult, step: string, name: string): string {
 
 /** What a function logged with console.log, one message each (START/END/REPORT left out). */
 async function functionLines(functionName: string): Promise<string[]> {
-  const out = await t.cwLogs().send(new FilterLogEventsCommand({ logGroupName: `/aws/lambda/${functionName}` }));
+  const out = await t
+    .cwLogs()
+    .send(new FilterLogEventsCommand({ logGroupName: `/aws/lambda/${functionName}` }))
+    .catch((error: Error) => {
+      // Its log group appears with its first invocation.
+      if (error.name === 'ResourceNotFoundException') return { events: [] };
+      throw error;
+    });
   return (out.events ?? [])
     .map((e) => (e.message ?? '').trim().split('\t').at(-1) ?? '')
     .filter((m) => /^(kinesis|dynamodb|sqs|s3|sns) /.test(m));
@@ -105,7 +112,9 @@ function logged(functionName: string, line: string): Promise<true> {
 /** The guide's `outputs=` snippets of a pipeline: each line, with its prefix and `...` wildcards, is in the file. */
 function expectDocumentedOutputs(file: string, result: PipelineResult, prefix: string): number {
   const documented = snippets.filter((s) => s.attributes['outputs'] === file);
-  const defaultPrefix = String((parse(pipelineSnippets.get(file)?.text ?? '') as { variables: { prefix: string } }).variables.prefix);
+  const defaultPrefix = String(
+    (parse(pipelineSnippets.get(file)?.text ?? '') as { variables: { prefix: string } }).variables.prefix,
+  );
   for (const snippet of documented) {
     const format = snippet.attributes['format'] as OutputsFormat;
     const written = formatOutputs(format, result.outputs).split('\n');
@@ -187,9 +196,11 @@ describe('docs/from-tasks-for-aws.md', () => {
     expect(mapping).toMatchObject({ BatchSize: 100, MaximumRetryAttempts: 2, BisectBatchOnFunctionError: true });
 
     const queueUrl = output(first, 'sources', 'QueueUrl');
-    await t.kinesis().send(
-      new PutRecordCommand({ StreamName: `${prefix}-stream`, PartitionKey: 'order-1', Data: Buffer.from('created') }),
-    );
+    await t
+      .kinesis()
+      .send(
+        new PutRecordCommand({ StreamName: `${prefix}-stream`, PartitionKey: 'order-1', Data: Buffer.from('created') }),
+      );
     await t.dynamodb().send(new PutItemCommand({ TableName: `${prefix}-table`, Item: { id: { S: 'order-1' } } }));
     await t.sqs().send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: 'job-1' }));
     await logged(consumer, 'kinesis order-1: created');

@@ -9,7 +9,11 @@ function describe(record) {
   }
   if (record.dynamodb) return `dynamodb ${record.eventName} ${JSON.stringify(record.dynamodb.Keys)}`;
   if (record.eventSource === 'aws:sqs') return `sqs ${record.body}`;
-  if (record.s3) return `s3 ${record.eventName} ${record.s3.bucket.name}/${record.s3.object.key}`;
+  if (record.s3) {
+    // S3 URL-encodes the key in its events ('+' for a space), as AWS documents.
+    const key = decodeURIComponent(record.s3.object.key.replace(/\+/g, ' '));
+    return `s3 ${record.eventName} ${record.s3.bucket.name}/${key}`;
+  }
   if (record.Sns) return `sns ${record.Sns.Message}`;
   return `unknown ${JSON.stringify(record)}`;
 }

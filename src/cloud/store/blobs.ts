@@ -4,21 +4,33 @@
  * metadata row is committed; so a crash mid-upload leaves at most a temp file (removed at the
  * next start) or an unreferenced blob (collected at the next start), never a visible partial object.
  */
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash, type Hash, randomUUID } from 'node:crypto';
 import {
+  closeSync,
   constants,
   copyFileSync,
   createReadStream,
   createWriteStream,
   mkdirSync,
+  openSync,
   readdirSync,
+  readSync,
   renameSync,
   rmSync,
   statSync,
+  type WriteStream,
+  writeFileSync,
 } from 'node:fs';
 import { join } from 'node:path';
-import { type Readable, Transform } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
+import { type Readable, Writable } from 'node:stream';
+import { pump } from '../stream-pump.js';
+
+/**
+ * Bodies up to this size are gathered in memory and written with one call (open, write, close),
+ * and read back with one read: for small objects the stream machinery and the thread pool's
+ * round trips cost more than the bytes.
+ */
+export const SMALL_BLOB_BYTES = 64 * 1024;
 
 export interface WrittenBlob {
   id: string;
@@ -37,6 +49,8 @@ export interface Digester {
 export class BlobStore {
   private readonly blobDir: string;
   private readonly tmpDir: string;
+  /** Shard directories (the id's first two characters) known to exist: made once, not per write. */
+  private readonly shards = new Set<string>();
 
   constructor(dataDir: string) {
     this.blobDir = join(dataDir, 'blobs');
@@ -50,53 +64,73 @@ export class BlobStore {
     return join(this.blobDir, id.slice(0, 2), id);
   }
 
+  private ensureShard(id: string): void {
+    const shard = id.slice(0, 2);
+    if (this.shards.has(shard)) return;
+    mkdirSync(join(this.blobDir, shard), { recursive: true });
+    this.shards.add(shard);
+  }
+
   /**
    * Streams `source` to a new blob, computing MD5 and the given digests on the way. The blob is
-   * only moved into place when the whole stream (and every transform, e.g. signature checks)
-   * succeeded; on failure the temp file is removed and the error rethrown.
+   * only put in place when the whole stream (signature and hash checks included) succeeded; on
+   * failure nothing is left and the error is rethrown. A small body is written straight to its
+   * place (no metadata row refers to its new id yet, so a crash mid-write leaves an unreferenced
+   * blob that the next start collects); a larger one goes through a temp file and a rename.
    */
-  async write(
-    source: Readable,
-    digesters: Record<string, Digester> = {},
-    through: Transform[] = [],
-  ): Promise<WrittenBlob> {
+  async write(source: Readable, digesters: Record<string, Digester> = {}): Promise<WrittenBlob> {
     const id = randomUUID().replaceAll('-', '');
     const tmp = join(this.tmpDir, id);
-    const md5 = createHash('md5');
-    let size = 0;
-    const observers = Object.values(digesters);
+    const sink = new BlobSink(tmp, Object.values(digesters));
+    const target = this.path(id);
     try {
-      const observe = new Transform({
-        transform(chunk: Buffer, _encoding, callback) {
-          md5.update(chunk);
-          for (const d of observers) d.update(chunk);
-          size += chunk.length;
-          callback(null, chunk);
-        },
-      });
-      await pipeline([source, ...through, observe, createWriteStream(tmp)]);
+      await pump(source, sink);
+      this.ensureShard(id);
+      if (sink.spilled) renameSync(tmp, target);
+      else writeFileSync(target, sink.buffered());
     } catch (error) {
       rmSync(tmp, { force: true });
+      rmSync(target, { force: true });
       throw error;
     }
-    const target = this.path(id);
-    mkdirSync(join(this.blobDir, id.slice(0, 2)), { recursive: true });
-    renameSync(tmp, target);
     const digests: Record<string, Buffer> = {};
     for (const [name, d] of Object.entries(digesters)) digests[name] = await d.digest();
-    return { id, size, md5: md5.digest(), digests };
+    return { id, size: sink.size, md5: sink.md5.digest(), digests };
   }
 
   /** Copies a blob to a new id (a copy-on-write clone where the filesystem supports it). */
   copy(id: string): string {
     const copyId = randomUUID().replaceAll('-', '');
-    mkdirSync(join(this.blobDir, copyId.slice(0, 2)), { recursive: true });
+    this.ensureShard(copyId);
     copyFileSync(this.path(id), this.path(copyId), constants.COPYFILE_FICLONE);
     return copyId;
   }
 
   read(id: string, range?: { start: number; end: number }): Readable {
     return createReadStream(this.path(id), range);
+  }
+
+  /**
+   * The bytes of `range` (inclusive, as in read()) of a blob of `size` bytes: a Buffer read at
+   * once when the window is small, else a stream.
+   */
+  body(id: string, size: number, range?: { start: number; end: number }): Buffer | Readable {
+    const start = range?.start ?? 0;
+    const length = (range ? range.end + 1 : size) - start;
+    if (length > SMALL_BLOB_BYTES) return this.read(id, range);
+    const buffer = Buffer.allocUnsafe(length);
+    const fd = openSync(this.path(id), 'r');
+    try {
+      let filled = 0;
+      while (filled < length) {
+        const read = readSync(fd, buffer, filled, length - filled, start + filled);
+        if (read === 0) break;
+        filled += read;
+      }
+      return filled === length ? buffer : buffer.subarray(0, filled);
+    } finally {
+      closeSync(fd);
+    }
   }
 
   size(id: string): number {
@@ -119,5 +153,68 @@ export class BlobStore {
       }
     }
     return removed;
+  }
+}
+
+/**
+ * Where write() puts a body as it arrives: MD5 and the digests see every chunk; the bytes stay in
+ * memory up to SMALL_BLOB_BYTES, and past that spill to a temp file, written with backpressure.
+ */
+class BlobSink extends Writable {
+  readonly md5: Hash = createHash('md5');
+  size = 0;
+  private chunks: Buffer[] = [];
+  private file: WriteStream | undefined;
+
+  constructor(
+    private readonly tmp: string,
+    private readonly observers: Digester[],
+  ) {
+    super();
+  }
+
+  /** True once the body went to the temp file. */
+  get spilled(): boolean {
+    return this.file !== undefined;
+  }
+
+  /** The body, when it stayed in memory. */
+  buffered(): Buffer {
+    return this.chunks.length === 1 ? (this.chunks[0] as Buffer) : Buffer.concat(this.chunks, this.size);
+  }
+
+  override _write(chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
+    this.md5.update(chunk);
+    for (const d of this.observers) d.update(chunk);
+    this.size += chunk.length;
+    if (!this.file) {
+      if (this.size <= SMALL_BLOB_BYTES) {
+        this.chunks.push(chunk);
+        callback();
+        return;
+      }
+      const file = createWriteStream(this.tmp);
+      file.on('error', (error) => this.destroy(error));
+      for (const buffered of this.chunks) file.write(buffered);
+      this.chunks = [];
+      this.file = file;
+    }
+    if (this.file.write(chunk)) callback();
+    else this.file.once('drain', () => callback());
+  }
+
+  override _final(callback: (error?: Error | null) => void): void {
+    if (!this.file) {
+      callback();
+      return;
+    }
+    // Done once the file is closed: renaming is then the only step left.
+    this.file.once('close', () => callback());
+    this.file.end();
+  }
+
+  override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
+    this.file?.destroy();
+    callback(error);
   }
 }

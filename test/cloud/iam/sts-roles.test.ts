@@ -1,9 +1,11 @@
 /**
  * STS reads IAM: AssumeRole names the role's real unique id (AROA...) in AssumedRoleId, the
  * session's GetCallerIdentity reports it as `<RoleId>:<session>`, and a session longer than the
- * role's MaxSessionDuration is refused as AWS refuses it.
+ * role's MaxSessionDuration is refused as AWS refuses it; GetRole's RoleLastUsed reports the last
+ * request a session of the role signed.
  */
-import { CreateRoleCommand, DeleteRoleCommand } from '@aws-sdk/client-iam';
+import { CreateRoleCommand, DeleteRoleCommand, GetRoleCommand } from '@aws-sdk/client-iam';
+import { ListQueuesCommand } from '@aws-sdk/client-sqs';
 import { AssumeRoleCommand, GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { describe, expect, it } from 'vitest';
 import { failure, randomName, useCloud } from '../../helpers/cloud.js';
@@ -18,6 +20,7 @@ describe('STS with IAM roles', () => {
     const { Role } = await iam.send(
       new CreateRoleCommand({ RoleName, Path: '/ci/', AssumeRolePolicyDocument: trustPolicy('ec2.amazonaws.com') }),
     );
+    expect((await iam.send(new GetRoleCommand({ RoleName }))).Role?.RoleLastUsed).toEqual({});
     const assumed = await t.sts().send(new AssumeRoleCommand({ RoleArn: Role?.Arn, RoleSessionName: 'build-7' }));
     const arn = `arn:aws:sts::${ACCOUNT}:assumed-role/${RoleName}/build-7`;
     expect(assumed.AssumedRoleUser).toEqual({ AssumedRoleId: `${Role?.RoleId}:build-7`, Arn: arn });
@@ -31,6 +34,13 @@ describe('STS with IAM roles', () => {
       Account: ACCOUNT,
       Arn: arn,
     });
+
+    // RoleLastUsed: the date and region of the session's last request.
+    const before = Math.floor(Date.now() / 1000) * 1000;
+    await t.sqs({ region: 'eu-west-1', credentials: session }).send(new ListQueuesCommand({}));
+    const used = (await iam.send(new GetRoleCommand({ RoleName }))).Role?.RoleLastUsed;
+    expect(used).toEqual({ LastUsedDate: expect.any(Date), Region: 'eu-west-1' });
+    expect(used?.LastUsedDate?.getTime()).toBeGreaterThanOrEqual(before);
 
     // The role's MaxSessionDuration (3600 by default) bounds DurationSeconds.
     expect(

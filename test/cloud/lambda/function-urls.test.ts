@@ -4,6 +4,8 @@
  * function, alias or config, a version number as qualifier); the config goes with its function.
  * The AWS CLI reads one over the wire.
  */
+
+import { CreateStackCommand, DeleteStackCommand } from '@aws-sdk/client-cloudformation';
 import {
   CreateAliasCommand,
   CreateFunctionUrlConfigCommand,
@@ -16,8 +18,9 @@ import {
 } from '@aws-sdk/client-lambda';
 import { describe, expect, it } from 'vitest';
 import { awsCli } from '../../helpers/aws-cli.js';
-import { failure, useCloud } from '../../helpers/cloud.js';
+import { failure, randomName, useCloud } from '../../helpers/cloud.js';
 import { nodeFunction } from '../../helpers/zip.js';
+import { cfn, created, deleted, output } from '../cloudformation/support.js';
 import { deployFunction } from './support.js';
 
 const t = useCloud({ lambda: { transitionMs: 20 } });
@@ -118,5 +121,39 @@ describe('Lambda function URL configs', () => {
     expect(version).toMatchObject({ name: 'ValidationException', status: 400 });
     expect(version.message).toContain("Value '1' at 'qualifier' failed to satisfy constraint");
     await lambda.send(new DeleteFunctionCommand({ FunctionName: name }));
+  });
+
+  it('deploys a SAM FunctionUrlConfig as AWS::Lambda::Url, with GetAtt FunctionUrl', async () => {
+    const StackName = randomName('url');
+    const TemplateBody = JSON.stringify({
+      Transform: 'AWS::Serverless-2016-10-31',
+      Resources: {
+        Api: {
+          Type: 'AWS::Serverless::Function',
+          Properties: {
+            Runtime: 'nodejs20.x',
+            Handler: 'index.handler',
+            InlineCode: "exports.handler = async () => 'ok';",
+            AutoPublishAlias: 'live',
+            FunctionUrlConfig: { AuthType: 'NONE', Cors: { AllowOrigins: ['*'] } },
+          },
+        },
+      },
+      Outputs: {
+        Url: { Value: { 'Fn::GetAtt': ['ApiUrl', 'FunctionUrl'] } },
+        Function: { Value: { Ref: 'Api' } },
+      },
+    });
+    await cfn(t).send(
+      new CreateStackCommand({ StackName, TemplateBody, Capabilities: ['CAPABILITY_IAM', 'CAPABILITY_AUTO_EXPAND'] }),
+    );
+    const stack = await created(t, StackName);
+    const config = await t
+      .lambda()
+      .send(new GetFunctionUrlConfigCommand({ FunctionName: output(stack, 'Function'), Qualifier: 'live' }));
+    expect(output(stack, 'Url')).toBe(config.FunctionUrl);
+    expect(config).toMatchObject({ AuthType: 'NONE', Cors: { AllowOrigins: ['*'] } });
+    await cfn(t).send(new DeleteStackCommand({ StackName }));
+    await deleted(t, StackName);
   });
 });

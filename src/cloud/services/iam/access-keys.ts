@@ -22,6 +22,7 @@ import { apiDate, callerArn, indexKey, paginate, uniqueId, userArn } from './com
 import { IamErrors, IamMessages } from './errors.js';
 import { callerUserName, type IamService } from './iam-service.js';
 import type { AccessKeyRecord } from './key-state.js';
+import { LastUseRecorder } from './last-use.js';
 
 /** Access keys one user may have (AWS's fixed quota). */
 const ACCESS_KEYS_PER_USER = 2;
@@ -119,18 +120,10 @@ export function accessKeyHandlers(iam: IamService) {
   };
 }
 
-/** Keys whose last write `recordUse` remembers; past it the memory starts over (a write more, no harm). */
-const REMEMBERED_KEYS_MAX = 10_000;
-
 /** The accepted key pairs of IAM users (and account roots), for the credential registry. */
 export function accessKeySource(iam: IamService): KeySource {
-  /**
-   * The last use written per key, as `second|service|region`. IAM reports LastUsedDate to the
-   * second, so another use in the same second for the same service and region would write a row
-   * no caller can tell from the one stored: a client in a hot loop costs one UPDATE a second per
-   * key instead of one per request. Only this server writes the table (the data dir is locked).
-   */
-  const written = new Map<string, string>();
+  const keyUses = new LastUseRecorder();
+  const roleUses = new LastUseRecorder();
   return {
     lookup(accessKeyId: string): Caller | undefined {
       const key = iam.keys.getAccessKey(accessKeyId);
@@ -143,14 +136,19 @@ export function accessKeySource(iam: IamService): KeySource {
     },
     recordUse(accessKeyId, service, region) {
       const at = iam.now();
-      const stamp = `${Math.floor(at / 1000)}|${service}|${region}`;
-      if (written.get(accessKeyId) === stamp) return true;
-      const ours = iam.keys.recordUse(accessKeyId, at, service, region);
-      if (ours) {
-        if (written.size >= REMEMBERED_KEYS_MAX) written.clear();
-        written.set(accessKeyId, stamp);
-      }
-      return ours;
+      return keyUses.record(accessKeyId, at, `${service}|${region}`, () =>
+        iam.keys.recordUse(accessKeyId, at, service, region),
+      );
+    },
+    /** A role's session signed a request: GetRole's RoleLastUsed (date and region). */
+    recordSessionUse(principalArn, region) {
+      const assumed = /^arn:aws[\w-]*:sts::(\d{12}):assumed-role\/([^/]+)\//.exec(principalArn);
+      if (!assumed) return;
+      const [, accountId, roleName] = assumed as unknown as [string, string, string];
+      const at = iam.now();
+      roleUses.record(`${accountId}/${roleName.toLowerCase()}`, at, region, () =>
+        iam.state.recordRoleUse(accountId, roleName, at, region),
+      );
     },
   };
 }

@@ -3,7 +3,14 @@
  * (Lambda's and CloudFormation's execution roles), which policy an ARN names, and the API shapes
  * of roles and policies (each operation returns a different subset of members, as AWS does).
  */
-import type { Group, Policy, Role, User } from '@aws-sdk/client-iam';
+import type {
+  AttachedPermissionsBoundary,
+  Group,
+  PermissionsBoundaryAttachmentType,
+  Policy,
+  Role,
+  User,
+} from '@aws-sdk/client-iam';
 import type { AwsError } from '../../errors.js';
 import type { RequestContext } from '../../service.js';
 import type { Db } from '../../store/database.js';
@@ -24,8 +31,10 @@ export type ManagedPolicy =
 /**
  * Which members an operation returns: CreateRole, GetRole and ListRoles each return different
  * ones, and an instance profile's roles fewer still (no MaxSessionDuration, tags or boundary).
+ * CreateRole leaves out even the Description it was given, which UpdateRoleDescription's answer
+ * (`description`: CreateRole's members otherwise) includes, as AWS answered LocalStack's recordings.
  */
-export type RoleView = 'create' | 'get' | 'list' | 'profile';
+export type RoleView = 'create' | 'description' | 'get' | 'list' | 'profile';
 
 export class IamService {
   /** Roles, managed policies, and every entity's inline policies and attachments. */
@@ -132,20 +141,17 @@ export class IamService {
       CreateDate: apiDate(role.createdAt),
       AssumeRolePolicyDocument: encodeDocument(role.trustPolicy),
     };
-    if (role.description !== undefined) out.Description = role.description;
+    if (role.description !== undefined && view !== 'create') out.Description = role.description;
     // CreateRole echoes MaxSessionDuration only when the request set it (the handler adds it).
     if (view === 'profile') return out;
-    if (view !== 'create') out.MaxSessionDuration = role.maxSessionDuration;
+    if (view !== 'create' && view !== 'description') out.MaxSessionDuration = role.maxSessionDuration;
     if (view === 'list') return out;
-    if (role.permissionsBoundary) {
-      out.PermissionsBoundary = {
-        PermissionsBoundaryType: 'PermissionsBoundaryPolicy',
-        PermissionsBoundaryArn: role.permissionsBoundary,
-      };
-    }
+    if (role.permissionsBoundary) out.PermissionsBoundary = attachedBoundary(role.permissionsBoundary);
     if (role.tags.length) out.Tags = role.tags;
-    // Role use is not tracked locally; AWS sends an empty element for a role never used.
-    if (view === 'get') out.RoleLastUsed = {};
+    // AWS sends an empty element for a role never used.
+    if (view === 'get') {
+      out.RoleLastUsed = role.lastUsed ? { LastUsedDate: apiDate(role.lastUsed.at), Region: role.lastUsed.region } : {};
+    }
     return out;
   }
 
@@ -162,12 +168,7 @@ export class IamService {
       CreateDate: apiDate(user.createdAt),
     };
     if (view === 'list') return out;
-    if (user.permissionsBoundary) {
-      out.PermissionsBoundary = {
-        PermissionsBoundaryType: 'PermissionsBoundaryPolicy',
-        PermissionsBoundaryArn: user.permissionsBoundary,
-      };
-    }
+    if (user.permissionsBoundary) out.PermissionsBoundary = attachedBoundary(user.permissionsBoundary);
     if (user.tags.length) out.Tags = user.tags;
     return out;
   }
@@ -222,6 +223,15 @@ export class IamService {
       ...(view === 'get' || (view === 'create' && p.tags.length) ? { Tags: p.tags } : {}),
     };
   }
+}
+
+/**
+ * A permissions boundary as GetRole and GetUser show it. The model's enum names the type
+ * `PermissionsBoundaryPolicy`, but AWS answers `Policy` (LocalStack's recordings against AWS, the
+ * AWS CLI's own examples), and SDKs pass the value through.
+ */
+function attachedBoundary(arn: string): AttachedPermissionsBoundary {
+  return { PermissionsBoundaryType: 'Policy' as PermissionsBoundaryAttachmentType, PermissionsBoundaryArn: arn };
 }
 
 /** The calling IAM user's name (from its key or a session it started), if the caller is a user. */

@@ -122,8 +122,8 @@ export function roleHandlers(iam: IamService) {
       const role = update(ctx, input.RoleName, (r) => {
         r.description = description(input.Description);
       });
-      // AWS answers with CreateRole's members: no MaxSessionDuration, no RoleLastUsed.
-      return { Role: iam.describeRole(role, 'create') };
+      // AWS answers with CreateRole's members and the description: no MaxSessionDuration, no RoleLastUsed.
+      return { Role: iam.describeRole(role, 'description') };
     },
 
     UpdateAssumeRolePolicy(input: UpdateAssumeRolePolicyRequest, ctx: RequestContext): Record<string, never> {

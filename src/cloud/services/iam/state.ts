@@ -160,6 +160,14 @@ export const iamMigrations: Migration[] = [
       CREATE INDEX iam_instance_profiles_by_role ON iam_instance_profiles (account_id, role_key);
     `,
   },
+  {
+    // GetRole's RoleLastUsed: when and where a session of the role last signed a request.
+    id: 'iam-003-role-last-used',
+    sql: `
+      ALTER TABLE iam_roles ADD COLUMN last_used_at INTEGER;
+      ALTER TABLE iam_roles ADD COLUMN last_used_region TEXT;
+    `,
+  },
 ];
 
 export interface RoleRecord {
@@ -175,6 +183,8 @@ export interface RoleRecord {
   permissionsBoundary: string | undefined;
   tags: Tag[];
   createdAt: number;
+  /** The last request a session of the role signed (absent until one did). */
+  lastUsed?: { at: number; region: string };
 }
 
 /** A customer managed policy (AWS managed ones are static data: managed-policies.ts). */
@@ -209,6 +219,8 @@ interface RoleRow {
   permissions_boundary: string | null;
   tags: string;
   created_at: number;
+  last_used_at: number | null;
+  last_used_region: string | null;
 }
 
 const toRole = (row: RoleRow): RoleRecord => ({
@@ -222,6 +234,7 @@ const toRole = (row: RoleRow): RoleRecord => ({
   permissionsBoundary: row.permissions_boundary ?? undefined,
   tags: JSON.parse(row.tags) as Tag[],
   createdAt: row.created_at,
+  ...(row.last_used_at === null ? {} : { lastUsed: { at: row.last_used_at, region: row.last_used_region ?? '' } }),
 });
 
 interface PolicyRow {
@@ -324,6 +337,18 @@ export class IamState extends SqlState {
       JSON.stringify(r.tags),
       r.accountId,
       key(r.name),
+    );
+  }
+
+  /** Records that a session of the role signed a request; false when there is no such role. */
+  recordRoleUse(accountId: string, name: string, at: number, region: string): boolean {
+    return (
+      this.sql('UPDATE iam_roles SET last_used_at = ?, last_used_region = ? WHERE account_id = ? AND name_key = ?').run(
+        at,
+        region,
+        accountId,
+        key(name),
+      ).changes > 0
     );
   }
 

@@ -79,11 +79,13 @@ interface OutboxRow {
   attempts: number;
 }
 
-/** Encodes a key as S3 notifications do (form encoding: `+` for spaces, `%2F` for slashes). */
+/** Encodes a key as S3 notifications do (form encoding: `+` for spaces; slashes kept). */
 export function notificationKey(key: string): string {
+  // Slashes stay as they are (`photos/a.jpg`), as in AWS's events and LocalStack's recordings.
   return encodeURIComponent(key)
     .replace(/[!'()~]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)
-    .replace(/%20/g, '+');
+    .replace(/%20/g, '+')
+    .replace(/%2F/g, '/');
 }
 
 /** The in-process API the deliverer reads the outbox through. */

@@ -224,7 +224,7 @@ export function objectHandlers(s3: S3Service) {
       if (input.ResponseContentEncoding) out['ContentEncoding'] = input.ResponseContentEncoding;
       if (input.ResponseContentLanguage) out['ContentLanguage'] = input.ResponseContentLanguage;
       if (input.ResponseExpires) out['Expires'] = httpDate(input.ResponseExpires);
-      out['Body'] = version.size === 0 ? Buffer.alloc(0) : blobs.read(version.blob as string, range);
+      out['Body'] = version.size === 0 ? Buffer.alloc(0) : blobs.body(version.blob as string, version.size, range);
       return out;
     },
 

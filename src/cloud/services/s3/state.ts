@@ -4,7 +4,7 @@
  * (SQLite's BINARY collation over UTF-8), which is S3's listing order.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { type Migration, SqlState } from '../../store/database.js';
+import { type Migration, RowCache, SqlState, type Statement } from '../../store/database.js';
 
 export const s3Migrations: Migration[] = [
   {
@@ -346,11 +346,22 @@ const COMPLETED_UPLOAD_TTL_MS = 24 * 60 * 60 * 1000;
 
 /** Statements are prepared once and reused: preparing was ~10% of a small PUT's server time. */
 export class S3State extends SqlState {
+  /** Every S3 request reads its bucket; object writes leave the row alone, so it stays cached through them. */
+  private readonly buckets = new RowCache<Bucket | undefined>(this.db);
+
   // Buckets
 
   getBucket(name: string): Bucket | undefined {
-    const row = this.sql('SELECT * FROM s3_buckets WHERE name = ?').get(name) as BucketRow | undefined;
-    return row ? toBucket(row) : undefined;
+    return this.buckets.get(name, () => {
+      const row = this.sql('SELECT * FROM s3_buckets WHERE name = ?').get(name) as BucketRow | undefined;
+      return row ? toBucket(row) : undefined;
+    });
+  }
+
+  /** A statement that writes s3_buckets: the cached buckets start over. */
+  private bucketWrite(sql: string): Statement {
+    this.buckets.changed();
+    return this.sql(sql);
   }
 
   listBuckets(accountId: string): Bucket[] {
@@ -359,7 +370,7 @@ export class S3State extends SqlState {
   }
 
   createBucket(bucket: Bucket): void {
-    this.sql(
+    this.bucketWrite(
       'INSERT INTO s3_buckets (name, region, account_id, created_at, versioning, tags, object_lock) VALUES (?, ?, ?, ?, ?, NULL, ?)',
     ).run(
       bucket.name,
@@ -372,14 +383,14 @@ export class S3State extends SqlState {
   }
 
   setObjectLockConfiguration(name: string, lock: BucketObjectLock): void {
-    this.sql("UPDATE s3_buckets SET object_lock = ?, versioning = 'Enabled' WHERE name = ?").run(
+    this.bucketWrite("UPDATE s3_buckets SET object_lock = ?, versioning = 'Enabled' WHERE name = ?").run(
       JSON.stringify(lock),
       name,
     );
   }
 
   setLogging(name: string, logging: LoggingEnabled | undefined): void {
-    this.sql('UPDATE s3_buckets SET logging = ? WHERE name = ?').run(logging ? JSON.stringify(logging) : null, name);
+    this.bucketWrite('UPDATE s3_buckets SET logging = ? WHERE name = ?').run(logging ? JSON.stringify(logging) : null, name);
   }
 
   deleteBucket(name: string): string[] {
@@ -392,7 +403,7 @@ export class S3State extends SqlState {
       this.sql('DELETE FROM s3_parts WHERE upload_id IN (SELECT upload_id FROM s3_uploads WHERE bucket = ?)').run(name);
       this.sql('DELETE FROM s3_uploads WHERE bucket = ?').run(name);
       this.sql('DELETE FROM s3_completed_uploads WHERE bucket = ?').run(name);
-      this.sql('DELETE FROM s3_buckets WHERE name = ?').run(name);
+      this.bucketWrite('DELETE FROM s3_buckets WHERE name = ?').run(name);
       return blobs;
     });
   }
@@ -402,15 +413,15 @@ export class S3State extends SqlState {
   }
 
   setVersioning(name: string, status: 'Enabled' | 'Suspended'): void {
-    this.sql('UPDATE s3_buckets SET versioning = ? WHERE name = ?').run(status, name);
+    this.bucketWrite('UPDATE s3_buckets SET versioning = ? WHERE name = ?').run(status, name);
   }
 
   setBucketPolicy(name: string, policy: string | undefined): void {
-    this.sql('UPDATE s3_buckets SET policy = ? WHERE name = ?').run(policy ?? null, name);
+    this.bucketWrite('UPDATE s3_buckets SET policy = ? WHERE name = ?').run(policy ?? null, name);
   }
 
   setBucketTags(name: string, tags: Tag[] | undefined): void {
-    this.sql('UPDATE s3_buckets SET tags = ? WHERE name = ?').run(tags ? JSON.stringify(tags) : null, name);
+    this.bucketWrite('UPDATE s3_buckets SET tags = ? WHERE name = ?').run(tags ? JSON.stringify(tags) : null, name);
   }
 
   // Objects

@@ -1,0 +1,94 @@
+/**
+ * Server CPU per request: the CPU time (user + system, from /proc/PID/stat) a server spends on one
+ * request, for S3 PUT and GET of 1 KiB, HeadBucket, a JSON-protocol call (DynamoDB GetItem, SQS
+ * SendMessage) and Lambda Invoke. One python process per server drives every row with boto3
+ * (bench/cpu.py), so both servers see the same client; only the server's own process is counted
+ * (not the function runtimes lambda-tasks spawns).
+ */
+import { execFile } from 'node:child_process';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { row } from './report.mjs';
+
+const DRIVER = join(dirname(fileURLToPath(import.meta.url)), 'cpu.py');
+
+/**
+ * @typedef {object} CpuOptions
+ * @property {number} requests measured requests per row
+ * @property {number} warmup requests per row before measuring
+ */
+
+/**
+ * @typedef {{ requests: number, cpuMs: number, userMs: number, systemMs: number, wallMs: number } | { error: string }} CpuRow
+ */
+
+/**
+ * Runs the boto3 driver against `server`; Lambda Invoke only where the server can run functions.
+ * @param {import('./servers.mjs').RunningServer} server
+ * @param {CpuOptions & { lambda: boolean }} options
+ * @returns {Promise<Record<string, CpuRow>>}
+ */
+export function cpuWorkload(server, options) {
+  const args = [
+    DRIVER,
+    server.url,
+    String(server.pid),
+    String(options.requests),
+    String(options.warmup),
+    options.lambda ? '1' : '0',
+  ];
+  return new Promise((resolve, reject) => {
+    execFile('python3', args, { encoding: 'utf8', maxBuffer: 1 << 20, timeout: 600_000 }, (error, stdout, stderr) => {
+      if (error) reject(new Error(`bench/cpu.py failed: ${error.message}\n${stderr}`));
+      else resolve(JSON.parse(stdout));
+    });
+  });
+}
+
+const ROWS = /** @type {const} */ ([
+  ['s3Put', 'S3 PutObject 1 KiB'],
+  ['s3Get', 'S3 GetObject 1 KiB'],
+  ['s3HeadBucket', 'S3 HeadBucket'],
+  ['dynamodbGetItem', 'DynamoDB GetItem (awsJson)'],
+  ['sqsSendMessage', 'SQS SendMessage'],
+  ['lambdaInvoke', 'Lambda Invoke (trivial function)'],
+]);
+
+/** @param {CpuRow | undefined} measured */
+function perRequestMs(measured) {
+  return measured && 'cpuMs' in measured ? measured.cpuMs / measured.requests : undefined;
+}
+
+/** @param {CpuRow | undefined} measured */
+function split(measured) {
+  return measured && 'cpuMs' in measured
+    ? `user ${(measured.userMs / measured.requests).toFixed(3)} + sys ${(measured.systemMs / measured.requests).toFixed(3)}`
+    : undefined;
+}
+
+/**
+ * Rows of the `cpu` section: ms of server CPU per request, with the target of a quarter of moto's.
+ * @param {Record<string, CpuRow>} lt lambda-tasks' measurements
+ * @param {Record<string, CpuRow> | undefined} moto
+ */
+export function cpuRows(lt, moto) {
+  return ROWS.filter(([key]) => lt[key]).map(([key, label]) => {
+    const ours = perRequestMs(lt[key]);
+    const theirs = perRequestMs(moto?.[key]);
+    const notes = [
+      split(lt[key]) && `lambda-tasks ${split(lt[key])}`,
+      split(moto?.[key]) && `moto ${split(moto?.[key])}`,
+      key === 'lambdaInvoke' && theirs === undefined && 'moto runs functions only in Docker: no moto figure',
+      lt[key] && 'error' in lt[key] && `lambda-tasks failed: ${lt[key].error}`,
+    ].filter(Boolean);
+    return row(
+      `server CPU per request: ${label}`,
+      'ms',
+      'lower',
+      ours,
+      theirs,
+      notes.join('; '),
+      theirs === undefined ? {} : { target: { value: 0.25, text: '<= 0.25x moto', ratio: true } },
+    );
+  });
+}

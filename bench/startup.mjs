@@ -1,0 +1,266 @@
+/**
+ * The startup section of `npm run bench` (BENCH_ONLY=startup): how long the `lambda-tasks` command
+ * takes to start, as ratios to `node -e 0` measured in the same run (the floor no Node program
+ * beats on this machine). Each command is a fresh process; the rounds interleave the commands so
+ * that a load change on the machine touches all of them alike; the median of the rounds is
+ * reported.
+ *
+ * - `--help` and `validate examples/hello/lambda-tasks.yml`: spawn to exit.
+ * - `cloud` (ephemeral, and with a data dir made by an earlier start): spawn to its ready line.
+ * - the no-op re-run of examples/hello (every step unchanged but the invoke), end to end, against
+ *   one local cloud started beforehand.
+ * - function cold start: the first Invoke of a fresh function (after CreateFunction's Active state),
+ *   to its answer.
+ *
+ * Each row is measured for the bundle (the package's bin, what users run) and, for comparison,
+ * for tsc's unbundled output (dist/cli/main.js).
+ *
+ * Knobs: BENCH_STARTUP_RUNS (rounds, 10), BENCH_STARTUP_COLD (fresh functions cold-started, 10; 0 skips).
+ */
+import { spawn } from 'node:child_process';
+import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { row } from './report.mjs';
+import { median } from './stats.mjs';
+
+const ROOT = dirname(dirname(fileURLToPath(import.meta.url)));
+const PACKAGE = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
+/** What `npx lambda-tasks` runs: the package's bin. */
+export const BIN = join(ROOT, PACKAGE.bin['lambda-tasks']);
+/** tsc's output, unbundled: what the bin was before the bundle. */
+export const UNBUNDLED = join(ROOT, 'dist', 'cli', 'main.js');
+const HELLO = join(ROOT, 'examples', 'hello');
+
+/** The environment of every command: test credentials, nothing from the caller's AWS setup. */
+function env() {
+  const vars = {
+    ...process.env,
+    AWS_ACCESS_KEY_ID: 'test',
+    AWS_SECRET_ACCESS_KEY: 'test',
+    AWS_DEFAULT_REGION: 'us-east-1',
+    CI: 'true',
+  };
+  for (const name of ['AWS_ENDPOINT_URL', 'AWS_PROFILE', 'AWS_SESSION_TOKEN', 'GITHUB_OUTPUT', 'NODE_OPTIONS']) {
+    delete vars[name];
+  }
+  return vars;
+}
+
+/**
+ * Spawn to exit; rejects when the command fails.
+ * @param {string[]} args node's arguments
+ * @returns {Promise<{ ms: number, stdout: string }>}
+ */
+function timedExit(args) {
+  return new Promise((resolve, reject) => {
+    const started = performance.now();
+    const child = spawn(process.execPath, args, { env: env(), stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (text) => {
+      stdout += text;
+    });
+    child.stderr.setEncoding('utf8').on('data', (text) => {
+      stderr += text;
+    });
+    child.once('error', reject);
+    child.once('close', (code) => {
+      const ms = performance.now() - started;
+      if (code === 0) resolve({ ms, stdout });
+      else reject(new Error(`node ${args.join(' ')} exited with ${code}:\n${stdout}\n${stderr}`));
+    });
+  });
+}
+
+/**
+ * Spawn to the `ready URL` line, then SIGTERM and wait for the exit (not timed).
+ * @param {string[]} args node's arguments
+ * @param {number} [timeoutMs]
+ * @returns {Promise<number>} ms to ready
+ */
+function timedReady(args, timeoutMs = 30_000) {
+  return new Promise((resolve, reject) => {
+    const started = performance.now();
+    const child = spawn(process.execPath, args, { env: env(), stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    let readyMs = Number.NaN;
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.stderr.setEncoding('utf8').on('data', (text) => {
+      stderr += text;
+    });
+    child.stdout.setEncoding('utf8').on('data', (text) => {
+      stdout += text;
+      if (Number.isNaN(readyMs) && /^ready \S+$/m.test(stdout)) {
+        readyMs = performance.now() - started;
+        child.kill('SIGTERM');
+      }
+    });
+    child.once('error', reject);
+    child.once('close', () => {
+      clearTimeout(timer);
+      if (Number.isNaN(readyMs)) reject(new Error(`node ${args.join(' ')} never got ready:\n${stdout}\n${stderr}`));
+      else resolve(readyMs);
+    });
+  });
+}
+
+/** A local cloud for the pipeline and cold-start rows, run by the bin. */
+async function startCloud() {
+  const child = spawn(process.execPath, [BIN, 'cloud', '--port', '0', '--ephemeral', '--quiet'], {
+    env: env(),
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const url = await new Promise((resolve, reject) => {
+    let stdout = '';
+    child.stdout.setEncoding('utf8').on('data', (text) => {
+      stdout += text;
+      const match = /^ready (\S+)$/m.exec(stdout);
+      if (match) resolve(match[1]);
+    });
+    child.once('exit', (code) => reject(new Error(`lambda-tasks cloud exited with ${code} before ready`)));
+  });
+  return {
+    url: /** @type {string} */ (url),
+    stop: () =>
+      new Promise((resolve) => {
+        child.once('close', resolve);
+        child.kill('SIGTERM');
+      }),
+  };
+}
+
+/**
+ * `lambda-tasks run` of the hello example copied to `work`.
+ * @param {string} cli @param {string} url @param {string} work @param {string} id
+ */
+function runHello(cli, url, work, id) {
+  return timedExit([
+    cli,
+    'run',
+    join(work, 'lambda-tasks.yml'),
+    '--endpoint',
+    url,
+    '--var',
+    `bucket=bench-startup-${id}`,
+    '--var',
+    `functionName=bench-startup-${id}`,
+  ]);
+}
+
+/**
+ * The measurements, interleaved per round.
+ * @param {{ runs: number, coldStarts: number }} config
+ * @param {(line: string) => void} say
+ * @param {(url: string, count: number) => Promise<number[]>} coldStarts first-Invoke times of fresh functions
+ */
+export async function startupWorkload(config, say, coldStarts) {
+  const dataDirs = {
+    bundle: mkdtempSync(join(tmpdir(), 'bench-startup-')),
+    tsc: mkdtempSync(join(tmpdir(), 'bench-startup-')),
+  };
+  const work = mkdtempSync(join(tmpdir(), 'bench-startup-hello-'));
+  const cloud = await startCloud();
+  try {
+    const cli = { bundle: BIN, tsc: UNBUNDLED };
+    for (const [name, path] of Object.entries(cli)) {
+      // The data dir exists (made by a first start), as on a developer's second `lambda-tasks cloud`.
+      await timedReady([path, 'cloud', '--port', '0', '--data-dir', dataDirs[name], '--quiet']);
+      cpSync(HELLO, join(work, name), { recursive: true, filter: (src) => !src.includes('.lambda-tasks') });
+      const first = await runHello(path, cloud.url, join(work, name), name);
+      if (!first.stdout.includes('Hello, lambda-tasks!')) throw new Error(`hello did not run:\n${first.stdout}`);
+    }
+    /** @type {Record<string, number[]>} */
+    const ms = {};
+    const add = (/** @type {string} */ key, /** @type {number} */ value) => {
+      ms[key] = [...(ms[key] ?? []), value];
+    };
+    let noopOutput = '';
+    for (let round = 0; round < config.runs; round++) {
+      say(`[startup] round ${round + 1}/${config.runs}`);
+      add('node', (await timedExit(['-e', '0'])).ms);
+      for (const [name, path] of Object.entries(cli)) {
+        add(`${name} help`, (await timedExit([path, '--help'])).ms);
+        add(`${name} validate`, (await timedExit([path, 'validate', join(HELLO, 'lambda-tasks.yml')])).ms);
+        add(`${name} cloud ephemeral`, await timedReady([path, 'cloud', '--port', '0', '--ephemeral', '--quiet']));
+        add(
+          `${name} cloud data dir`,
+          await timedReady([path, 'cloud', '--port', '0', '--data-dir', dataDirs[name], '--quiet']),
+        );
+        const noop = await runHello(path, cloud.url, join(work, name), name);
+        noopOutput = noop.stdout;
+        add(`${name} hello no-op`, noop.ms);
+      }
+    }
+    // One process per function, started on its first Invoke (no pool of pre-started runtimes yet).
+    /** @type {Record<string, number[]>} */
+    const cold = {};
+    if (config.coldStarts > 0) {
+      say('[startup] function cold starts');
+      cold['one process per function'] = await coldStarts(cloud.url, config.coldStarts);
+    }
+    return {
+      runs: config.runs,
+      medianMs: Object.fromEntries(Object.entries(ms).map(([key, values]) => [key, median(values)])),
+      runsMs: ms,
+      coldStartMs: Object.fromEntries(Object.entries(cold).map(([key, values]) => [key, median(values)])),
+      coldStartRunsMs: cold,
+      noopOutput,
+    };
+  } finally {
+    await cloud.stop();
+    for (const dir of [...Object.values(dataDirs), work]) rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Rows: each command against `node -e 0` (peer column), with the issue's targets.
+ * @param {Awaited<ReturnType<typeof startupWorkload>>} r
+ */
+export function startupRows(r) {
+  const m = r.medianMs;
+  const floor = m.node;
+  const ratio = (/** @type {number} */ value) => ({ target: { value, text: `<= ${value}x`, ratio: true } });
+  /** @type {import('./report.mjs').Row[]} */
+  const rows = [];
+  for (const [name, label] of [
+    ['bundle', 'bundle (bin)'],
+    ['tsc', 'tsc output, unbundled'],
+  ]) {
+    rows.push(
+      row(`--help, ${label}`, 'ms', 'lower', m[`${name} help`], floor, undefined, ratio(1.3)),
+      row(`validate hello, ${label}`, 'ms', 'lower', m[`${name} validate`], floor, undefined, ratio(1.3)),
+      row(
+        `cloud ready (ephemeral), ${label}`,
+        'ms',
+        'lower',
+        m[`${name} cloud ephemeral`],
+        floor,
+        undefined,
+        ratio(1.8),
+      ),
+      row(`cloud ready (data dir), ${label}`, 'ms', 'lower', m[`${name} cloud data dir`], floor, undefined, ratio(1.8)),
+      row(
+        `hello no-op re-run, ${label}`,
+        'ms',
+        'lower',
+        m[`${name} hello no-op`],
+        floor,
+        'every step unchanged but invoke',
+        {
+          target: { value: 700, text: '< 700 ms' },
+        },
+      ),
+    );
+  }
+  for (const [setting, value] of Object.entries(r.coldStartMs)) {
+    rows.push(
+      row(`function cold start (first Invoke), ${setting}`, 'ms', 'lower', value, floor, 'nodejs20.x, p50', {
+        target: { value: 30, text: '< 30 ms' },
+      }),
+    );
+  }
+  return rows;
+}
