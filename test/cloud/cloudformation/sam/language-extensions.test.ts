@@ -195,3 +195,23 @@ describe('AWS::LanguageExtensions in the local cloud', () => {
     ).toMatchObject({ name: 'ValidationError', message });
   });
 });
+
+describe('ValidateTemplate with AWS::LanguageExtensions', () => {
+  it('accepts Fn::Length and Fn::ToJsonString, which only the transform allows', async () => {
+    const TemplateBody = JSON.stringify({
+      Transform: 'AWS::LanguageExtensions',
+      Parameters: { Names: { Type: 'CommaDelimitedList', Default: 'a,b' } },
+      Resources: {
+        Q: {
+          Type: 'AWS::SQS::Queue',
+          Properties: {
+            Tags: [{ Key: 'count', Value: { 'Fn::ToJsonString': { n: { 'Fn::Length': { Ref: 'Names' } } } } }],
+          },
+        },
+      },
+    });
+    const answer = await cfn(t).send(new ValidateTemplateCommand({ TemplateBody }));
+    expect(answer.DeclaredTransforms).toEqual(['AWS::LanguageExtensions']);
+    expect(answer.Capabilities).toContain('CAPABILITY_AUTO_EXPAND');
+  });
+});
