@@ -55,12 +55,15 @@ describe('customer managed policies', () => {
       AttachmentCount: 0,
       PermissionsBoundaryUsageCount: 0,
       IsAttachable: true,
-      Description: 'reads objects',
+      // CreatePolicy leaves out the Description it was given (AWS's answer as LocalStack recorded it).
       CreateDate: expect.any(Date),
       UpdateDate: created.Policy?.CreateDate,
       Tags: [{ Key: 'env', Value: 'dev' }],
     });
-    expect((await iam.send(new GetPolicyCommand({ PolicyArn: arn }))).Policy).toEqual(created.Policy);
+    expect((await iam.send(new GetPolicyCommand({ PolicyArn: arn }))).Policy).toEqual({
+      ...created.Policy,
+      Description: 'reads objects',
+    });
     expect(
       await failure(iam.send(new CreatePolicyCommand({ PolicyName, PolicyDocument: allowPolicy('s3:*') }))),
     ).toEqual({
@@ -228,6 +231,40 @@ describe('customer managed policies', () => {
       IsTruncated: false,
     });
     expect((await iam.send(new GetPolicyCommand({ PolicyArn: arn }))).Policy?.Tags).toEqual([{ Key: 'b', Value: '2' }]);
+
+    // A policy's tag keys are case-sensitive (unlike a role's or user's), listed by key.
+    await iam.send(
+      new TagPolicyCommand({
+        PolicyArn: arn,
+        Tags: [
+          { Key: 'z', Value: 'lower' },
+          { Key: 'Z', Value: 'upper' },
+        ],
+      }),
+    );
+    expect((await iam.send(new ListPolicyTagsCommand({ PolicyArn: arn }))).Tags).toEqual([
+      { Key: 'Z', Value: 'upper' },
+      { Key: 'b', Value: '2' },
+      { Key: 'z', Value: 'lower' },
+    ]);
+    await iam.send(new UntagPolicyCommand({ PolicyArn: arn, TagKeys: ['z'] }));
+    expect((await iam.send(new GetPolicyCommand({ PolicyArn: arn }))).Policy?.Tags).toEqual([
+      { Key: 'b', Value: '2' },
+      { Key: 'Z', Value: 'upper' },
+    ]);
+    expect(
+      await failure(
+        iam.send(
+          new TagPolicyCommand({
+            PolicyArn: arn,
+            Tags: [
+              { Key: 'k', Value: '1' },
+              { Key: 'k', Value: '2' },
+            ],
+          }),
+        ),
+      ),
+    ).toEqual({ name: 'InvalidInputException', message: 'Duplicate tag keys found.', status: 400 });
   });
 
   it('lists the roles a policy is attached to or bounds', async () => {

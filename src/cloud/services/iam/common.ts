@@ -66,21 +66,40 @@ export function callerArn(ctx: RequestContext): string {
 const TAGS_MAX = 50;
 
 /**
- * Tag keys are case-insensitive: a request may not repeat one, and a new value replaces the old.
- * `quota` names the quota the total counts against (`TagsPerUser`).
+ * How an entity's tag keys compare: case-insensitively for users, roles and the rest, but
+ * case-sensitively for managed policies (`a` and `A` are two tags there, as AWS answered
+ * LocalStack's recordings, with a shorter duplicate-key message).
  */
-export function mergeTags(existing: Tag[], added: Tag[] | undefined, quota: string): Tag[] {
-  const keys = (added ?? []).map((t) => (t.Key ?? '').toLowerCase());
-  if (new Set(keys).size !== keys.length) throw IamErrors.invalidInput(IamMessages.duplicateTags);
-  const kept = existing.filter((t) => !keys.includes((t.Key ?? '').toLowerCase()));
+export type TagKeyCase = 'insensitive' | 'sensitive';
+
+const tagKey = (key: string | undefined, keyCase: TagKeyCase) =>
+  keyCase === 'insensitive' ? (key ?? '').toLowerCase() : (key ?? '');
+
+/**
+ * A request may not repeat a key, and a new value replaces the old. `quota` names the quota the
+ * total counts against (`TagsPerUser`).
+ */
+export function mergeTags(
+  existing: Tag[],
+  added: Tag[] | undefined,
+  quota: string,
+  keyCase: TagKeyCase = 'insensitive',
+): Tag[] {
+  const keys = (added ?? []).map((t) => tagKey(t.Key, keyCase));
+  if (new Set(keys).size !== keys.length) {
+    throw IamErrors.invalidInput(
+      keyCase === 'insensitive' ? IamMessages.duplicateTags : IamMessages.duplicateCaseSensitiveTags,
+    );
+  }
+  const kept = existing.filter((t) => !keys.includes(tagKey(t.Key, keyCase)));
   const merged = [...kept, ...(added ?? []).map((t) => ({ Key: t.Key, Value: t.Value ?? '' }))];
   if (merged.length > TAGS_MAX) throw IamErrors.limitExceeded(`Cannot exceed quota for ${quota}: ${TAGS_MAX}`);
   return merged;
 }
 
-export function removeTags(existing: Tag[], keys: string[] | undefined): Tag[] {
-  const removed = new Set((keys ?? []).map((k) => k.toLowerCase()));
-  return existing.filter((t) => !removed.has((t.Key ?? '').toLowerCase()));
+export function removeTags(existing: Tag[], keys: string[] | undefined, keyCase: TagKeyCase = 'insensitive'): Tag[] {
+  const removed = new Set((keys ?? []).map((k) => tagKey(k, keyCase)));
+  return existing.filter((t) => !removed.has(tagKey(t.Key, keyCase)));
 }
 
 export interface PageInput {

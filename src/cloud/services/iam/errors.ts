@@ -100,4 +100,6 @@ export const IamMessages = {
   tooManyVersions:
     'A managed policy can have up to 5 versions. Before you create a new version, you must delete an existing version.',
   duplicateTags: 'Duplicate tag keys found. Please note that Tag keys are case insensitive.',
+  /** The managed policies' wording (their tag keys are case-sensitive). */
+  duplicateCaseSensitiveTags: 'Duplicate tag keys found.',
 };

@@ -217,7 +217,8 @@ export class IamService {
       Path: p.path,
       DefaultVersionId: p.defaultVersion,
       ...usage,
-      ...(view !== 'list' && p.description !== undefined ? { Description: p.description } : {}),
+      // CreatePolicy leaves out even the Description it was given.
+      ...(view === 'get' && p.description !== undefined ? { Description: p.description } : {}),
       CreateDate: apiDate(p.createdAt),
       UpdateDate: apiDate(p.updatedAt),
       ...(view === 'get' || (view === 'create' && p.tags.length) ? { Tags: p.tags } : {}),

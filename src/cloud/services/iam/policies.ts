@@ -119,7 +119,7 @@ export function policyHandlers(iam: IamService) {
       const name = input.PolicyName as string;
       const document = input.PolicyDocument as string;
       checkDocument(document);
-      const tags = mergeTags([], input.Tags, 'TagsPerPolicy');
+      const tags = mergeTags([], input.Tags, 'TagsPerPolicy', 'sensitive');
       return state.transaction(() => {
         if (state.getPolicy(ctx.accountId, name)) throw IamErrors.policyExists(name);
         const now = iam.now();
@@ -268,7 +268,7 @@ export function policyHandlers(iam: IamService) {
     TagPolicy(input: TagPolicyRequest, ctx: RequestContext): Record<string, never> {
       state.transaction(() => {
         const policy = ownPolicy(ctx, input.PolicyArn, 'TagPolicy');
-        policy.tags = mergeTags(policy.tags, input.Tags, 'TagsPerPolicy');
+        policy.tags = mergeTags(policy.tags, input.Tags, 'TagsPerPolicy', 'sensitive');
         state.savePolicy(policy);
       });
       return {};
@@ -277,7 +277,7 @@ export function policyHandlers(iam: IamService) {
     UntagPolicy(input: UntagPolicyRequest, ctx: RequestContext): Record<string, never> {
       state.transaction(() => {
         const policy = ownPolicy(ctx, input.PolicyArn, 'UntagPolicy');
-        policy.tags = removeTags(policy.tags, input.TagKeys);
+        policy.tags = removeTags(policy.tags, input.TagKeys, 'sensitive');
         state.savePolicy(policy);
       });
       return {};
@@ -285,7 +285,10 @@ export function policyHandlers(iam: IamService) {
 
     ListPolicyTags(input: ListPolicyTagsRequest, ctx: RequestContext): ListPolicyTagsResponse {
       const managed = iam.policy(ctx.accountId, input.PolicyArn as string, IamErrors.noSuchPolicy);
-      const page = paginate(managed.kind === 'customer' ? managed.policy.tags : [], indexKey, input);
+      // ListPolicyTags answers by key (code point order), GetPolicy in the order tags were added.
+      const tags = managed.kind === 'customer' ? managed.policy.tags : [];
+      const byKey = [...tags].sort((a, b) => ((a.Key ?? '') < (b.Key ?? '') ? -1 : 1));
+      const page = paginate(byKey, (tag) => tag.Key ?? '', input);
       return { Tags: page.items, IsTruncated: page.IsTruncated, Marker: page.Marker };
     },
 
