@@ -4,11 +4,12 @@
  * server checks them (the page is one more client; its mistakes get AWS's validation errors, not
  * a handler's surprise). Invocations it causes are attributed to the console.
  */
+import { Readable } from 'node:stream';
 import { withInvokeTrigger } from '../cloud/activity.js';
 import type { CloudContext } from '../cloud/context.js';
 import { DEFAULT_ACCOUNT_ID } from '../cloud/credentials.js';
 import { AwsError, validationMessage } from '../cloud/errors.js';
-import { loadModel } from '../cloud/protocol/model.js';
+import { loadModel, type ServiceModel, type ShapeRef, shapeOf } from '../cloud/protocol/model.js';
 import { problemText, validateInput } from '../cloud/protocol/validate.js';
 import type { ServiceDefinition } from '../cloud/service.js';
 import { type ServiceCall, serviceCaller } from '../cloud/service-caller.js';
@@ -44,6 +45,20 @@ export function consoleCaller(context: CloudContext, services: () => Record<stri
         );
       }
     }
-    return withInvokeTrigger('console', () => call<T>(service, operation, input));
+    const prepared = op.input ? streamPayload(model, op.input, input) : input;
+    return withInvokeTrigger('console', () => call<T>(service, operation, prepared));
   };
+}
+
+/**
+ * A streaming payload (S3's PutObject Body) as the handler receives it from the wire: a stream.
+ * The page sends its bytes whole; the protocol layer would hand the handler a Readable.
+ */
+function streamPayload(model: ServiceModel, ref: ShapeRef, input: Record<string, unknown>): Record<string, unknown> {
+  const shape = shapeOf(model, ref);
+  const member = shape.payload ? shape.members?.[shape.payload] : undefined;
+  if (!shape.payload || !member || !(member.streaming || shapeOf(model, member).streaming)) return input;
+  const body = input[shape.payload];
+  const bytes = body === undefined ? Buffer.alloc(0) : Buffer.isBuffer(body) ? body : Buffer.from(String(body));
+  return { ...input, [shape.payload]: Readable.from([bytes]) };
 }

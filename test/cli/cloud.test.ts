@@ -61,9 +61,10 @@ afterEach(() => {
 });
 
 describe('lambda-tasks cloud', () => {
-  it('prints one ready line, logs each request on stderr, and stops cleanly on SIGTERM', async () => {
+  it('prints the ready line and the console line, logs each request on stderr, and stops cleanly on SIGTERM', async () => {
     const p = await start(['--port', '0', '--ephemeral']);
-    expect(p.stdout()).toMatch(/^ready http:\/\/127\.0\.0\.1:\d+\n$/);
+    const stdout = await waitFor('the console line', () => (p.stdout().includes('console ') ? p.stdout() : undefined));
+    expect(stdout).toMatch(/^ready (http:\/\/127\.0\.0\.1:\d+)\nconsole \1\/_console\/\n$/);
     const client = s3(p.url);
     await client.send(new CreateBucketCommand({ Bucket: randomName('cli') }));
     client.destroy();

@@ -14,7 +14,7 @@ import {
   InvokeCommand,
   ListFunctionsCommand,
 } from '@aws-sdk/client-lambda';
-import { CreateBucketCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { CreateBucketCommand, GetObjectCommand, HeadObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { CreateTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
 import {
   CreateQueueCommand,
@@ -243,6 +243,38 @@ describe('the console in a browser', () => {
     expect(received.Messages?.[0]?.Body).toBe(body);
   });
 
+  it('moves the messages of a dead-letter queue back to their source queue', async () => {
+    const sqs = t.sqs();
+    const dlq = await sqs.send(new CreateQueueCommand({ QueueName: randomName('dlq') }));
+    const dlqArn = (
+      await sqs.send(new GetQueueAttributesCommand({ QueueUrl: dlq.QueueUrl, AttributeNames: ['QueueArn'] }))
+    ).Attributes?.['QueueArn'];
+    const source = await sqs.send(
+      new CreateQueueCommand({
+        QueueName: randomName('source'),
+        Attributes: { RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlqArn, maxReceiveCount: 1 }) },
+      }),
+    );
+    await sqs.send(new SendMessageCommand({ QueueUrl: source.QueueUrl, MessageBody: 'comes back' }));
+    // Received once and not deleted: after its visibility timeout it moves to the dead-letter queue.
+    await sqs.send(new ReceiveMessageCommand({ QueueUrl: source.QueueUrl, VisibilityTimeout: 1 }));
+    await waitFor('the message in the dead-letter queue', async () => {
+      const { Attributes } = await sqs.send(
+        new GetQueueAttributesCommand({ QueueUrl: dlq.QueueUrl, AttributeNames: ['ApproximateNumberOfMessages'] }),
+      );
+      if (Attributes?.['ApproximateNumberOfMessages'] === '1') return true;
+      await sqs.send(new ReceiveMessageCommand({ QueueUrl: source.QueueUrl, WaitTimeSeconds: 1 }));
+      return undefined;
+    });
+    const page = await open(`sqs/${dlq.QueueUrl?.split('/').pop()}`, /^Queue dlq-/);
+    await page.getByTestId('sqs-redrive').click();
+    const moved = await waitFor('the message back in its source queue', async () => {
+      const { Messages } = await sqs.send(new ReceiveMessageCommand({ QueueUrl: source.QueueUrl, WaitTimeSeconds: 1 }));
+      return Messages?.[0];
+    });
+    expect(moved.Body).toBe('comes back');
+  });
+
   it('browses a bucket by prefix and shows an object', async () => {
     const page = await open(`s3/${names.bucket}`, `Bucket ${names.bucket}`);
     await page.getByRole('link', { name: 'docs/' }).click();
@@ -257,6 +289,23 @@ describe('the console in a browser', () => {
         .then((h) => new URL(h ?? '', page.url()).href),
     );
     expect(await download.text()).toBe('hello from s3');
+    // Upload into a prefix, then delete, from the console; the SDK sees both.
+    await page.goto(`${t.cloud.consoleUrl}#/s3/${names.bucket}?prefix=docs%2F`);
+    await page
+      .locator('input[type=file]')
+      .setInputFiles({ name: 'up.bin', mimeType: 'application/octet-stream', buffer: Buffer.from([0, 1, 2, 255]) });
+    await page.getByRole('button', { name: 'Upload', exact: true }).click();
+    await page.getByRole('link', { name: 'up.bin' }).waitFor();
+    const s3 = t.s3({ forcePathStyle: true });
+    const uploaded = await s3.send(new GetObjectCommand({ Bucket: names.bucket, Key: 'docs/up.bin' }));
+    expect([...((await uploaded.Body?.transformToByteArray()) ?? [])]).toEqual([0, 1, 2, 255]);
+    page.once('dialog', (dialog) => void dialog.accept());
+    await page
+      .getByRole('row', { name: /up\.bin/ })
+      .getByRole('button', { name: 'Delete' })
+      .click();
+    await page.getByRole('link', { name: 'up.bin' }).waitFor({ state: 'detached' });
+    await expect(s3.send(new HeadObjectCommand({ Bucket: names.bucket, Key: 'docs/up.bin' }))).rejects.toThrow();
   });
 
   it('scans a table and puts an item from the console', async () => {
