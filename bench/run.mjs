@@ -4,7 +4,7 @@
  * Prints a table per section and writes bench/results/latest.json (latest-<sections>.json when
  * BENCH_ONLY picks sections).
  *
- * BENCH_ONLY=s3|lambda|cloudformation|kinesis|dynamodb|sqs|mappings|push|deploy|console|store|startup (comma-separated) runs only those sections.
+ * BENCH_ONLY=s3|lambda|cloudformation|kinesis|dynamodb|sqs|mappings|push|deploy|sam|console|store|startup|cpu (comma-separated) runs only those sections.
  *
  * S3 knobs (environment): BENCH_OPS (1 KiB ops per phase, 2000), BENCH_CONCURRENCY (16), BENCH_LARGE_MIB (64),
  * BENCH_LARGE_RUNS (3), BENCH_STREAM_MIB (1024), BENCH_STARTS (5), BENCH_MOTO_STREAM_MIB (largest streamed
@@ -51,9 +51,18 @@
  * functions cold-started, 10; 0 skips them). `lambda-tasks --help`, `validate`, `cloud` to
  * ready and the hello no-op re-run as ratios to `node -e 0` in the same run, lambda-tasks only; see bench/startup.mjs.
  *
+ * CPU knobs: BENCH_CPU_REQUESTS (requests measured per row, 500), BENCH_CPU_WARMUP (requests per row before measuring,
+ * 200). Server CPU per request (utime+stime of the server's process from /proc) for S3 PUT/GET 1 KiB, HeadBucket,
+ * DynamoDB GetItem, SQS SendMessage and Lambda Invoke, driven by one boto3 process per server; one fresh server per
+ * side. moto runs functions only in Docker, so its Invoke cell stays empty. See bench/cpu.mjs and bench/cpu.py.
+ *
  * Deploy knobs: BENCH_DEPLOY_RUNS (cold + redeploy pairs per side, 3). `lambda-tasks run
  * examples/hello` next to the same steps as an AWS CLI script, both against one lambda-tasks local
  * cloud (moto cannot run the function); see bench/deploy.mjs.
+ *
+ * SAM knobs: BENCH_SAM_RUNS (cold + no-op pairs per side, 3). `lambda-tasks run examples/sam`
+ * (package, deploy, invoke the alias) next to `aws cloudformation package` + `deploy` + `aws lambda
+ * invoke`, both against one lambda-tasks local cloud; see bench/sam.mjs.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -62,6 +71,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { cloudFormationRows, cloudFormationWorkload } from './cloudformation.mjs';
 import { consoleRows, consoleWorkload } from './console.mjs';
+import { cpuRows, cpuWorkload } from './cpu.mjs';
 import { deployRows, deploySection, formatDeployTable } from './deploy.mjs';
 import { dynamoDbWorkload } from './dynamodb.mjs';
 import { kinesisWorkload } from './kinesis.mjs';
@@ -70,6 +80,7 @@ import { mappingsRows, mappingsWorkload } from './mappings.mjs';
 import { pushRows, pushWorkload } from './push.mjs';
 import { formatTable, row, toMiB } from './report.mjs';
 import { createBucket, largeObject, s3Client, smallObjects, streamedUploadRss } from './s3.mjs';
+import { samRows, samSection } from './sam.mjs';
 import { killAllNow, rssBytes, startLambdaTasks, startMoto, stopAll } from './servers.mjs';
 import { sqsWorkload } from './sqs.mjs';
 import { startupRows, startupWorkload } from './startup.mjs';
@@ -111,6 +122,8 @@ const config = {
     pollMs: knob('BENCH_CFN_POLL_MS', 20),
   },
   deploy: { runs: knob('BENCH_DEPLOY_RUNS', 3) },
+  cpu: { requests: knob('BENCH_CPU_REQUESTS', 500), warmup: knob('BENCH_CPU_WARMUP', 200) },
+  sam: { runs: knob('BENCH_SAM_RUNS', 3) },
   startup: { runs: knob('BENCH_STARTUP_RUNS', 10), coldStarts: Number(process.env.BENCH_STARTUP_COLD ?? 10) },
   kinesis: { batches: knob('BENCH_KINESIS_BATCHES', 100), concurrency: 4, shards: 4, recordBytes: 100 },
   dynamodb: {
@@ -147,8 +160,10 @@ const SECTIONS = /** @type {const} */ ([
   'mappings',
   'push',
   'deploy',
+  'sam',
   'console',
   'store',
+  'cpu',
   'startup',
 ]);
 /** The sections to run: BENCH_ONLY=lambda, BENCH_ONLY=s3,lambda; all by default. */
@@ -740,7 +755,8 @@ async function main() {
   /** @type {Record<string, string>} */
   const logs = {};
   for (const [name, start] of Object.entries(servers)) {
-    if (!sections.some((section) => !['deploy', 'mappings', 'console', 'store', 'startup'].includes(section))) break;
+    if (!sections.some((section) => !['deploy', 'sam', 'mappings', 'console', 'store', 'startup'].includes(section)))
+      break;
     const t0 = performance.now();
     if (sections.includes('s3')) {
       const s3 = await s3Section(name, start);
@@ -773,12 +789,17 @@ async function main() {
       ['dynamodb', () => dynamoDbWorkload],
       ['sqs', () => sqsWorkload],
       ['push', () => pushWorkload],
+      ['cpu', () => cpuWorkload],
     ])) {
       if (!sections.includes(section)) continue;
       say(`[${name}] ${section} (fresh server) ...`);
       const server = await start();
       // moto cannot run functions without Docker: its push rows are S3 -> SQS and SNS fan-out only.
-      const options = section === 'push' ? { ...config.push, lambda: name === 'lambda-tasks' } : config[section];
+      // moto runs no function without Docker: the CPU section's Invoke row is lambda-tasks only.
+      const options =
+        section === 'push' || section === 'cpu'
+          ? { ...config[section], lambda: name === 'lambda-tasks' }
+          : config[section];
       try {
         const measured = await workload()(server, /** @type {any} */ (options));
         results[section] = { ...results[section], [name]: measured };
@@ -806,6 +827,14 @@ async function main() {
     const deploy = await deploySection(startLambdaTasks, config.deploy, say);
     results.deploy = { ...deploy, log: undefined };
     logs['lambda-tasks'] = [logs['lambda-tasks'], deploy.log].filter(Boolean).join('\n');
+  }
+  if (sections.includes('sam')) {
+    say(
+      `[sam] lambda-tasks run examples/sam vs aws cloudformation package + deploy, ${config.sam.runs} runs each (fresh server)`,
+    );
+    const sam = await samSection(startLambdaTasks, config.sam, say);
+    results.sam = { ...sam, log: undefined };
+    logs['lambda-tasks'] = [logs['lambda-tasks'], sam.log].filter(Boolean).join('\n');
   }
   if (sections.includes('console')) {
     say(
@@ -849,6 +878,7 @@ async function main() {
   if (results.dynamodb) rowsBySection.dynamodb = dynamoDbRows(results.dynamodb);
   if (results.sqs) rowsBySection.sqs = sqsRows(results.sqs);
   if (results.push) rowsBySection.push = pushRows(results.push['lambda-tasks'], results.push.moto);
+  if (results.cpu) rowsBySection.cpu = cpuRows(results.cpu['lambda-tasks'], results.cpu.moto);
   const durationSec = (performance.now() - began) / 1000;
   const loadAtEnd = load();
   /** @type {Record<string, string>} */
@@ -860,6 +890,7 @@ async function main() {
     dynamodb: 'DynamoDB',
     sqs: 'SQS',
     push: 'Push (S3 notifications, SNS)',
+    cpu: 'Server CPU per request (boto3; utime+stime of the server process from /proc)',
   };
   for (const [section, rows] of Object.entries(rowsBySection)) {
     process.stdout.write(`\n${titles[section]}\n\n${formatTable(rows)}\n`);
@@ -885,6 +916,12 @@ async function main() {
   if (deployTable) {
     process.stdout.write(`\nDeploy (ratio = lambda-tasks / aws CLI script)\n\n${formatDeployTable(deployTable)}\n`);
   }
+  const samTable = results.sam ? samRows(results.sam) : undefined;
+  if (samTable) {
+    process.stdout.write(
+      `\nSAM package + deploy (peer = AWS CLI v1, same cloud)\n\n${formatTable(samTable, 'aws CLI')}\n`,
+    );
+  }
   process.stdout.write(
     `\nratio = lambda-tasks / moto. Total bench time: ${durationSec.toFixed(1)} s. ` +
       `Load average at start ${loadAtStart}, at end ${loadAtEnd} (other work on the machine skews the numbers).\n`,
@@ -909,6 +946,7 @@ async function main() {
     rows: [
       ...Object.entries(rowsBySection).flatMap(([section, rows]) => rows.map((r) => ({ section, ...r }))),
       ...(deployTable ?? []).map((r) => ({ section: 'deploy', ...r })),
+      ...(samTable ?? []).map((r) => ({ section: 'sam', ...r })),
       ...(results.mappings ? mappingsRows(results.mappings).map((r) => ({ section: 'mappings', ...r })) : []),
       ...(consoleTable ?? []).map((r) => ({ section: 'console', ...r })),
       ...(storeTable ?? []).map((r) => ({ section: 'store', ...r })),
@@ -921,6 +959,7 @@ async function main() {
       ...(results.lambda ? { lambda: results.lambda } : {}),
       ...(results.cloudformation ? { cloudformation: results.cloudformation } : {}),
       ...(results.deploy ? { deploy: results.deploy } : {}),
+      ...(results.sam ? { sam: results.sam } : {}),
       ...(results.startup ? { startup: results.startup } : {}),
     },
     serverLogTail: logs,

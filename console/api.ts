@@ -93,6 +93,8 @@ export interface Batch {
   eventSourceArn: string;
   functionArn: string;
   records: number;
+  shardId?: string;
+  iteratorAgeMs?: number;
   outcome: string;
   detail?: string;
 }

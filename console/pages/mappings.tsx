@@ -4,7 +4,7 @@
  */
 import { useState } from 'preact/hooks';
 import { batchColumns, latest, useActivity } from '../activity.js';
-import { call, listAll, type Output } from '../api.js';
+import { type Batch, call, listAll, type Output } from '../api.js';
 import {
   Action,
   type Column,
@@ -101,6 +101,7 @@ function MappingView({ uuid }: { uuid: string }) {
             />
             <BatchSettings mapping={m} onSaved={mapping.reload} />
             <Backlog sourceArn={m['EventSourceArn']} />
+            <ShardLag batches={recent.batches.filter((b) => b.mappingUuid === uuid)} />
           </>
         )}
       </Show>
@@ -145,6 +146,31 @@ function BatchSettings({ mapping, onSaved }: { mapping: Output; onSaved: () => v
 }
 
 /** What waits at the source: a queue's messages, or a stream's shards. */
+/** Per shard: the newest batch and how far behind its shard the mapping was then (IteratorAge). */
+function ShardLag({ batches }: { batches: Batch[] }) {
+  const byShard = new Map<string, Batch>();
+  for (const batch of batches) if (batch.shardId !== undefined) byShard.set(batch.shardId, batch);
+  if (byShard.size === 0) return null;
+  return (
+    <Section title="Shards">
+      <Table
+        label="Shards"
+        columns={shardColumns}
+        rows={[...byShard.values()].sort((a, b) => (a.shardId ?? '').localeCompare(b.shardId ?? ''))}
+        empty=""
+      />
+    </Section>
+  );
+}
+
+const shardColumns: Column<Batch>[] = [
+  { title: 'Shard', render: (b) => b.shardId },
+  { title: 'Last batch', render: (b) => time(b.at) },
+  { title: 'Records', render: (b) => b.records, class: 'num' },
+  { title: 'Iterator age (ms)', render: (b) => b.iteratorAgeMs, class: 'num' },
+  { title: 'Outcome', render: (b) => <Status value={b.outcome} /> },
+];
+
 function Backlog({ sourceArn }: { sourceArn: string }) {
   const service = sourceArn.split(':')[2] ?? '';
   const backlog = useLoad(() => loadBacklog(sourceArn), [sourceArn], [service]);

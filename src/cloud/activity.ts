@@ -36,6 +36,13 @@ export interface BatchActivity {
   eventSourceArn: string;
   functionArn: string;
   records: number;
+  /** The shard a stream batch came from (Kinesis, DynamoDB Streams). */
+  shardId?: string;
+  /**
+   * Age of the batch's newest record when the function was invoked with it: AWS's IteratorAge
+   * metric, how far the mapping is behind its shard (streams only).
+   */
+  iteratorAgeMs?: number;
   /** How the invoke went: success, a function error, or not invoked (throttled, not found...). */
   outcome: 'success' | 'function-error' | 'not-invoked';
   /** The function error or the reason the function did not run. */

@@ -24,6 +24,7 @@ import { escapeXml } from './protocol/values.js';
 import { parseQueryString } from './query-string.js';
 import { detectService, requestedService, virtualHostBucket } from './routing.js';
 import type { HttpRequest, RequestContext, ServiceDefinition } from './service.js';
+import { FunctionUrlServer } from './services/lambda/function-url-server.js';
 
 /** Default cap on buffered (non-streaming) request bodies. */
 const DEFAULT_MAX_BODY_BYTES = 20 * 1024 * 1024;
@@ -106,7 +107,11 @@ export function createCloudServer(options: CloudServerOptions): CloudListener {
     void handle(req, res);
   }, options.tls);
 
+  // Lambda function URLs are named by their Host (`<url-id>.lambda-url.<region>.localhost`), not by an AWS API.
+  const functionUrls = new FunctionUrlServer(options.context, () => options.services);
+
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (functionUrls.claims(req.headers.host)) return functionUrls.handle(req, res);
     const mounted = options.mounts?.find((app) => app.claims(pathOf(req.url)));
     if (mounted) return mounted.handle(req, res);
     const started = performance.now();
@@ -447,10 +452,13 @@ async function send(
   }
   const body = response.body;
   if (body === undefined || typeof body === 'string' || Buffer.isBuffer(body)) {
-    const buffer = body === undefined ? undefined : typeof body === 'string' ? Buffer.from(body) : body;
-    if (!('content-length' in headers)) headers['content-length'] = String(buffer?.length ?? 0);
+    // A string body is not copied into a Buffer: Node sends the header block and a string body
+    // in one write, and a Buffer body with it in one writev.
+    if (!('content-length' in headers)) {
+      headers['content-length'] = String(typeof body === 'string' ? Buffer.byteLength(body) : (body?.length ?? 0));
+    }
     res.writeHead(response.status, headers);
-    res.end(method === 'HEAD' ? undefined : buffer);
+    res.end(method === 'HEAD' ? undefined : body);
     return;
   }
   res.writeHead(response.status, headers);

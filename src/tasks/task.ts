@@ -111,3 +111,45 @@ export function defineAction<S extends z.ZodType>(
 ): ActionDefinition<z.infer<S>> {
   return definition as ActionDefinition<z.infer<S>>;
 }
+
+/** What an action does, apart from what validation needs (its description, parameters, outputs). */
+export interface ActionImplementation<P> {
+  run(params: P, ctx: ActionContext): Promise<ActionResult>;
+  plan?(params: P, ctx: ActionContext): Promise<PlannedChange[] | PlanResult>;
+}
+
+/**
+ * Declares an action whose `run` and `plan` live in a module loaded on their first call.
+ * Validating a pipeline needs only the parameters; the implementations bring the AWS SDK clients
+ * and commands, which take most of a second to load, so `lambda-tasks validate` never loads them.
+ */
+const implementations = new WeakMap<ActionDefinition<never>, () => Promise<ActionImplementation<never>>>();
+
+/** A lazy action's implementation, loaded (for checks that its declaration matches it); undefined for other actions. */
+export function loadImplementation<P>(action: ActionDefinition<P>): Promise<ActionImplementation<P>> | undefined {
+  return implementations.get(action as ActionDefinition<never>)?.() as Promise<ActionImplementation<P>> | undefined;
+}
+
+export function lazyAction<S extends z.ZodType>(definition: {
+  description: string;
+  params: S;
+  outputs: readonly string[];
+  /** Whether the implementation has a `plan` (validation reports it before anything is loaded). */
+  plannable: boolean;
+  load(): Promise<ActionImplementation<z.infer<S>>>;
+}): ActionDefinition<z.infer<S>> {
+  const { load, plannable, ...declared } = definition;
+  const action = defineAction<S>({
+    ...declared,
+    run: async (params, ctx) => (await load()).run(params, ctx),
+  });
+  if (plannable) {
+    action.plan = async (params, ctx) => {
+      const implementation = await load();
+      if (!implementation.plan) throw new Error(`${definition.description}: declared plannable but has no plan`);
+      return implementation.plan(params, ctx);
+    };
+  }
+  implementations.set(action as ActionDefinition<never>, load as () => Promise<ActionImplementation<never>>);
+  return action;
+}

@@ -5,9 +5,14 @@
  * Screenshots of every page go to test-results/console/.
  */
 import { CreateStackCommand, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
-import { CreateTableCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { CreateTableCommand, PutItemCommand, waitUntilTableExists } from '@aws-sdk/client-dynamodb';
 import { CreateRoleCommand } from '@aws-sdk/client-iam';
-import { CreateStreamCommand, PutRecordCommand } from '@aws-sdk/client-kinesis';
+import {
+  CreateStreamCommand,
+  DescribeStreamSummaryCommand,
+  PutRecordCommand,
+  waitUntilStreamExists,
+} from '@aws-sdk/client-kinesis';
 import {
   CreateEventSourceMappingCommand,
   GetEventSourceMappingCommand,
@@ -108,6 +113,8 @@ beforeAll(async () => {
     const stack = (await cfn.send(new DescribeStacksCommand({ StackName: names.stack }))).Stacks?.[0];
     return stack?.StackStatus === 'CREATE_COMPLETE' ? stack : undefined;
   });
+  await waitUntilTableExists({ client: dynamodb, maxWaitTime: 30 }, { TableName: names.table });
+  await waitUntilStreamExists({ client: t.kinesis(), maxWaitTime: 30 }, { StreamName: names.stream });
   await dynamodb.send(
     new PutItemCommand({ TableName: names.table, Item: { pk: { S: 'item-1' }, color: { S: 'blue' } } }),
   );
@@ -332,6 +339,27 @@ describe('the console in a browser', () => {
     await browser.screenshot('kinesis');
   });
 
+  it("shows a stream mapping's shards with how far behind each is (IteratorAge)", async () => {
+    const { StreamDescriptionSummary } = await t
+      .kinesis()
+      .send(new DescribeStreamSummaryCommand({ StreamName: names.stream }));
+    const { UUID } = await t.lambda().send(
+      new CreateEventSourceMappingCommand({
+        FunctionName: names.fn,
+        EventSourceArn: StreamDescriptionSummary?.StreamARN,
+        StartingPosition: 'TRIM_HORIZON',
+      }),
+    );
+    await t
+      .kinesis()
+      .send(new PutRecordCommand({ StreamName: names.stream, PartitionKey: 'lag', Data: Buffer.from('lag') }));
+    const page = await open(`mappings/${UUID}`, `Mapping ${UUID}`);
+    const shards = page.getByRole('table', { name: 'Shards' });
+    await shards.getByText('shardId-000000000000').waitFor({ timeout: 15_000 });
+    await shards.getByText('success').waitFor();
+    await browser.screenshot('mapping-shards');
+  });
+
   it('shows a topic with its subscription state, and IAM roles and log groups', async () => {
     let page = await open(`sns/${encodeURIComponent(topicArn)}`, `Topic ${names.topic}`);
     await page.getByRole('table', { name: 'Subscriptions' }).getByText('Pending confirmation').waitFor();
@@ -347,7 +375,8 @@ describe('the console in a browser', () => {
   it('has a dark theme', async () => {
     const page = await open('overview', 'Overview');
     await page.getByRole('button', { name: /Theme/ }).click();
-    expect(await page.locator('html').getAttribute('data-theme')).toBe('dark');
+    // The theme is applied after the render that follows the click.
+    await page.locator('html[data-theme="dark"]').waitFor({ state: 'attached' });
     await browser.screenshot('overview-dark');
     expect(t.logs.filter((line) => line.includes('internal error') || line.includes('console:'))).toEqual([]);
   });

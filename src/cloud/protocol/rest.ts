@@ -21,7 +21,28 @@ interface RouteMatcher {
   requiredHeaders: string[];
 }
 
-const matcherCache = new WeakMap<ServiceModel, RouteMatcher[]>();
+/** A service's matchers by HTTP method (a request is only tried against its own method's), and by operation. */
+interface Matchers {
+  byMethod: Map<string, RouteMatcher[]>;
+  byOperation: Map<OperationModel, RouteMatcher>;
+}
+
+const matcherCache = new WeakMap<ServiceModel, Matchers>();
+
+function matchersOf(model: ServiceModel): Matchers {
+  let matchers = matcherCache.get(model);
+  if (!matchers) {
+    const byMethod = new Map<string, RouteMatcher[]>();
+    const byOperation = new Map<OperationModel, RouteMatcher>();
+    for (const m of buildMatchers(model)) {
+      byMethod.set(m.method, [...(byMethod.get(m.method) ?? []), m]);
+      byOperation.set(m.op, m);
+    }
+    matchers = { byMethod, byOperation };
+    matcherCache.set(model, matchers);
+  }
+  return matchers;
+}
 
 function buildMatchers(model: ServiceModel): RouteMatcher[] {
   const matchers: RouteMatcher[] = [];
@@ -70,15 +91,10 @@ function buildMatchers(model: ServiceModel): RouteMatcher[] {
 
 /** Picks the operation: every literal and required query/header member must be present; the most specific wins. */
 export function routeRest(model: ServiceModel, req: WireRequest, notFound: () => AwsError): OperationModel {
-  let matchers = matcherCache.get(model);
-  if (!matchers) {
-    matchers = buildMatchers(model);
-    matcherCache.set(model, matchers);
-  }
   const queryKeys = new Map(req.query);
   let best: { op: OperationModel; score: number } | undefined;
-  for (const m of matchers) {
-    if (m.method !== req.method || !m.pattern.test(req.path)) continue;
+  for (const m of matchersOf(model).byMethod.get(req.method) ?? []) {
+    if (!m.pattern.test(req.path)) continue;
     let score = 0;
     let ok = true;
     for (const [key, value] of m.literals) {
@@ -126,7 +142,7 @@ export function bindRestInput(
   const input: Record<string, unknown> = {};
   if (!op.input) return { input, shape: undefined };
   const shape = shapeOf(model, op.input);
-  const matcher = (matcherCache.get(model) ?? []).find((m) => m.op === op);
+  const matcher = matchersOf(model).byOperation.get(op);
   const labelValues = new Map<string, string>();
   const match = matcher?.pattern.exec(req.path);
   if (matcher && match) {

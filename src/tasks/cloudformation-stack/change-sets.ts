@@ -15,7 +15,6 @@ import {
   GetTemplateSummaryCommand,
   type Stack,
 } from '@aws-sdk/client-cloudformation';
-import { z } from 'zod';
 import { PipelineError } from '../../pipeline/errors.js';
 import { awsCall, awsFailure } from '../aws-errors.js';
 import {
@@ -26,57 +25,18 @@ import {
   type PlannedChange,
   type PlanResult,
 } from '../task.js';
-import { type DeployParams, deleteForRecreate, hintFor, NO_UPDATES } from './deploy.js';
+import { deleteForRecreate, hintFor, NO_UPDATES } from './deploy.js';
 import { forecastOutputs, stackFingerprint } from './foresee.js';
 import { StackActivity, waitForStack } from './monitor.js';
-import { checkTemplateSource, commonInput, stackShape, waitTimeoutMs } from './params.js';
-import { findStack, mustRecreate, STACK_OUTPUTS, stackOutputs } from './stack.js';
+import {
+  type CreateChangeSetParams,
+  commonInput,
+  type DeployParams,
+  type ExecuteChangeSetParams,
+  waitTimeoutMs,
+} from './params.js';
+import { findStack, mustRecreate, stackOutputs } from './stack.js';
 import { resolveTemplate, type TemplateInput } from './template.js';
-
-const changeSetName = z
-  .string()
-  .regex(
-    /^[a-zA-Z][-a-zA-Z0-9]{0,127}$/,
-    'a change set name starts with a letter and has only letters, digits and hyphens',
-  );
-
-export const createChangeSetParams = z
-  .strictObject({
-    ...stackShape,
-    usePreviousTemplate: z.boolean().optional(),
-    /** @default `lambda-tasks-<time>` */
-    changeSetName: changeSetName.optional(),
-    description: z.string().max(1024).optional(),
-    /** CREATE or UPDATE; by default CREATE when the stack does not exist, UPDATE when it does. */
-    changeSetType: z.enum(['CREATE', 'UPDATE']).optional(),
-  })
-  .superRefine(checkTemplateSource);
-
-export type CreateChangeSetParams = z.infer<typeof createChangeSetParams>;
-
-export const executeChangeSetParams = z.strictObject({
-  /** The stack's name or id (optional when changeSetName is the change set's ARN). */
-  stackName: z.string().min(1).optional(),
-  /** The change set's name, or its ARN (the `changeSetId` output of create-change-set). */
-  changeSetName: z.string().min(1),
-  disableRollback: z.boolean().optional(),
-  retainExceptOnCreate: z.boolean().optional(),
-  /** How long to wait for the stack to reach a final status, in seconds. @default 3600 */
-  waitTimeout: z.number().positive().optional(),
-});
-
-export type ExecuteChangeSetParams = z.infer<typeof executeChangeSetParams>;
-
-export const CHANGE_SET_OUTPUTS = [
-  'changeSetId',
-  'changeSetName',
-  'changeSetType',
-  'stackId',
-  'stackName',
-  'hasChanges',
-  'changes',
-  'changeSummary',
-] as const;
 
 /** The reasons a change set fails when it would change nothing. */
 const EMPTY = /didn't contain changes|No updates are to be performed/;
@@ -284,8 +244,6 @@ export async function executeChangeSetAction(
     summary: `${operation === 'create' ? 'created' : 'updated'} stack ${stackName} with change set ${changeSet.ChangeSetName}`,
   };
 }
-
-export const EXECUTE_OUTPUTS = STACK_OUTPUTS;
 
 /** What `execute-change-set` would do: the change set's changes. */
 export async function planExecuteChangeSet(

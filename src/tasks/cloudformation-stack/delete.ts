@@ -1,23 +1,10 @@
 /** `delete`: delete a stack and wait for DELETE_COMPLETE; a stack that does not exist is a skip. */
 import { DeleteStackCommand, DescribeStackResourcesCommand } from '@aws-sdk/client-cloudformation';
-import { z } from 'zod';
 import { awsFailure, isServiceError } from '../aws-errors.js';
 import type { ActionContext, ActionResult, PlannedChange } from '../task.js';
 import { StackActivity, waitForStack } from './monitor.js';
-import { waitTimeoutMs } from './params.js';
+import { type DeleteParams, waitTimeoutMs } from './params.js';
 import { findStack, inProgress } from './stack.js';
-
-export const deleteParams = z.strictObject({
-  /** The stack's name or id. */
-  stackName: z.string().min(1),
-  /** Logical ids of resources to keep (only for a stack in DELETE_FAILED, as the API allows). */
-  retainResources: z.array(z.string()).optional(),
-  roleArn: z.string().optional(),
-  /** How long to wait for DELETE_COMPLETE, in seconds. @default 3600 */
-  waitTimeout: z.number().positive().optional(),
-});
-
-export type DeleteParams = z.infer<typeof deleteParams>;
 
 export async function deleteStack(params: DeleteParams, ctx: ActionContext): Promise<ActionResult> {
   const name = params.stackName;

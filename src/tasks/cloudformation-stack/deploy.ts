@@ -12,38 +12,13 @@ import {
   UpdateStackCommand,
   UpdateTerminationProtectionCommand,
 } from '@aws-sdk/client-cloudformation';
-import { z } from 'zod';
 import { PipelineError } from '../../pipeline/errors.js';
 import { awsFailure, isAwsError, isServiceError } from '../aws-errors.js';
 import type { ActionContext, ActionResult } from '../task.js';
 import { pollStack, StackActivity, waitForStack } from './monitor.js';
-import {
-  checkFailureOptions,
-  checkTemplateSource,
-  commonInput,
-  createOnlyInput,
-  type StackParams,
-  stackOnlyInput,
-  stackShape,
-  waitTimeoutMs,
-} from './params.js';
+import { commonInput, createOnlyInput, type DeployParams, stackOnlyInput, waitTimeoutMs } from './params.js';
 import { findStack, inProgress, mustRecreate, stackOutputs } from './stack.js';
 import { resolveTemplate } from './template.js';
-
-export const deployParams = z.strictObject(stackShape).superRefine((p, ctx) => {
-  checkTemplateSource(p, ctx);
-  checkFailureOptions(p, ctx);
-});
-
-export const updateParams = z
-  .strictObject({
-    ...stackShape,
-    /** Keep the stack's current template (then only parameters, tags ... change). */
-    usePreviousTemplate: z.boolean().optional(),
-  })
-  .superRefine(checkTemplateSource);
-
-export type DeployParams = StackParams & { usePreviousTemplate?: boolean | undefined };
 
 /** AWS's answer to an UpdateStack that would change nothing. */
 export const NO_UPDATES = 'No updates are to be performed.';

@@ -5,31 +5,12 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { z } from 'zod';
 import { displayPath } from '../package/files.js';
-import { bucketParam, S3Etag, s3Url } from '../s3-object/shared.js';
-import { defineAction, type OutputValue, type PlannedChange } from '../task.js';
+import { S3Etag } from '../s3-object/etag.js';
+import { ensureBucket, s3Url } from '../s3-object/shared.js';
+import type { ActionImplementation, OutputValue, PlannedChange } from '../task.js';
 import { type PackagedTemplate, packagedTemplatePath, TemplatePackager, writePackagedTemplate } from './package.js';
-
-export const packageParams = z.strictObject({
-  /** The template to package (JSON or YAML), relative to the pipeline file. */
-  templateFile: z.string().min(1),
-  /** The bucket the artifacts are uploaded to (`--s3-bucket`). */
-  bucket: bucketParam,
-  /** Keys of the artifacts start with `<prefix>/` (`--s3-prefix`). @default none */
-  prefix: z.string().optional(),
-  /** Where to write the packaged template, relative to the pipeline file. @default .lambda-tasks/build/<step>.template.yml */
-  outputTemplateFile: z.string().min(1).optional(),
-  /** Upload every artifact, even one whose object is there already (`--force-upload`). @default false */
-  forceUpload: z.boolean().default(false),
-});
-type PackageParams = z.infer<typeof packageParams>;
-
-/**
- * `templateFile`: the packaged template's path; `artifacts`: JSON list of `{ location, path, key }`;
- * `uploaded` / `skipped`: how many artifacts were uploaded or were there already.
- */
-export const PACKAGE_OUTPUTS = ['templateFile', 'bucket', 'artifacts', 'uploaded', 'skipped'] as const;
+import type { PackageParams } from './params.js';
 
 function outputs(file: string, params: PackageParams, packaged: PackagedTemplate): Record<string, OutputValue> {
   const uploaded = packaged.artifacts.filter((a) => a.uploaded).length;
@@ -42,11 +23,7 @@ function outputs(file: string, params: PackageParams, packaged: PackagedTemplate
   };
 }
 
-export const packageAction = defineAction({
-  description:
-    'Package a template like `aws cloudformation package`: upload the local artifacts it names (zipped reproducibly, keyed by content hash, skipped when there) and write the rewritten template.',
-  params: packageParams,
-  outputs: PACKAGE_OUTPUTS,
+export const packageAction: ActionImplementation<PackageParams> = {
   async plan(params, ctx) {
     const file = packagedTemplatePath(ctx, params.outputTemplateFile);
     const packaged = await new TemplatePackager(ctx, { ...params, plan: true }).package(
@@ -83,6 +60,7 @@ export const packageAction = defineAction({
   },
   async run(params, ctx) {
     const file = packagedTemplatePath(ctx, params.outputTemplateFile);
+    if (params.createBucket) await ensureBucket(ctx, ctx.aws.s3(), params.bucket);
     const packaged = await new TemplatePackager(ctx, { ...params, plan: false }).package(
       resolve(ctx.baseDir, params.templateFile),
     );
@@ -100,4 +78,4 @@ export const packageAction = defineAction({
       summary: `packaged ${params.templateFile} into ${shown}: ${result.uploaded} uploaded, ${result.skipped} already in ${s3Url(params.bucket)}`,
     };
   },
-});
+};

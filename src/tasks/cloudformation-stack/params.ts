@@ -6,6 +6,7 @@
  */
 import type { Capability, OnFailure, Parameter, Tag } from '@aws-sdk/client-cloudformation';
 import { z } from 'zod';
+import { bucketParam } from '../s3-object/params.js';
 
 /** A stack name, as CloudFormation allows it. */
 const stackName = z
@@ -178,3 +179,114 @@ export function createOnlyInput(params: StackParams) {
 export function waitTimeoutMs(params: { waitTimeout?: number | undefined }): number {
   return (params.waitTimeout ?? DEFAULT_WAIT_TIMEOUT_SECONDS) * 1000;
 }
+
+/** Output names every stack action sets (the stack's Outputs come on top, by their keys). */
+export const STACK_OUTPUTS = ['stackId', 'stackName', 'stackStatus'] as const;
+
+export const deployParams = z.strictObject(stackShape).superRefine((p, ctx) => {
+  checkTemplateSource(p, ctx);
+  checkFailureOptions(p, ctx);
+});
+
+export const updateParams = z
+  .strictObject({
+    ...stackShape,
+    /** Keep the stack's current template (then only parameters, tags ... change). */
+    usePreviousTemplate: z.boolean().optional(),
+  })
+  .superRefine(checkTemplateSource);
+
+export type DeployParams = StackParams & { usePreviousTemplate?: boolean | undefined };
+
+const changeSetName = z
+  .string()
+  .regex(
+    /^[a-zA-Z][-a-zA-Z0-9]{0,127}$/,
+    'a change set name starts with a letter and has only letters, digits and hyphens',
+  );
+
+export const createChangeSetParams = z
+  .strictObject({
+    ...stackShape,
+    usePreviousTemplate: z.boolean().optional(),
+    /** @default `lambda-tasks-<time>` */
+    changeSetName: changeSetName.optional(),
+    description: z.string().max(1024).optional(),
+    /** CREATE or UPDATE; by default CREATE when the stack does not exist, UPDATE when it does. */
+    changeSetType: z.enum(['CREATE', 'UPDATE']).optional(),
+  })
+  .superRefine(checkTemplateSource);
+
+export type CreateChangeSetParams = z.infer<typeof createChangeSetParams>;
+
+export const executeChangeSetParams = z.strictObject({
+  /** The stack's name or id (optional when changeSetName is the change set's ARN). */
+  stackName: z.string().min(1).optional(),
+  /** The change set's name, or its ARN (the `changeSetId` output of create-change-set). */
+  changeSetName: z.string().min(1),
+  disableRollback: z.boolean().optional(),
+  retainExceptOnCreate: z.boolean().optional(),
+  /** How long to wait for the stack to reach a final status, in seconds. @default 3600 */
+  waitTimeout: z.number().positive().optional(),
+});
+
+export type ExecuteChangeSetParams = z.infer<typeof executeChangeSetParams>;
+
+export const CHANGE_SET_OUTPUTS = [
+  'changeSetId',
+  'changeSetName',
+  'changeSetType',
+  'stackId',
+  'stackName',
+  'hasChanges',
+  'changes',
+  'changeSummary',
+] as const;
+
+export const EXECUTE_OUTPUTS = STACK_OUTPUTS;
+
+export const deleteParams = z.strictObject({
+  /** The stack's name or id. */
+  stackName: z.string().min(1),
+  /** Logical ids of resources to keep (only for a stack in DELETE_FAILED, as the API allows). */
+  retainResources: z.array(z.string()).optional(),
+  roleArn: z.string().optional(),
+  /** How long to wait for DELETE_COMPLETE, in seconds. @default 3600 */
+  waitTimeout: z.number().positive().optional(),
+});
+
+export type DeleteParams = z.infer<typeof deleteParams>;
+
+export const validateParams = z
+  .strictObject({
+    ...templateSource,
+    /** Only names the S3 key of an uploaded large templateFile. */
+    stackName: z.string().optional(),
+  })
+  .superRefine(checkTemplateSource);
+
+export type ValidateParams = z.infer<typeof validateParams>;
+
+export const VALIDATE_OUTPUTS = ['description', 'parameters', 'capabilities'] as const;
+
+export const packageParams = z.strictObject({
+  /** The template to package (JSON or YAML), relative to the pipeline file. */
+  templateFile: z.string().min(1),
+  /** The bucket the artifacts are uploaded to (`--s3-bucket`). */
+  bucket: bucketParam,
+  /** Keys of the artifacts start with `<prefix>/` (`--s3-prefix`). @default none */
+  prefix: z.string().optional(),
+  /** Where to write the packaged template, relative to the pipeline file. @default .lambda-tasks/build/<step>.template.yml */
+  outputTemplateFile: z.string().min(1).optional(),
+  /** Upload every artifact, even one whose object is there already (`--force-upload`). @default false */
+  forceUpload: z.boolean().default(false),
+  /** Create the bucket when it does not exist (as `s3-object: upload` does). @default false */
+  createBucket: z.boolean().default(false),
+});
+export type PackageParams = z.infer<typeof packageParams>;
+
+/**
+ * `templateFile`: the packaged template's path; `artifacts`: JSON list of `{ location, path, key }`;
+ * `uploaded` / `skipped`: how many artifacts were uploaded or were there already.
+ */
+export const PACKAGE_OUTPUTS = ['templateFile', 'bucket', 'artifacts', 'uploaded', 'skipped'] as const;

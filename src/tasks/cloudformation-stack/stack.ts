@@ -69,6 +69,3 @@ export function stackOutputs(
   outputs.stackStatus = stack.StackStatus ?? '';
   return outputs;
 }
-
-/** Output names every stack action sets (the stack's Outputs come on top, by their keys). */
-export const STACK_OUTPUTS = ['stackId', 'stackName', 'stackStatus'] as const;

@@ -1,23 +1,10 @@
 /** `validate`: ValidateTemplate, reporting the template's parameters and required capabilities. */
 import { ValidateTemplateCommand, type ValidateTemplateOutput } from '@aws-sdk/client-cloudformation';
-import { z } from 'zod';
 import { PipelineError } from '../../pipeline/errors.js';
 import { awsFailure, isAwsError } from '../aws-errors.js';
 import type { ActionContext, ActionResult } from '../task.js';
-import { checkTemplateSource, templateSource } from './params.js';
+import type { ValidateParams } from './params.js';
 import { resolveTemplate } from './template.js';
-
-export const validateParams = z
-  .strictObject({
-    ...templateSource,
-    /** Only names the S3 key of an uploaded large templateFile. */
-    stackName: z.string().optional(),
-  })
-  .superRefine(checkTemplateSource);
-
-export type ValidateParams = z.infer<typeof validateParams>;
-
-export const VALIDATE_OUTPUTS = ['description', 'parameters', 'capabilities'] as const;
 
 export async function validateTemplate(params: ValidateParams, ctx: ActionContext): Promise<ActionResult> {
   const template = await resolveTemplate(params, ctx);

@@ -4,58 +4,67 @@
  * CreateEventSourceMapping's members in lowerCamelCase (see params.ts); a mapping is addressed by
  * `uuid`, or found as the one of `functionName` on `eventSourceArn`.
  */
-import { defineAction, type TaskDefinition } from '../task.js';
-import {
-  createMapping,
-  deleteMapping,
-  MAPPING_OUTPUTS,
-  planCreate,
-  planDelete,
-  planSetEnabled,
-  planUpdate,
-  setEnabled,
-  updateMapping,
-} from './mappings.js';
-import { createParams, selectParams, updateParams } from './params.js';
+import { type ActionImplementation, lazyAction, type TaskDefinition } from '../task.js';
+import { createParams, MAPPING_OUTPUTS, type SelectParams, selectParams, updateParams } from './params.js';
+
+/** The actions' implementations, with the Lambda client: loaded when a step runs or plans. */
+const mappings = () => import('./mappings.js');
+
+async function enabling(enabled: boolean): Promise<ActionImplementation<SelectParams>> {
+  const { setEnabled, planSetEnabled } = await mappings();
+  return {
+    run: (params, ctx) => setEnabled(params, enabled, ctx),
+    plan: (params, ctx) => planSetEnabled(params, enabled, ctx),
+  };
+}
 
 export const eventSourceMappingTask: TaskDefinition = {
   name: 'event-source-mapping',
   description: 'Create, update, enable, disable and delete Lambda event source mappings (the pull model).',
   actions: {
-    create: defineAction({
+    create: lazyAction({
       description:
         'Create a mapping and wait until it is Enabled (or Disabled); the mapping of the same function on the same source is updated instead (a skip when nothing differs).',
       params: createParams,
-      run: createMapping,
-      plan: planCreate,
+      plannable: true,
+      load: async () => {
+        const { createMapping, planCreate } = await mappings();
+        return { run: createMapping, plan: planCreate };
+      },
       outputs: MAPPING_OUTPUTS,
     }),
-    update: defineAction({
+    update: lazyAction({
       description: 'Update a mapping (by uuid, or functionName + eventSourceArn) and wait for its state to settle.',
       params: updateParams,
-      run: updateMapping,
-      plan: planUpdate,
+      plannable: true,
+      load: async () => {
+        const { updateMapping, planUpdate } = await mappings();
+        return { run: updateMapping, plan: planUpdate };
+      },
       outputs: MAPPING_OUTPUTS,
     }),
-    enable: defineAction({
+    enable: lazyAction({
       description: 'Enable a mapping and wait for Enabled (a skip when it is).',
       params: selectParams,
-      run: (params, ctx) => setEnabled(params, true, ctx),
-      plan: (params, ctx) => planSetEnabled(params, true, ctx),
+      plannable: true,
+      load: () => enabling(true),
       outputs: MAPPING_OUTPUTS,
     }),
-    disable: defineAction({
+    disable: lazyAction({
       description: 'Disable a mapping (for maintenance) and wait for Disabled (a skip when it is).',
       params: selectParams,
-      run: (params, ctx) => setEnabled(params, false, ctx),
-      plan: (params, ctx) => planSetEnabled(params, false, ctx),
+      plannable: true,
+      load: () => enabling(false),
       outputs: MAPPING_OUTPUTS,
     }),
-    delete: defineAction({
+    delete: lazyAction({
       description: 'Delete a mapping and wait until it is gone; a mapping that does not exist is a skip.',
       params: selectParams,
-      run: deleteMapping,
-      plan: planDelete,
+      plannable: true,
+      load: async () => {
+        const { deleteMapping, planDelete } = await mappings();
+        return { run: deleteMapping, plan: planDelete };
+      },
       outputs: MAPPING_OUTPUTS,
     }),
   },

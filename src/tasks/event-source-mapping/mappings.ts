@@ -31,8 +31,6 @@ import {
   type UpdateParams,
 } from './params.js';
 
-export const MAPPING_OUTPUTS = ['uuid', 'state', 'functionArn', 'eventSourceArn', 'eventSourceMappingArn'] as const;
-
 /** An endpoint without event source mappings (an older local cloud, another emulator) answers 501. */
 const HINTS: Hints = (code, error) =>
   code === 'NotImplemented' || error.$metadata.httpStatusCode === 501

@@ -152,6 +152,9 @@ export type CreateParams = z.infer<typeof createParams>;
 export type UpdateParams = z.infer<typeof updateParams>;
 export type SelectParams = z.infer<typeof selectParams>;
 
+/** What every event-source-mapping action sets. */
+export const MAPPING_OUTPUTS = ['uuid', 'state', 'functionArn', 'eventSourceArn', 'eventSourceMappingArn'] as const;
+
 export const DEFAULT_WAIT_TIMEOUT_SECONDS = 300;
 
 /** Values that are data, not members: kept as written (a filter pattern given as an object, tags, broker lists). */

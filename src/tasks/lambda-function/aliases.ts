@@ -8,11 +8,10 @@ import {
   GetAliasCommand,
   UpdateAliasCommand,
 } from '@aws-sdk/client-lambda';
-import { z } from 'zod';
 import { isAwsError } from '../aws-errors.js';
-import { type ActionContext, defineAction, type PlannedChange } from '../task.js';
+import type { ActionContext, ActionImplementation, PlannedChange } from '../task.js';
 import { CREATE_FIRST, client, lambdaCall, lambdaFailure } from './lifecycle.js';
-import { functionName, shortName } from './params.js';
+import { type AliasParams, shortName } from './params.js';
 
 function sameWeights(a: Record<string, number> | undefined, b: Record<string, number> | undefined): boolean {
   const norm = (w: Record<string, number> | undefined) => JSON.stringify(Object.entries(w ?? {}).sort());
@@ -108,23 +107,7 @@ function aliasMatches(
   );
 }
 
-const aliasParams = z.strictObject({
-  functionName,
-  /** The alias's name (`live`, `prod`). */
-  name: z.string().min(1).max(128),
-  /** The version it points to (a number, or $LATEST). */
-  functionVersion: z.union([z.string().min(1), z.number().int().min(1).transform(String)]),
-  description: z.string().max(256).optional(),
-  /** Route a share of the traffic to one other version: `{ additionalVersionWeights: { "2": 0.1 } }`. */
-  routingConfig: z
-    .strictObject({ additionalVersionWeights: z.record(z.string(), z.number().min(0).max(1)) })
-    .optional(),
-});
-
-export const alias = defineAction({
-  description: 'Create an alias or point it to another version, optionally routing a share to a second version.',
-  params: aliasParams,
-  outputs: ['functionName', 'functionArn', 'aliasArn', 'aliasName', 'version'],
+export const alias: ActionImplementation<AliasParams> = {
   async plan(params, ctx): Promise<PlannedChange[]> {
     const resource = `alias ${shortName(params.functionName)}:${params.name}`;
     const weights = params.routingConfig?.additionalVersionWeights;
@@ -156,4 +139,4 @@ export const alias = defineAction({
       summary: `alias ${params.name} -> version ${params.functionVersion}${describeWeights(weights)}`,
     };
   },
-});
+};

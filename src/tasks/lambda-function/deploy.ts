@@ -5,41 +5,21 @@
  * and move an alias to it. A redeploy of the same inputs makes no call that writes, and its skip
  * events say why ("code unchanged (CodeSha256 matches the local package)").
  */
-import { z } from 'zod';
 import { PipelineError } from '../../pipeline/errors.js';
-import { type ActionContext, defineAction, KNOWN_AFTER_RUN, type PlannedChange, type PlanResult } from '../task.js';
+import {
+  type ActionContext,
+  type ActionImplementation,
+  KNOWN_AFTER_RUN,
+  type PlannedChange,
+  type PlanResult,
+} from '../task.js';
 import { getAlias, pointAlias } from './aliases.js';
 import { applyDecision, type CurrentFunction, decide, describeDecision, hasChanges, type Wanted } from './changes.js';
 import { codeSha256, loadCode } from './code.js';
-import { createFunction, describeCreate, missingForCreate } from './functions.js';
-import { FUNCTION_OUTPUTS, findFunction, functionOutputs } from './lifecycle.js';
-import { codeParam, configurationShape, functionName, shortName, tagsParam, waitParam, wantedFrom } from './params.js';
+import { createFunction, describeCreate } from './functions.js';
+import { findFunction, functionOutputs } from './lifecycle.js';
+import { type DeployParams, missingForCreate, shortName, wantedFrom } from './params.js';
 import { publish, publishedLatest } from './versions.js';
-
-export const deployParams = z
-  .strictObject({
-    functionName,
-    ...configurationShape,
-    /** Required to create the function; without it an existing function keeps its code. */
-    code: codeParam.optional(),
-    /** Tags to set (tags not listed are kept). */
-    tags: tagsParam.optional(),
-    /** Publish a version after the changes (none is published when the newest already holds them). @default false, true with `alias` */
-    publish: z.boolean().optional(),
-    /** An alias to create or move to the published version (`live`). */
-    alias: z.string().min(1).max(128).optional(),
-    wait: waitParam,
-  })
-  .superRefine((p, issue) => {
-    if (p.alias !== undefined && p.publish === false) {
-      issue.addIssue({
-        code: 'custom',
-        path: ['alias'],
-        message: 'an alias points to a published version: drop publish: false',
-      });
-    }
-  });
-type DeployParams = z.infer<typeof deployParams>;
 
 function ensureCreatable(params: DeployParams): void {
   const missing = missingForCreate(params);
@@ -127,11 +107,7 @@ async function planDeploy(params: DeployParams, ctx: ActionContext): Promise<Pla
   };
 }
 
-export const deploy = defineAction({
-  description:
-    'Create the function or update what differs (code by CodeSha256, configuration by member), then publish and move an alias.',
-  params: deployParams,
-  outputs: [...FUNCTION_OUTPUTS, 'aliasArn'],
+export const deploy: ActionImplementation<DeployParams> = {
   plan: planDeploy,
   async run(params, ctx) {
     const name = params.functionName;
@@ -189,4 +165,4 @@ export const deploy = defineAction({
       summary: `${what} function ${config.FunctionName}${extra ? ` (${extra})` : ''}`,
     };
   },
-});
+};

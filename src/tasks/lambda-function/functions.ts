@@ -4,15 +4,13 @@
  * `deploy` (deploy.ts) combines create and update.
  */
 import { CreateFunctionCommand, DeleteFunctionCommand, type FunctionConfiguration } from '@aws-sdk/client-lambda';
-import { z } from 'zod';
 import { PipelineError } from '../../pipeline/errors.js';
 import { isAwsError } from '../aws-errors.js';
-import { type ActionContext, defineAction, type PlannedChange } from '../task.js';
+import type { ActionContext, ActionImplementation, PlannedChange } from '../task.js';
 import { applyDecision, decide, describeDecision, hasChanges, type Wanted } from './changes.js';
 import { codeInput, codeSha256, describeCode, loadCode } from './code.js';
 import {
   client,
-  FUNCTION_OUTPUTS,
   findFunction,
   functionOutputs,
   lambdaCall,
@@ -21,31 +19,15 @@ import {
   waitUntilReady,
 } from './lifecycle.js';
 import {
-  codeParam,
-  configurationShape,
-  functionName,
+  type CreateParams,
+  type DeleteParams,
   shortName,
-  tagsParam,
   toConfiguration,
-  waitParam,
+  type UpdateCodeParams,
+  type UpdateConfigurationParams,
   wantedFrom,
 } from './params.js';
 import { publish } from './versions.js';
-
-/** What CreateFunction needs beyond a name: a role, a runtime, a handler (except custom runtimes) and code. */
-export function missingForCreate(params: {
-  role?: string;
-  runtime?: string;
-  handler?: string;
-  code?: unknown;
-}): string[] {
-  const missing: string[] = [];
-  if (!params.role) missing.push('role');
-  if (!params.runtime) missing.push('runtime');
-  if (!params.handler && !params.runtime?.startsWith('provided')) missing.push('handler');
-  if (!params.code) missing.push('code');
-  return missing;
-}
 
 /** Plan lines for a function to be created: each given member, then the code. */
 export function describeCreate(wanted: Wanted): string[] {
@@ -99,25 +81,7 @@ export async function createFunction(
   return options.wait ? waitUntilReady(ctx, name, { known: config }) : config;
 }
 
-const createParams = z
-  .strictObject({
-    functionName,
-    ...configurationShape,
-    code: codeParam,
-    tags: tagsParam.optional(),
-    /** Publish version 1 right away. @default false */
-    publish: z.boolean().default(false),
-    wait: waitParam,
-  })
-  .superRefine((p, issue) => {
-    for (const key of missingForCreate(p))
-      issue.addIssue({ code: 'custom', path: [key], message: `${key} is required to create a function` });
-  });
-
-export const create = defineAction({
-  description: 'Create a function (fails if it exists: use deploy to create or update).',
-  params: createParams,
-  outputs: FUNCTION_OUTPUTS,
+export const create: ActionImplementation<CreateParams> = {
   async plan(params, ctx): Promise<PlannedChange[]> {
     const resource = `function ${shortName(params.functionName)}`;
     if (await findFunction(ctx, params.functionName)) {
@@ -146,18 +110,9 @@ export const create = defineAction({
       summary: `created function ${config.FunctionName}${params.publish ? ` (version ${version.Version})` : ''}`,
     };
   },
-});
+};
 
-const updateCodeParams = z.strictObject({
-  functionName,
-  code: codeParam,
-  architectures: configurationShape.architectures,
-  /** Publish a version after the update. @default false */
-  publish: z.boolean().default(false),
-  wait: waitParam,
-});
-
-async function codeWanted(ctx: ActionContext, params: z.infer<typeof updateCodeParams>, plan = false): Promise<Wanted> {
+async function codeWanted(ctx: ActionContext, params: UpdateCodeParams, plan = false): Promise<Wanted> {
   const code = await loadCode(ctx, params.code, { plan });
   const sha = await codeSha256(ctx, code, { plan });
   return {
@@ -167,10 +122,7 @@ async function codeWanted(ctx: ActionContext, params: z.infer<typeof updateCodeP
   };
 }
 
-export const updateCode = defineAction({
-  description: "Update a function's code; skipped when CodeSha256 already matches.",
-  params: updateCodeParams,
-  outputs: FUNCTION_OUTPUTS,
+export const updateCode: ActionImplementation<UpdateCodeParams> = {
   async plan(params, ctx) {
     const resource = `function ${shortName(params.functionName)}`;
     const current = await findFunction(ctx, params.functionName);
@@ -195,20 +147,9 @@ export const updateCode = defineAction({
         : `code of ${config.FunctionName} unchanged`,
     };
   },
-});
+};
 
-const { architectures: _architectures, ...updatableShape } = configurationShape;
-const updateConfigurationParams = z
-  .strictObject({ functionName, ...updatableShape, tags: tagsParam.optional(), wait: waitParam })
-  .superRefine((p, issue) => {
-    const given = Object.keys(updatableShape).some((k) => p[k as keyof typeof p] !== undefined) || p.tags !== undefined;
-    if (!given) issue.addIssue({ code: 'custom', message: 'give at least one configuration member to update' });
-  });
-
-export const updateConfiguration = defineAction({
-  description: "Update a function's configuration: only the members that differ are sent; skipped when none does.",
-  params: updateConfigurationParams,
-  outputs: FUNCTION_OUTPUTS,
+export const updateConfiguration: ActionImplementation<UpdateConfigurationParams> = {
   async plan(params, ctx) {
     const resource = `function ${shortName(params.functionName)}`;
     const current = await findFunction(ctx, params.functionName);
@@ -230,20 +171,9 @@ export const updateConfiguration = defineAction({
         : `configuration of ${config.FunctionName} unchanged`,
     };
   },
-});
+};
 
-const deleteParams = z.strictObject({
-  functionName,
-  /** A version to delete instead of the whole function. */
-  qualifier: z.union([z.string().min(1), z.number().int().min(1).transform(String)]).optional(),
-  /** Succeed, with a skip, when the function (or version) does not exist. @default false */
-  doNotFailIfNotExists: z.boolean().default(false),
-});
-
-export const remove = defineAction({
-  description: 'Delete a function, or one of its versions.',
-  params: deleteParams,
-  outputs: ['functionName'],
+export const remove: ActionImplementation<DeleteParams> = {
   async plan(params, ctx) {
     const what = `function ${shortName(params.functionName)}${params.qualifier ? ` version ${params.qualifier}` : ''}`;
     const exists = await findFunction(ctx, params.functionName);
@@ -276,4 +206,4 @@ export const remove = defineAction({
     ctx.emit({ type: 'change', message: `deleted ${what}` });
     return { outputs: { functionName: shortName(params.functionName) }, changed: true, summary: `deleted ${what}` };
   },
-});
+};

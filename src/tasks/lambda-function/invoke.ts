@@ -6,41 +6,12 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { InvokeCommand } from '@aws-sdk/client-lambda';
-import { z } from 'zod';
 import { formatItem } from '../../logs/format.js';
 import { condense } from '../../logs/invocations.js';
 import { PipelineError } from '../../pipeline/errors.js';
-import { type ActionContext, defineAction } from '../task.js';
+import type { ActionContext, ActionImplementation } from '../task.js';
 import { client, lambdaCall, retryOnConflict } from './lifecycle.js';
-import { functionName, shortName } from './params.js';
-
-export const invokeParams = z
-  .strictObject({
-    functionName,
-    /** The event: an object or array (sent as JSON), or a string (sent as it is: JSON text). */
-    payload: z.unknown().optional(),
-    /** A file holding the event (JSON), relative to the pipeline file. */
-    payloadFile: z.string().min(1).optional(),
-    /** @default RequestResponse */
-    invocationType: z.enum(['RequestResponse', 'Event', 'DryRun']).default('RequestResponse'),
-    /** A version or alias. @default $LATEST */
-    qualifier: z.union([z.string().min(1), z.number().int().min(1).transform(String)]).optional(),
-    /** Tail: show the end of the execution log (RequestResponse only). @default None */
-    logType: z.enum(['None', 'Tail']).default('None'),
-    /** The client context the function sees as `context.clientContext` (an object, sent as base64 JSON). */
-    clientContext: z.record(z.string(), z.unknown()).optional(),
-    /** Do not fail the step when the function returns an error. @default false */
-    allowFunctionError: z.boolean().default(false),
-  })
-  .superRefine((p, issue) => {
-    if (p.payload !== undefined && p.payloadFile !== undefined) {
-      issue.addIssue({ code: 'custom', path: ['payloadFile'], message: 'give `payload` or `payloadFile`, not both' });
-    }
-    if (p.logType === 'Tail' && p.invocationType !== 'RequestResponse') {
-      issue.addIssue({ code: 'custom', path: ['logType'], message: 'a log tail comes only with RequestResponse' });
-    }
-  });
-type InvokeParams = z.infer<typeof invokeParams>;
+import { type InvokeParams, shortName } from './params.js';
 
 async function payloadOf(params: InvokeParams, ctx: ActionContext): Promise<Uint8Array | undefined> {
   if (params.payloadFile !== undefined) return readFile(resolve(ctx.baseDir, params.payloadFile));
@@ -60,11 +31,7 @@ function functionErrorText(payload: string): string {
   return payload.slice(0, 500);
 }
 
-export const invoke = defineAction({
-  description:
-    'Invoke a function (sync, async or dry run) and report its result; fails on a function error unless allowed.',
-  params: invokeParams,
-  outputs: ['functionName', 'statusCode', 'payload', 'executedVersion', 'functionError'],
+export const invoke: ActionImplementation<InvokeParams> = {
   async plan(params) {
     const target = `${shortName(params.functionName)}${params.qualifier ? `:${params.qualifier}` : ''}`;
     return [{ action: 'invoke', resource: `function ${target}`, details: [params.invocationType] }];
@@ -142,7 +109,7 @@ export const invoke = defineAction({
       summary: `invoked ${target}: ${outcome}`,
     };
   },
-});
+};
 
 /** The response as shown in progress output: one line, cut at 1,000 characters. */
 function preview(payload: string): string {

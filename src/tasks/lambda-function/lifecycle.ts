@@ -178,12 +178,3 @@ export function functionOutputs(config: FunctionConfiguration, version?: string)
     revisionId: config.RevisionId ?? '',
   };
 }
-
-export const FUNCTION_OUTPUTS = [
-  'functionName',
-  'functionArn',
-  'version',
-  'codeSha256',
-  'state',
-  'revisionId',
-] as const;

@@ -108,3 +108,185 @@ export function shortName(name: string): string {
   const match = /(?:^|:)function:([^:]+)/.exec(name);
   return match?.[1] ?? name;
 }
+
+export const FUNCTION_OUTPUTS = [
+  'functionName',
+  'functionArn',
+  'version',
+  'codeSha256',
+  'state',
+  'revisionId',
+] as const;
+
+/** What CreateFunction needs beyond a name: a role, a runtime, a handler (except custom runtimes) and code. */
+export function missingForCreate(params: {
+  role?: string;
+  runtime?: string;
+  handler?: string;
+  code?: unknown;
+}): string[] {
+  const missing: string[] = [];
+  if (!params.role) missing.push('role');
+  if (!params.runtime) missing.push('runtime');
+  if (!params.handler && !params.runtime?.startsWith('provided')) missing.push('handler');
+  if (!params.code) missing.push('code');
+  return missing;
+}
+
+export const aliasParams = z.strictObject({
+  functionName,
+  /** The alias's name (`live`, `prod`). */
+  name: z.string().min(1).max(128),
+  /** The version it points to (a number, or $LATEST). */
+  functionVersion: z.union([z.string().min(1), z.number().int().min(1).transform(String)]),
+  description: z.string().max(256).optional(),
+  /** Route a share of the traffic to one other version: `{ additionalVersionWeights: { "2": 0.1 } }`. */
+  routingConfig: z
+    .strictObject({ additionalVersionWeights: z.record(z.string(), z.number().min(0).max(1)) })
+    .optional(),
+});
+
+export const deployParams = z
+  .strictObject({
+    functionName,
+    ...configurationShape,
+    /** Required to create the function; without it an existing function keeps its code. */
+    code: codeParam.optional(),
+    /** Tags to set (tags not listed are kept). */
+    tags: tagsParam.optional(),
+    /** Publish a version after the changes (none is published when the newest already holds them). @default false, true with `alias` */
+    publish: z.boolean().optional(),
+    /** An alias to create or move to the published version (`live`). */
+    alias: z.string().min(1).max(128).optional(),
+    wait: waitParam,
+  })
+  .superRefine((p, issue) => {
+    if (p.alias !== undefined && p.publish === false) {
+      issue.addIssue({
+        code: 'custom',
+        path: ['alias'],
+        message: 'an alias points to a published version: drop publish: false',
+      });
+    }
+  });
+export type DeployParams = z.infer<typeof deployParams>;
+
+export const createParams = z
+  .strictObject({
+    functionName,
+    ...configurationShape,
+    code: codeParam,
+    tags: tagsParam.optional(),
+    /** Publish version 1 right away. @default false */
+    publish: z.boolean().default(false),
+    wait: waitParam,
+  })
+  .superRefine((p, issue) => {
+    for (const key of missingForCreate(p))
+      issue.addIssue({ code: 'custom', path: [key], message: `${key} is required to create a function` });
+  });
+
+export const updateCodeParams = z.strictObject({
+  functionName,
+  code: codeParam,
+  architectures: configurationShape.architectures,
+  /** Publish a version after the update. @default false */
+  publish: z.boolean().default(false),
+  wait: waitParam,
+});
+
+const { architectures: _architectures, ...updatableShape } = configurationShape;
+export const updateConfigurationParams = z
+  .strictObject({ functionName, ...updatableShape, tags: tagsParam.optional(), wait: waitParam })
+  .superRefine((p, issue) => {
+    const given = Object.keys(updatableShape).some((k) => p[k as keyof typeof p] !== undefined) || p.tags !== undefined;
+    if (!given) issue.addIssue({ code: 'custom', message: 'give at least one configuration member to update' });
+  });
+
+export const deleteParams = z.strictObject({
+  functionName,
+  /** A version to delete instead of the whole function. */
+  qualifier: z.union([z.string().min(1), z.number().int().min(1).transform(String)]).optional(),
+  /** Succeed, with a skip, when the function (or version) does not exist. @default false */
+  doNotFailIfNotExists: z.boolean().default(false),
+});
+
+export const invokeParams = z
+  .strictObject({
+    functionName,
+    /** The event: an object or array (sent as JSON), or a string (sent as it is: JSON text). */
+    payload: z.unknown().optional(),
+    /** A file holding the event (JSON), relative to the pipeline file. */
+    payloadFile: z.string().min(1).optional(),
+    /** @default RequestResponse */
+    invocationType: z.enum(['RequestResponse', 'Event', 'DryRun']).default('RequestResponse'),
+    /** A version or alias. @default $LATEST */
+    qualifier: z.union([z.string().min(1), z.number().int().min(1).transform(String)]).optional(),
+    /** Tail: show the end of the execution log (RequestResponse only). @default None */
+    logType: z.enum(['None', 'Tail']).default('None'),
+    /** The client context the function sees as `context.clientContext` (an object, sent as base64 JSON). */
+    clientContext: z.record(z.string(), z.unknown()).optional(),
+    /** Do not fail the step when the function returns an error. @default false */
+    allowFunctionError: z.boolean().default(false),
+  })
+  .superRefine((p, issue) => {
+    if (p.payload !== undefined && p.payloadFile !== undefined) {
+      issue.addIssue({ code: 'custom', path: ['payloadFile'], message: 'give `payload` or `payloadFile`, not both' });
+    }
+    if (p.logType === 'Tail' && p.invocationType !== 'RequestResponse') {
+      issue.addIssue({ code: 'custom', path: ['logType'], message: 'a log tail comes only with RequestResponse' });
+    }
+  });
+export type InvokeParams = z.infer<typeof invokeParams>;
+
+const qualifier = z.union([z.string().min(1), z.number().int().min(1).transform(String)]).optional();
+
+export const addPermissionParams = z.strictObject({
+  functionName,
+  statementId: z.string().min(1).max(100),
+  /** @default lambda:InvokeFunction */
+  action: z.string().min(1).default('lambda:InvokeFunction'),
+  /** A service (`s3.amazonaws.com`), an account id, an ARN, or `*`. */
+  principal: z.string().min(1),
+  sourceArn: z.string().min(1).optional(),
+  sourceAccount: z
+    .string()
+    .regex(/^\d{12}$/)
+    .optional(),
+  eventSourceToken: z.string().min(1).optional(),
+  principalOrgID: z.string().min(1).optional(),
+  functionUrlAuthType: z.enum(['NONE', 'AWS_IAM']).optional(),
+  /** A version or alias whose policy gets the statement. */
+  qualifier,
+});
+export type AddPermissionParams = z.infer<typeof addPermissionParams>;
+
+export const pruneParams = z.strictObject({
+  functionName,
+  /** How many of the newest versions to keep (besides any version an alias routes to). */
+  keep: z.number().int().min(0),
+});
+
+export const removePermissionParams = z.strictObject({
+  functionName,
+  statementId: z.string().min(1).max(100),
+  qualifier,
+  /** Succeed, with a skip, when there is no such statement. @default false */
+  doNotFailIfNotExists: z.boolean().default(false),
+});
+
+export const publishVersionParams = z.strictObject({
+  functionName,
+  /** The version's description. */
+  description: z.string().max(256).optional(),
+  wait: waitParam,
+});
+
+export type AliasParams = z.infer<typeof aliasParams>;
+export type CreateParams = z.infer<typeof createParams>;
+export type UpdateCodeParams = z.infer<typeof updateCodeParams>;
+export type UpdateConfigurationParams = z.infer<typeof updateConfigurationParams>;
+export type DeleteParams = z.infer<typeof deleteParams>;
+export type RemovePermissionParams = z.infer<typeof removePermissionParams>;
+export type PublishVersionParams = z.infer<typeof publishVersionParams>;
+export type PruneParams = z.infer<typeof pruneParams>;

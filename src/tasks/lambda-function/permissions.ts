@@ -9,34 +9,11 @@ import {
   GetPolicyCommand,
   RemovePermissionCommand,
 } from '@aws-sdk/client-lambda';
-import { z } from 'zod';
 import { isAwsError } from '../aws-errors.js';
 import { toAwsShape } from '../aws-names.js';
-import { type ActionContext, defineAction, type PlannedChange } from '../task.js';
+import type { ActionContext, ActionImplementation, PlannedChange } from '../task.js';
 import { CREATE_FIRST, client, lambdaCall, lambdaFailure } from './lifecycle.js';
-import { functionName, shortName } from './params.js';
-
-const qualifier = z.union([z.string().min(1), z.number().int().min(1).transform(String)]).optional();
-
-export const addPermissionParams = z.strictObject({
-  functionName,
-  statementId: z.string().min(1).max(100),
-  /** @default lambda:InvokeFunction */
-  action: z.string().min(1).default('lambda:InvokeFunction'),
-  /** A service (`s3.amazonaws.com`), an account id, an ARN, or `*`. */
-  principal: z.string().min(1),
-  sourceArn: z.string().min(1).optional(),
-  sourceAccount: z
-    .string()
-    .regex(/^\d{12}$/)
-    .optional(),
-  eventSourceToken: z.string().min(1).optional(),
-  principalOrgID: z.string().min(1).optional(),
-  functionUrlAuthType: z.enum(['NONE', 'AWS_IAM']).optional(),
-  /** A version or alias whose policy gets the statement. */
-  qualifier,
-});
-type AddPermissionParams = z.infer<typeof addPermissionParams>;
+import { type AddPermissionParams, type RemovePermissionParams, shortName } from './params.js';
 
 type Statement = Record<string, unknown>;
 
@@ -108,11 +85,7 @@ async function compare(ctx: ActionContext, params: AddPermissionParams) {
   return { policy, existing, wanted, differences: existing ? statementDifferences(existing, wanted) : [] };
 }
 
-export const addPermission = defineAction({
-  description:
-    'Allow a service or account to invoke the function (idempotent by statementId: identical is kept, different is replaced).',
-  params: addPermissionParams,
-  outputs: ['functionName', 'statementId', 'statement'],
+export const addPermission: ActionImplementation<AddPermissionParams> = {
   async plan(params, ctx): Promise<PlannedChange[]> {
     const { existing, differences } = await compare(ctx, params);
     const resource = `function ${shortName(params.functionName)} statement ${params.statementId}`;
@@ -169,18 +142,9 @@ export const addPermission = defineAction({
       summary: `${existing ? 'replaced' : 'added'} permission ${params.statementId} on ${name}`,
     };
   },
-});
+};
 
-export const removePermission = defineAction({
-  description: "Remove a statement from the function's resource policy.",
-  params: z.strictObject({
-    functionName,
-    statementId: z.string().min(1).max(100),
-    qualifier,
-    /** Succeed, with a skip, when there is no such statement. @default false */
-    doNotFailIfNotExists: z.boolean().default(false),
-  }),
-  outputs: ['functionName', 'statementId'],
+export const removePermission: ActionImplementation<RemovePermissionParams> = {
   async plan(params, ctx): Promise<PlannedChange[]> {
     const { statements } = await currentPolicy(ctx, params.functionName, params.qualifier);
     const resource = `function ${shortName(params.functionName)} statement ${params.statementId}`;
@@ -211,4 +175,4 @@ export const removePermission = defineAction({
     ctx.emit({ type: 'change', message: `removed statement ${params.statementId}` });
     return { outputs, changed: true, summary: `removed permission ${params.statementId} from ${name}` };
   },
-});
+};

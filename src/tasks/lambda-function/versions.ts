@@ -10,12 +10,10 @@ import {
   ListVersionsByFunctionCommand,
   PublishVersionCommand,
 } from '@aws-sdk/client-lambda';
-import { z } from 'zod';
-import { type ActionContext, defineAction, type PlannedChange } from '../task.js';
+import type { ActionContext, ActionImplementation, PlannedChange } from '../task.js';
 import {
   CREATE_FIRST,
   client,
-  FUNCTION_OUTPUTS,
   findFunction,
   functionOutputs,
   lambdaCall,
@@ -23,7 +21,7 @@ import {
   retryOnConflict,
   waitUntilReady,
 } from './lifecycle.js';
-import { functionName, shortName, waitParam } from './params.js';
+import { type PruneParams, type PublishVersionParams, shortName } from './params.js';
 
 /** Every published version (not $LATEST), oldest first. */
 export async function listVersions(ctx: ActionContext, name: string): Promise<FunctionConfiguration[]> {
@@ -117,15 +115,7 @@ export async function publish(
   return { version, created: true };
 }
 
-export const publishVersion = defineAction({
-  description: 'Publish $LATEST as a new version (or report the version that already holds it).',
-  params: z.strictObject({
-    functionName,
-    /** The version's description. */
-    description: z.string().max(256).optional(),
-    wait: waitParam,
-  }),
-  outputs: [...FUNCTION_OUTPUTS, 'versionArn'],
+export const publishVersion: ActionImplementation<PublishVersionParams> = {
   async plan(params, ctx): Promise<PlannedChange[]> {
     const resource = `function ${shortName(params.functionName)}`;
     const found = await findFunction(ctx, params.functionName);
@@ -147,7 +137,7 @@ export const publishVersion = defineAction({
       summary: `${created ? 'published' : 'already published'} version ${version.Version} of ${shortName(params.functionName)}`,
     };
   },
-});
+};
 
 /** Why each version is kept or deleted. Pure. */
 export function planPrune(
@@ -174,13 +164,7 @@ export function planPrune(
   return { remove: remove.sort((a, b) => Number(a) - Number(b)), kept };
 }
 
-const pruneParams = z.strictObject({
-  functionName,
-  /** How many of the newest versions to keep (besides any version an alias routes to). */
-  keep: z.number().int().min(0),
-});
-
-async function pruneDecision(ctx: ActionContext, params: z.infer<typeof pruneParams>) {
+async function pruneDecision(ctx: ActionContext, params: PruneParams) {
   const [versions, aliases] = await Promise.all([
     listVersions(ctx, params.functionName),
     listAliases(ctx, params.functionName),
@@ -196,10 +180,7 @@ async function pruneDecision(ctx: ActionContext, params: z.infer<typeof prunePar
   );
 }
 
-export const pruneVersions = defineAction({
-  description: 'Delete old versions: keep the newest N and every version an alias points or routes to.',
-  params: pruneParams,
-  outputs: ['functionName', 'deleted', 'kept'],
+export const pruneVersions: ActionImplementation<PruneParams> = {
   async plan(params, ctx) {
     const { remove, kept } = await pruneDecision(ctx, params);
     const name = shortName(params.functionName);
@@ -242,4 +223,4 @@ export const pruneVersions = defineAction({
         : `nothing to prune (${kept.length} kept)`,
     };
   },
-});
+};

@@ -9,7 +9,7 @@ import { mkdir } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { z } from 'zod';
 import { PipelineError } from '../../pipeline/errors.js';
-import { S3Etag } from '../s3-object/shared.js';
+import { S3Etag } from '../s3-object/etag.js';
 import { type ActionContext, defineAction, type TaskDefinition } from '../task.js';
 import { displayPath, IGNORE_FILE, listSourceFiles, type SelectOptions, type SourceFile } from './files.js';
 import { type ZipDigest, zipDigest, zipToBuffer, zipToFile } from './zip.js';

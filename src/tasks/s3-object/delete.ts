@@ -10,33 +10,11 @@ import {
   ListObjectsV2Command,
   type ObjectIdentifier,
 } from '@aws-sdk/client-s3';
-import { z } from 'zod';
 import { PipelineError } from '../../pipeline/errors.js';
 import { awsFailure, isNotFound } from '../aws-errors.js';
-import { type ActionContext, defineAction, type PlannedChange } from '../task.js';
-import { bucketParam, S3_HINTS, s3Call, s3Url } from './shared.js';
-
-export const deleteParams = z
-  .strictObject({
-    bucket: bucketParam,
-    key: z.string().min(1).optional(),
-    keys: z.array(z.string().min(1)).min(1).optional(),
-    /** Every object whose key starts with this (not empty: that would be the whole bucket). */
-    prefix: z.string().min(1).optional(),
-    /** A version of `key` (in a versioned bucket). */
-    versionId: z.string().min(1).optional(),
-    /** Succeed, with a skip, when nothing is there to delete. @default false */
-    doNotFailIfNotExists: z.boolean().default(false),
-  })
-  .superRefine((p, issue) => {
-    if ([p.key, p.keys, p.prefix].filter((v) => v !== undefined).length !== 1) {
-      issue.addIssue({ code: 'custom', message: 'give one of `key`, `keys` or `prefix`' });
-    }
-    if (p.versionId !== undefined && p.key === undefined) {
-      issue.addIssue({ code: 'custom', path: ['versionId'], message: '`versionId` goes with `key`' });
-    }
-  });
-type DeleteParams = z.infer<typeof deleteParams>;
+import type { ActionContext, ActionImplementation, PlannedChange } from '../task.js';
+import type { DeleteParams } from './params.js';
+import { S3_HINTS, s3Call, s3Url } from './shared.js';
 
 async function exists(ctx: ActionContext, bucket: string, key: string, versionId?: string): Promise<boolean> {
   try {
@@ -92,10 +70,7 @@ function reportMissing(params: DeleteParams, ctx: ActionContext, missing: string
   ctx.emit({ type: 'skip', message: `${what} does not exist (doNotFailIfNotExists)` });
 }
 
-export const remove = defineAction({
-  description: 'Delete an object, a list of objects, or every object under a prefix.',
-  params: deleteParams,
-  outputs: ['bucket', 'keys', 'count'],
+export const remove: ActionImplementation<DeleteParams> = {
   async plan(params, ctx): Promise<PlannedChange[]> {
     const { found, missing } = await targets(params, ctx);
     return [
@@ -148,4 +123,4 @@ export const remove = defineAction({
       summary: found.length ? `deleted ${found.length} object(s) from ${s3Url(params.bucket)}` : 'nothing to delete',
     };
   },
-});
+};

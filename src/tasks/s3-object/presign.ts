@@ -5,39 +5,11 @@
  */
 import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
-import { z } from 'zod';
-import { defineAction } from '../task.js';
-import { bucketParam, s3Url } from './shared.js';
+import type { ActionImplementation } from '../task.js';
+import type { PresignParams } from './params.js';
+import { s3Url } from './shared.js';
 
-/** SigV4 presigned URLs live at most 7 days. */
-const MAX_EXPIRY_SECONDS = 604_800;
-
-export const presignParams = z
-  .strictObject({
-    bucket: bucketParam,
-    key: z.string().min(1),
-    /** GET to read the object, PUT to write it. @default GET */
-    method: z.enum(['GET', 'PUT']).default('GET'),
-    /** Seconds the URL stays valid (at most 7 days). @default 3600 */
-    expiresIn: z.number().int().min(1).max(MAX_EXPIRY_SECONDS).default(3600),
-    /** GET: a version of the object. */
-    versionId: z.string().min(1).optional(),
-    /** PUT: the Content-Type the uploader must send. */
-    contentType: z.string().min(1).optional(),
-  })
-  .superRefine((p, issue) => {
-    if (p.method === 'GET' && p.contentType !== undefined) {
-      issue.addIssue({ code: 'custom', path: ['contentType'], message: '`contentType` goes with method: PUT' });
-    }
-    if (p.method === 'PUT' && p.versionId !== undefined) {
-      issue.addIssue({ code: 'custom', path: ['versionId'], message: '`versionId` goes with method: GET' });
-    }
-  });
-
-export const presign = defineAction({
-  description: 'Create a presigned URL to GET or PUT an object (the URL output is secret).',
-  params: presignParams,
-  outputs: ['url', 'expires', 'bucket', 'key'],
+export const presign: ActionImplementation<PresignParams> = {
   async run(params, ctx) {
     const command =
       params.method === 'GET'
@@ -56,4 +28,4 @@ export const presign = defineAction({
       summary: `presigned ${params.method} ${s3Url(params.bucket, params.key)} for ${params.expiresIn} s`,
     };
   },
-});
+};

@@ -16,51 +16,12 @@ import {
   type HeadObjectCommandOutput,
   ListObjectsV2Command,
 } from '@aws-sdk/client-s3';
-import { z } from 'zod';
 import { PipelineError } from '../../pipeline/errors.js';
 import { awsFailure, isNotFound } from '../aws-errors.js';
-import { type ActionContext, defineAction } from '../task.js';
-import {
-  bucketParam,
-  localEtag,
-  mapLimit,
-  S3_HINTS,
-  s3Call,
-  s3Url,
-  serverSideEncryption,
-  stringMap,
-  taggingHeader,
-} from './shared.js';
-
-export const downloadParams = z
-  .strictObject({
-    bucket: bucketParam,
-    /** One object; written to `file`. */
-    key: z.string().min(1).optional(),
-    versionId: z.string().min(1).optional(),
-    /** Where to write `key`, relative to the pipeline file. @default the key's last segment */
-    file: z.string().min(1).optional(),
-    /** Every object under this prefix; written below `directory`, by the key's rest. */
-    prefix: z.string().optional(),
-    /** @default the pipeline file's directory */
-    directory: z.string().min(1).optional(),
-    /** Skip a file that already holds the object's content (by ETag). @default true */
-    skipUnchanged: z.boolean().default(true),
-  })
-  .superRefine((p, issue) => {
-    if ((p.key === undefined) === (p.prefix === undefined)) {
-      issue.addIssue({ code: 'custom', message: 'give one of `key` or `prefix`' });
-    }
-    if (p.prefix !== undefined && (p.file !== undefined || p.versionId !== undefined)) {
-      issue.addIssue({
-        code: 'custom',
-        message: '`file` and `versionId` go with `key`; use `directory` with `prefix`',
-      });
-    }
-    if (p.key !== undefined && p.directory !== undefined) {
-      issue.addIssue({ code: 'custom', path: ['directory'], message: 'use `file` with `key`' });
-    }
-  });
+import type { ActionContext, ActionImplementation } from '../task.js';
+import { localEtag } from './etag.js';
+import type { CopyParams, DownloadParams } from './params.js';
+import { mapLimit, S3_HINTS, s3Call, s3Url, taggingHeader } from './shared.js';
 
 interface Wanted {
   key: string;
@@ -131,10 +92,7 @@ async function downloadOne(
   return { ...want, meta, downloaded: true };
 }
 
-export const download = defineAction({
-  description: 'Download an object to a file, or every object under a prefix to a directory.',
-  params: downloadParams,
-  outputs: ['bucket', 'key', 'file', 'files', 'etag', 'versionId', 'size', 'downloaded'],
+export const download: ActionImplementation<DownloadParams> = {
   async run(params, ctx) {
     let wanted: Wanted[];
     if (params.key !== undefined) {
@@ -176,43 +134,9 @@ export const download = defineAction({
       summary: `${downloaded} downloaded, ${results.length - downloaded} unchanged from ${s3Url(params.bucket, params.key ?? params.prefix)}`,
     };
   },
-});
+};
 
-export const copyParams = z
-  .strictObject({
-    sourceBucket: bucketParam,
-    sourceKey: z.string().min(1),
-    sourceVersionId: z.string().min(1).optional(),
-    /** @default the source bucket */
-    bucket: bucketParam.optional(),
-    /** @default the source key */
-    key: z.string().min(1).optional(),
-    /** COPY keeps the source's metadata and headers; REPLACE sets the ones given here. @default COPY */
-    metadataDirective: z.enum(['COPY', 'REPLACE']).default('COPY'),
-    metadata: stringMap.optional(),
-    contentType: z.string().min(1).optional(),
-    cacheControl: z.string().min(1).optional(),
-    /** Tags for the copy (replacing the source's). */
-    tags: stringMap.optional(),
-    serverSideEncryption: serverSideEncryption.optional(),
-    sseKmsKeyId: z.string().min(1).optional(),
-    storageClass: z.string().min(1).optional(),
-  })
-  .superRefine((p, issue) => {
-    const replacing = p.metadata !== undefined || p.contentType !== undefined || p.cacheControl !== undefined;
-    if (replacing && p.metadataDirective !== 'REPLACE') {
-      issue.addIssue({
-        code: 'custom',
-        path: ['metadataDirective'],
-        message: 'metadata, contentType and cacheControl apply with metadataDirective: REPLACE',
-      });
-    }
-  });
-
-export const copy = defineAction({
-  description: 'Copy an object to another key or bucket.',
-  params: copyParams,
-  outputs: ['bucket', 'key', 'versionId', 'etag', 'sourceVersionId'],
+export const copy: ActionImplementation<CopyParams> = {
   async run(params, ctx) {
     const bucket = params.bucket ?? params.sourceBucket;
     const key = params.key ?? params.sourceKey;
@@ -287,4 +211,4 @@ export const copy = defineAction({
       summary: `copied ${from} to ${to}`,
     };
   },
-});
+};

@@ -18,68 +18,14 @@ import {
 import { Upload } from '@aws-sdk/lib-storage';
 import mime from 'mime';
 import { glob } from 'tinyglobby';
-import { z } from 'zod';
 import { PipelineError } from '../../pipeline/errors.js';
 import { awsFailure, isNotFound } from '../aws-errors.js';
 import type { Foreseen } from '../foresight.js';
 import { fileSha256 } from '../package/index.js';
-import { type ActionContext, defineAction, KNOWN_AFTER_RUN, type PlannedChange } from '../task.js';
-import {
-  bucketParam,
-  ensureBucket,
-  joinKey,
-  localEtag,
-  mapLimit,
-  PART_SIZE,
-  S3_HINTS,
-  s3Call,
-  s3Url,
-  serverSideEncryption,
-  stringMap,
-  taggingHeader,
-} from './shared.js';
-
-export const uploadParams = z
-  .strictObject({
-    bucket: bucketParam,
-    /** One file (relative to the pipeline file). */
-    file: z.string().min(1).optional(),
-    /** Globs of files, relative to `directory` (or the pipeline file's directory). */
-    files: z.array(z.string().min(1)).min(1).optional(),
-    /** A directory to upload; with `files`, the directory the globs are relative to. */
-    directory: z.string().min(1).optional(),
-    /** Globs to leave out (with `files` or `directory`). */
-    exclude: z.array(z.string().min(1)).optional(),
-    /** The object's key (with `file`). @default the prefix plus the file's name */
-    key: z.string().min(1).optional(),
-    /** A prefix for the keys: `<prefix>/<path relative to the directory>`. */
-    prefix: z.string().optional(),
-    /** Create the bucket when it does not exist. @default false */
-    createBucket: z.boolean().default(false),
-    /** @default from the file's extension (application/octet-stream when unknown) */
-    contentType: z.string().min(1).optional(),
-    cacheControl: z.string().min(1).optional(),
-    contentDisposition: z.string().min(1).optional(),
-    contentEncoding: z.string().min(1).optional(),
-    metadata: stringMap.optional(),
-    tags: stringMap.optional(),
-    serverSideEncryption: serverSideEncryption.optional(),
-    sseKmsKeyId: z.string().min(1).optional(),
-    storageClass: z.string().min(1).optional(),
-    /** Skip a file whose object already has the same content and headers. @default true */
-    skipUnchanged: z.boolean().default(true),
-  })
-  .superRefine((p, issue) => {
-    const sources = [p.file, p.files ?? p.directory].filter((s) => s !== undefined).length;
-    if (sources !== 1) issue.addIssue({ code: 'custom', message: 'give one of `file`, `files` or `directory`' });
-    if (p.key !== undefined && p.file === undefined) {
-      issue.addIssue({ code: 'custom', path: ['key'], message: '`key` names one object: use it with `file`' });
-    }
-    if (p.key !== undefined && p.prefix !== undefined) {
-      issue.addIssue({ code: 'custom', path: ['prefix'], message: 'give `key` or `prefix`, not both' });
-    }
-  });
-type UploadParams = z.infer<typeof uploadParams>;
+import { type ActionContext, type ActionImplementation, KNOWN_AFTER_RUN, type PlannedChange } from '../task.js';
+import { localEtag, PART_SIZE } from './etag.js';
+import type { UploadParams } from './params.js';
+import { ensureBucket, joinKey, mapLimit, S3_HINTS, s3Call, s3Url, taggingHeader } from './shared.js';
 
 interface LocalObject {
   path: string;
@@ -257,10 +203,7 @@ async function uploadOne(ctx: ActionContext, params: UploadParams, object: Local
   return { key: object.key, uploaded: true, etag: etag ?? '', versionId, reason: state.reason };
 }
 
-export const upload = defineAction({
-  description: 'Upload a file, files matching globs, or a directory; skip objects already there with the same content.',
-  params: uploadParams,
-  outputs: ['bucket', 'key', 'keys', 'versionId', 'etag', 'uploaded', 'skipped'],
+export const upload: ActionImplementation<UploadParams> = {
   async plan(params, ctx) {
     const objects = await localObjects(params, ctx);
     const states = await mapLimit(objects, 8, (object) => inspect(ctx, params, object));
@@ -324,4 +267,4 @@ export const upload = defineAction({
           : `${uploaded} uploaded, ${skipped} unchanged to ${s3Url(params.bucket, params.prefix)}`,
     };
   },
-});
+};

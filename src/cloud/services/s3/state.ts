@@ -390,7 +390,10 @@ export class S3State extends SqlState {
   }
 
   setLogging(name: string, logging: LoggingEnabled | undefined): void {
-    this.bucketWrite('UPDATE s3_buckets SET logging = ? WHERE name = ?').run(logging ? JSON.stringify(logging) : null, name);
+    this.bucketWrite('UPDATE s3_buckets SET logging = ? WHERE name = ?').run(
+      logging ? JSON.stringify(logging) : null,
+      name,
+    );
   }
 
   deleteBucket(name: string): string[] {

@@ -50,6 +50,8 @@ export interface BatchOrigin {
   events: ChangeEvents;
   mapping: { uuid: string; eventSourceArn: string };
   records: number;
+  /** For stream batches: the shard, and the age of the batch's newest record (IteratorAge). */
+  shard?: { shardId: string; iteratorAgeMs: number };
 }
 
 /**
@@ -69,6 +71,7 @@ export async function invokeFunction(
     eventSourceArn: origin.mapping.eventSourceArn,
     functionArn,
     records: origin.records,
+    ...(origin.shard ? { shardId: origin.shard.shardId, iteratorAgeMs: origin.shard.iteratorAgeMs } : {}),
     outcome: outcome.type,
     ...(outcome.type === 'function-error' ? { detail: outcome.functionError } : {}),
     ...(outcome.type === 'not-invoked' ? { detail: `${outcome.result}: ${outcome.error.message}` } : {}),

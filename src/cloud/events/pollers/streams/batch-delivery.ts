@@ -93,10 +93,12 @@ export class BatchDelivery {
         }
       }
       const event = this.event(pending, window);
+      const newest = pending[pending.length - 1] as SourceRecord;
       const outcome = await invokeFunction(run.call, run.mapping.functionArn, event, {
         events: run.deps.events,
         mapping: run.mapping,
         records: pending.length,
+        shard: { shardId: this.shardId, iteratorAgeMs: Math.max(0, run.now() - newest.arrivalMs) },
       });
       if (outcome.type === 'not-invoked') {
         run.report(outcome.result);
