@@ -10,11 +10,12 @@
  * cost a few hundred milliseconds. Keys come from node:crypto; node-forge writes the X.509
  * certificates, which node:crypto cannot create.
  */
-import { generateKeyPairSync } from 'node:crypto';
+import { createHash, generateKeyPairSync } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { join } from 'node:path';
 import forge from 'node-forge';
+import { AWS_REGIONS } from './regions.js';
 
 const CERT_YEARS = 10;
 const DAY_MS = 24 * 3600 * 1000;
@@ -57,7 +58,10 @@ export class LocalTls {
 
   private serverPem(): Pem {
     const names = serverNames(this.host);
-    const serverFile = join(this.dir, `server-${names.join('_').replace(/[^\w.-]/g, '-')}.pem`);
+    const serverFile = join(
+      this.dir,
+      `server-${createHash('sha256').update(names.join(' ')).digest('hex').slice(0, 16)}.pem`,
+    );
     if (existsSync(serverFile)) return splitPem(readFileSync(serverFile, 'utf8'));
     const ca = this.authority();
     const server = issue(names, ca);
@@ -83,6 +87,9 @@ export class LocalTls {
 function serverNames(host: string): string[] {
   const names = ['localhost', '127.0.0.1', '::1'];
   if (host && host !== '0.0.0.0' && host !== '::' && !names.includes(host)) names.push(host);
+  // Lambda function URLs (`<url-id>.lambda-url.<region>.localhost`): a wildcard covers one label,
+  // so one name per region.
+  for (const region of AWS_REGIONS) names.push(`*.lambda-url.${region}.localhost`);
   return names;
 }
 

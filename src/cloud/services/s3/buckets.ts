@@ -21,6 +21,7 @@ import type {
   PutBucketVersioningRequest,
 } from '@aws-sdk/client-s3';
 import { AwsError } from '../../errors.js';
+import { AWS_REGIONS } from '../../regions.js';
 import { HttpStatus, type RequestContext } from '../../service.js';
 import { S3Errors } from './errors.js';
 import type { S3Service } from './s3-service.js';
@@ -39,42 +40,7 @@ export function isValidBucketName(name: string): boolean {
 }
 
 /** Regions S3 accepts as a LocationConstraint. */
-const KNOWN_REGIONS = new Set([
-  'af-south-1',
-  'ap-east-1',
-  'ap-northeast-1',
-  'ap-northeast-2',
-  'ap-northeast-3',
-  'ap-south-1',
-  'ap-south-2',
-  'ap-southeast-1',
-  'ap-southeast-2',
-  'ap-southeast-3',
-  'ap-southeast-4',
-  'ca-central-1',
-  'ca-west-1',
-  'cn-north-1',
-  'cn-northwest-1',
-  'EU',
-  'eu-central-1',
-  'eu-central-2',
-  'eu-north-1',
-  'eu-south-1',
-  'eu-south-2',
-  'eu-west-1',
-  'eu-west-2',
-  'eu-west-3',
-  'il-central-1',
-  'me-central-1',
-  'me-south-1',
-  'sa-east-1',
-  'us-east-1',
-  'us-east-2',
-  'us-gov-east-1',
-  'us-gov-west-1',
-  'us-west-1',
-  'us-west-2',
-]);
+const KNOWN_REGIONS = new Set(AWS_REGIONS);
 
 /** Characters AWS allows in tag keys and values: letters, digits, spaces and `_ . : / = + - @`. */
 const TAG_CHARACTERS = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u;
