@@ -16,7 +16,7 @@ const CHILD = JSON.stringify({
   Resources: {
     Queue: {
       Type: 'AWS::SQS::Queue',
-      Properties: { QueueName: { 'Fn::Sub': sub(sub('', 'AWS::StackName') + '-', 'Stage') } },
+      Properties: { QueueName: { 'Fn::Sub': sub(`${sub('', 'AWS::StackName')}-`, 'Stage') } },
     },
   },
   Outputs: { Name: { Value: { 'Fn::GetAtt': ['Queue', 'QueueName'] } } },
