@@ -429,11 +429,16 @@ export class S3State extends SqlState {
 
   // Objects
 
+  /** Cached until this state's next write: GETs and HEADs of unchanged keys skip the query and its JSON columns. */
   latest(bucket: string, key: string): ObjectVersion | undefined {
-    const row = this.sql('SELECT * FROM s3_objects WHERE bucket = ? AND key = ? AND is_latest = 1').get(bucket, key) as
-      | ObjectRow
-      | undefined;
-    return row ? toVersion(row) : undefined;
+    // Bucket names hold no '/': the cache key is unambiguous.
+    return this.cachedRead(`latest:${bucket}/${key}`, () => {
+      const row = this.sql('SELECT * FROM s3_objects WHERE bucket = ? AND key = ? AND is_latest = 1').get(
+        bucket,
+        key,
+      ) as ObjectRow | undefined;
+      return row ? toVersion(row) : undefined;
+    });
   }
 
   version(bucket: string, key: string, versionId: string): ObjectVersion | undefined {
