@@ -12,10 +12,21 @@
  */
 import { createHash, generateKeyPairSync } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { isIP } from 'node:net';
 import { join } from 'node:path';
-import forge from 'node-forge';
+import type Forge from 'node-forge';
 import { AWS_REGIONS } from './regions.js';
+
+const requireFromHere = createRequire(import.meta.url);
+
+/**
+ * node-forge (590 KB of CommonJS), loaded when a certificate is first made or read: most starts of
+ * the cloud make none, and loading it cost a tenth of the start-up time.
+ */
+export function loadForge(): typeof Forge {
+  return requireFromHere('node-forge') as typeof Forge;
+}
 
 const CERT_YEARS = 10;
 const DAY_MS = 24 * 3600 * 1000;
@@ -101,7 +112,8 @@ function rsaKeyPair(): { privateKey: string; publicKey: string } {
   });
 }
 
-function newCertificate(publicKeyPem: string): forge.pki.Certificate {
+function newCertificate(publicKeyPem: string): Forge.pki.Certificate {
+  const forge = loadForge();
   const cert = forge.pki.createCertificate();
   cert.publicKey = forge.pki.publicKeyFromPem(publicKeyPem);
   // A positive serial (leading 01) unique per certificate.
@@ -112,6 +124,7 @@ function newCertificate(publicKeyPem: string): forge.pki.Certificate {
 }
 
 function selfSignedAuthority(): Pem {
+  const forge = loadForge();
   const { privateKey, publicKey } = rsaKeyPair();
   const cert = newCertificate(publicKey);
   const subject = [
@@ -130,6 +143,7 @@ function selfSignedAuthority(): Pem {
 }
 
 function issue(names: string[], ca: Pem): Pem {
+  const forge = loadForge();
   const { privateKey, publicKey } = rsaKeyPair();
   const caCert = forge.pki.certificateFromPem(ca.cert);
   const cert = newCertificate(publicKey);

@@ -20,7 +20,7 @@ import type { FunctionCode } from '@aws-sdk/client-lambda';
 import { GetObjectCommand, HeadObjectCommand, type HeadObjectCommandOutput } from '@aws-sdk/client-s3';
 import { PipelineError } from '../../pipeline/errors.js';
 import { awsFailure, isNotFound } from '../aws-errors.js';
-import { packageDirectory } from '../package/index.js';
+import { packageDirectory } from '../package/zip-action.js';
 import { S3_HINTS, s3Call, s3Url } from '../s3-object/shared.js';
 import type { ActionContext } from '../task.js';
 import type { CodeParam } from './params.js';

@@ -21,7 +21,7 @@ import { glob } from 'tinyglobby';
 import { PipelineError } from '../../pipeline/errors.js';
 import { awsFailure, isNotFound } from '../aws-errors.js';
 import type { Foreseen } from '../foresight.js';
-import { fileSha256 } from '../package/index.js';
+import { fileSha256 } from '../package/zip-action.js';
 import { type ActionContext, type ActionImplementation, KNOWN_AFTER_RUN, type PlannedChange } from '../task.js';
 import { localEtag, PART_SIZE } from './etag.js';
 import type { UploadParams } from './params.js';

@@ -6,23 +6,29 @@
  *
  * Size limits (51,200 bytes inline, 1 MB by URL) are the service's, checked before this runs.
  */
-import {
-  type Document,
-  isAlias,
-  isMap,
-  isPair,
-  isScalar,
-  isSeq,
+import { createRequire } from 'node:module';
+import type * as Yaml from 'yaml';
+import type {
+  Document,
   LineCounter,
-  parseDocument,
-  type ScalarTag,
-  type YAMLError,
-  type CollectionTag as YamlCollectionTag,
-  type Node as YamlNode,
+  ScalarTag,
+  YAMLError,
+  CollectionTag as YamlCollectionTag,
+  Node as YamlNode,
 } from 'yaml';
 import { messages, TemplateError } from './errors.js';
 import { jsonErrorPosition } from './json-position.js';
 import { isRecord, setOwn, type Template } from './types.js';
+
+const requireFromHere = createRequire(import.meta.url);
+
+/**
+ * The YAML library (250 KB), loaded with the first YAML template: the cloud starts without it, and
+ * most runs never parse one (this is synchronous, so `require`, not `import()`).
+ */
+function loadYaml(): typeof Yaml {
+  return requireFromHere('yaml') as typeof Yaml;
+}
 
 /** YAML tag -> the key of the long form it stands for. */
 const SHORT_FORMS: Readonly<Record<string, string>> = {
@@ -82,19 +88,21 @@ function parseJson(text: string): unknown {
 }
 
 function parseYaml(text: string): unknown {
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, customTags: CUSTOM_TAGS, uniqueKeys: true, prettyErrors: true });
+  const yaml = loadYaml();
+  const lineCounter = new yaml.LineCounter();
+  const doc = yaml.parseDocument(text, { lineCounter, customTags: CUSTOM_TAGS, uniqueKeys: true, prettyErrors: true });
   const problem: YAMLError | undefined =
     doc.errors[0] ?? doc.warnings.find((warning) => warning.code === 'TAG_RESOLVE_FAILED');
   if (problem) {
     const at = problem.linePos?.[0] ?? lineCounter.linePos(problem.pos[0]);
     throw new TemplateError(messages.yamlNotWellFormed(at.line, at.col));
   }
-  return new YamlConverter(doc, lineCounter).convert(doc.contents, 0);
+  return new YamlConverter(yaml, doc, lineCounter).convert(doc.contents, 0);
 }
 
 class YamlConverter {
   constructor(
+    private readonly yaml: typeof Yaml,
     private readonly doc: Document,
     private readonly lines: LineCounter,
   ) {}
@@ -102,21 +110,21 @@ class YamlConverter {
   convert(node: unknown, depth: number): unknown {
     if (depth > MAX_DEPTH) this.fail(node);
     if (node === null || node === undefined) return null;
-    if (isAlias(node)) return this.convert(node.resolve(this.doc), depth + 1);
+    if (this.yaml.isAlias(node)) return this.convert(node.resolve(this.doc), depth + 1);
     let value: unknown;
-    if (isScalar(node)) {
+    if (this.yaml.isScalar(node)) {
       value = node.value instanceof Uint8Array ? Buffer.from(node.value).toString('base64') : node.value;
       // YAML 1.2 reads an unquoted 012345678901 (an account id) as a number and drops the zero;
       // CloudFormation's YAML 1.1 parser keeps it a string, and so does this.
       if (typeof value === 'number' && typeof node.source === 'string' && /^[-+]?0\d+$/.test(node.source)) {
         value = node.source;
       }
-    } else if (isSeq(node)) {
+    } else if (this.yaml.isSeq(node)) {
       value = node.items.map((item) => this.convert(item, depth + 1));
-    } else if (isMap(node)) {
+    } else if (this.yaml.isMap(node)) {
       const object: Record<string, unknown> = {};
       for (const pair of node.items) {
-        if (!isPair(pair)) continue;
+        if (!this.yaml.isPair(pair)) continue;
         setOwn(object, this.key(pair.key), this.convert(pair.value, depth + 1));
       }
       value = object;
@@ -136,8 +144,8 @@ class YamlConverter {
 
   /** Keys are strings in a template; a tagged or composite key is not something AWS parses. */
   private key(node: unknown): string {
-    if (isAlias(node)) return this.key(node.resolve(this.doc));
-    if (!isScalar(node) || (node.tag !== undefined && SHORT_FORMS[node.tag] !== undefined)) this.fail(node);
+    if (this.yaml.isAlias(node)) return this.key(node.resolve(this.doc));
+    if (!this.yaml.isScalar(node) || (node.tag !== undefined && SHORT_FORMS[node.tag] !== undefined)) this.fail(node);
     return String(node.value);
   }
 

@@ -12,8 +12,8 @@ import type {
   UploadSigningCertificateRequest,
   UploadSigningCertificateResponse,
 } from '@aws-sdk/client-iam';
-import forge from 'node-forge';
 import type { RequestContext } from '../../service.js';
+import { loadForge } from '../../tls.js';
 import { apiDate, indexKey, paginate, uniqueId } from './common.js';
 import { IamErrors, IamMessages } from './errors.js';
 import type { IamService } from './iam-service.js';
@@ -25,7 +25,7 @@ const CERTIFICATES_PER_USER = 2;
 
 function checkCertificate(body: string): void {
   try {
-    forge.pki.certificateFromPem(body);
+    loadForge().pki.certificateFromPem(body);
   } catch {
     throw IamErrors.malformedCertificate(body);
   }

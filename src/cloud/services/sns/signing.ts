@@ -8,7 +8,7 @@
 import { createPrivateKey, generateKeyPairSync, type KeyObject, sign } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import forge from 'node-forge';
+import { loadForge } from '../../tls.js';
 import type { StoredMessage } from './messages.js';
 
 /** Certificates live ten years; the local cloud never rotates them. */
@@ -115,6 +115,7 @@ function makeKeyAndCertificate(): { privateKey: string; certificate: string } {
     publicKeyEncoding: { type: 'spki', format: 'pem' },
     privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
   });
+  const forge = loadForge();
   const cert = forge.pki.createCertificate();
   cert.publicKey = forge.pki.publicKeyFromPem(publicKey);
   cert.serialNumber = `01${Date.now().toString(16)}`;
