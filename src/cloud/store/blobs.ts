@@ -90,7 +90,12 @@ export class BlobStore {
       if (sink.spilled) renameSync(tmp, target);
       else writeFileSync(target, sink.buffered());
     } catch (error) {
-      if (sink.spilled) rmSync(tmp, { force: true });
+      if (sink.spilled) {
+        // The temp file may still be opening: remove it only once its stream has closed, or the
+        // open would create it again after the removal.
+        await sink.fileClosed();
+        rmSync(tmp, { force: true });
+      }
       this.remove(id);
       throw error;
     }
@@ -182,6 +187,16 @@ class BlobSink extends Writable {
   /** True once the body went to the temp file. */
   get spilled(): boolean {
     return this.file !== undefined;
+  }
+
+  /** Resolves once the temp file's stream (if any) is closed, destroying it if it is still open. */
+  fileClosed(): Promise<void> {
+    const file = this.file;
+    if (!file || file.closed) return Promise.resolve();
+    return new Promise((resolve) => {
+      file.once('close', () => resolve());
+      if (!file.destroyed) file.destroy();
+    });
   }
 
   /** The body, when it stayed in memory. */

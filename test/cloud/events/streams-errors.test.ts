@@ -108,13 +108,19 @@ describe('stream mapping errors', () => {
     const info = body['KinesisBatchInfo'] as Record<string, string>;
     // The record names the last invocation that ran: its START line is in the function's log.
     const requestId = (body['requestContext'] as Record<string, string>)['requestId'];
-    const starts = await t.cwLogs().send(
-      new FilterLogEventsCommand({
-        logGroupName: `/aws/lambda/${fn}`,
-        filterPattern: `"START RequestId: ${requestId}"`,
-      }),
-    );
-    expect(starts.events).toHaveLength(1);
+    // The function's log lines are written in batches: wait for the START line.
+    const starts = await waitFor('the START line of the last invocation', async () => {
+      const { events = [] } = await t
+        .cwLogs()
+        .send(
+          new FilterLogEventsCommand({
+            logGroupName: `/aws/lambda/${fn}`,
+            filterPattern: `"START RequestId: ${requestId}"`,
+          }),
+        );
+      return events.length > 0 ? events : undefined;
+    });
+    expect(starts).toHaveLength(1);
     expect(body).toEqual({
       requestContext: {
         requestId: expect.stringMatching(UUID),

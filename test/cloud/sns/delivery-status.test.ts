@@ -128,13 +128,18 @@ describe('delivery status logging', () => {
     const { lambdaRequestId } = JSON.parse(event?.delivery.providerResponse ?? '{}') as { lambdaRequestId: string };
     await lambdaEvents(t, name, 1);
     // The id names the invocation that ran: its START line is in the function's log.
-    const starts = await t.cwLogs().send(
-      new FilterLogEventsCommand({
-        logGroupName: `/aws/lambda/${name}`,
-        filterPattern: `"START RequestId: ${lambdaRequestId}"`,
-      }),
-    );
-    expect(starts.events).toHaveLength(1);
+    const starts = await waitFor('the START line of the invocation', async () => {
+      const { events = [] } = await t
+        .cwLogs()
+        .send(
+          new FilterLogEventsCommand({
+            logGroupName: `/aws/lambda/${name}`,
+            filterPattern: `"START RequestId: ${lambdaRequestId}"`,
+          }),
+        );
+      return events.length > 0 ? events : undefined;
+    });
+    expect(starts).toHaveLength(1);
 
     // The quiet topic is not allowed by the function's policy: a failure, logged.
     const quiet = await sns.send(new PublishCommand({ TopicArn: quietArn, Message: 'not allowed' }));
