@@ -110,14 +110,12 @@ describe('stream mapping errors', () => {
     const requestId = (body['requestContext'] as Record<string, string>)['requestId'];
     // The function's log lines are written in batches: wait for the START line.
     const starts = await waitFor('the START line of the last invocation', async () => {
-      const { events = [] } = await t
-        .cwLogs()
-        .send(
-          new FilterLogEventsCommand({
-            logGroupName: `/aws/lambda/${fn}`,
-            filterPattern: `"START RequestId: ${requestId}"`,
-          }),
-        );
+      const { events = [] } = await t.cwLogs().send(
+        new FilterLogEventsCommand({
+          logGroupName: `/aws/lambda/${fn}`,
+          filterPattern: `"START RequestId: ${requestId}"`,
+        }),
+      );
       return events.length > 0 ? events : undefined;
     });
     expect(starts).toHaveLength(1);

@@ -129,14 +129,12 @@ describe('delivery status logging', () => {
     await lambdaEvents(t, name, 1);
     // The id names the invocation that ran: its START line is in the function's log.
     const starts = await waitFor('the START line of the invocation', async () => {
-      const { events = [] } = await t
-        .cwLogs()
-        .send(
-          new FilterLogEventsCommand({
-            logGroupName: `/aws/lambda/${name}`,
-            filterPattern: `"START RequestId: ${lambdaRequestId}"`,
-          }),
-        );
+      const { events = [] } = await t.cwLogs().send(
+        new FilterLogEventsCommand({
+          logGroupName: `/aws/lambda/${name}`,
+          filterPattern: `"START RequestId: ${lambdaRequestId}"`,
+        }),
+      );
       return events.length > 0 ? events : undefined;
     });
     expect(starts).toHaveLength(1);
