@@ -4,50 +4,19 @@
  * the second finds nothing to change. The examples are copied to a temporary directory so the
  * runs leave nothing in the repository.
  */
-import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { FilterLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { PutRecordCommand } from '@aws-sdk/client-kinesis';
 import { RemovePermissionCommand } from '@aws-sdk/client-lambda';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { useCloud, waitFor } from '../helpers/cloud.js';
-import { runCli } from '../helpers/process.js';
-
-const EXAMPLES = fileURLToPath(new URL('../../examples', import.meta.url));
+import { type Run, runExample as runExampleIn, useExamplesCopy } from './support.js';
 
 const t = useCloud();
-const work = mkdtempSync(join(tmpdir(), 'lambda-tasks-examples-'));
-cpSync(EXAMPLES, work, { recursive: true, filter: (src) => !src.split('/').includes('.lambda-tasks') });
-afterAll(() => rmSync(work, { recursive: true, force: true }));
+const work = useExamplesCopy();
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-  outputs: Record<string, Record<string, unknown>>;
-}
-
-/** `lambda-tasks run <example> --endpoint <cloud> [args]`, with the steps' outputs read back. */
-async function runExample(name: string, args: string[] = [], command = 'run'): Promise<Run> {
-  const outputsFile = join(work, `${name}-outputs-${Date.now()}.json`);
-  const outputArgs = command === 'run' ? ['--outputs', outputsFile] : [];
-  const env: NodeJS.ProcessEnv = { ...process.env, CI: 'true' };
-  for (const key of ['AWS_ENDPOINT_URL', 'AWS_PROFILE', 'GITHUB_OUTPUT']) delete env[key];
-  const run = await runCli(
-    [command, join(work, name, 'lambda-tasks.yml'), '--endpoint', t.url, ...outputArgs, ...args],
-    { env, timeoutMs: 60_000 },
-  );
-  let outputs: Run['outputs'] = {};
-  try {
-    const steps = JSON.parse(readFileSync(outputsFile, 'utf8')).steps as Record<string, { outputs: never }>;
-    outputs = Object.fromEntries(Object.entries(steps).map(([id, s]) => [id, s.outputs]));
-  } catch {
-    // No outputs file: the run failed before writing it; code and stderr say why.
-  }
-  return { ...run, outputs };
+function runExample(name: string, args: string[] = [], command = 'run'): Promise<Run> {
+  return runExampleIn(work, t.url, name, args, command);
 }
 
 function expectSuccess(run: Run): void {

@@ -6,44 +6,25 @@
  * artifact, the stack publishes version 2 and moves the alias, and the queue's messages reach the
  * new version. The example is copied to a temporary directory so the runs leave nothing behind.
  */
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { ScanCommand } from '@aws-sdk/client-dynamodb';
 import { GetAliasCommand } from '@aws-sdk/client-lambda';
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { useCloud, waitFor } from '../helpers/cloud.js';
-import { runCli } from '../helpers/process.js';
+import { type Run, runExample as runExampleIn, useExamplesCopy } from './support.js';
 
-const EXAMPLE = fileURLToPath(new URL('../../examples/sam', import.meta.url));
 const PREFIX = 'lambda-tasks-sam';
 
 const t = useCloud();
-const work = mkdtempSync(join(tmpdir(), 'lambda-tasks-sam-'));
-cpSync(EXAMPLE, work, { recursive: true, filter: (src) => !src.split('/').includes('.lambda-tasks') });
-afterAll(() => rmSync(work, { recursive: true, force: true }));
+const work = useExamplesCopy();
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-  outputs: Record<string, Record<string, unknown>>;
-}
-
-/** `lambda-tasks run lambda-tasks.yml --endpoint <cloud>`, with the steps' outputs read back. */
+/** `lambda-tasks run examples/sam/lambda-tasks.yml --endpoint <cloud>`, which must succeed. */
 async function runExample(): Promise<Run> {
-  const outputsFile = join(work, `outputs-${Date.now()}.json`);
-  const env: NodeJS.ProcessEnv = { ...process.env, CI: 'true' };
-  for (const key of ['AWS_ENDPOINT_URL', 'AWS_PROFILE', 'GITHUB_OUTPUT']) delete env[key];
-  const run = await runCli(['run', join(work, 'lambda-tasks.yml'), '--endpoint', t.url, '--outputs', outputsFile], {
-    env,
-    timeoutMs: 60_000,
-  });
+  const run = await runExampleIn(work, t.url, 'sam');
   expect(run.code, `stdout:\n${run.stdout}\nstderr:\n${run.stderr}`).toBe(0);
-  const steps = JSON.parse(readFileSync(outputsFile, 'utf8')).steps as Record<string, { outputs: never }>;
-  return { ...run, outputs: Object.fromEntries(Object.entries(steps).map(([id, s]) => [id, s.outputs])) };
+  return run;
 }
 
 /** The invoke step's result, as the function returned it. */
@@ -94,7 +75,7 @@ describe('examples/sam', () => {
     expect(await deliver(queueUrl, 'order 1')).toMatchObject({ body: 'order 1', version: '1' });
 
     // New code: only the function's zip is new, the layer's is there already.
-    const code = join(work, 'function', 'index.js');
+    const code = join(work, 'sam', 'function', 'index.js');
     writeFileSync(code, readFileSync(code, 'utf8').replace("'first release'", "'second release'"));
     const second = await runExample();
     expect(second.outputs['package']).toMatchObject({ uploaded: 1, skipped: 1 });
