@@ -5,19 +5,8 @@
  * listed in DELIBERATE. Python runs once for the whole corpus. Templates named error-* must fail in
  * both, locally with CloudFormation's sentence (cfn-lint words its own).
  */
-import { execFileSync } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { parseTemplate } from '../../../../src/cloud/cloudformation/template/index.js';
-import { processTemplateBody } from '../../../../src/cloud/cloudformation/transforms/index.js';
-import { AwsError } from '../../../../src/cloud/errors.js';
-
-const here = dirname(fileURLToPath(import.meta.url));
-const FIXTURES = join(here, '../../../fixtures/language-extensions');
-const ACCOUNT = '000000000000';
-const REGION = 'us-east-1';
+import { type Expansion, expandLocally, readCorpus, runReference } from './parity-support.js';
 
 /** Where the local transform follows CloudFormation rather than cfn-lint; kept out of the corpus. */
 const DELIBERATE = [
@@ -49,42 +38,13 @@ const EXPECTED_ERRORS: Record<string, string> = {
   'error-duplicate': "Duplicate key 'Queue' when merging keys to parent object in Fn::ForEach",
 };
 
-type Expansion = { template: Record<string, unknown> } | { error: string };
-
-const corpus = Object.fromEntries(
-  readdirSync(FIXTURES)
-    .filter((file) => file.endsWith('.yaml'))
-    .sort()
-    .map((file) => [file.replace(/\.yaml$/, ''), parseTemplate(readFileSync(join(FIXTURES, file), 'utf8'))]),
-);
+const corpus = readCorpus('language-extensions');
 
 let reference: Record<string, Expansion> = {};
 
 beforeAll(() => {
-  const output = execFileSync('python3', [join(here, 'language-extensions.py')], {
-    input: JSON.stringify({ templates: corpus }),
-    encoding: 'utf8',
-    stdio: ['pipe', 'pipe', 'ignore'],
-    maxBuffer: 64 * 1024 * 1024,
-  });
-  reference = JSON.parse(output) as Record<string, Expansion>;
+  reference = runReference('language-extensions.py', { templates: corpus });
 }, 60_000);
-
-function expandLocally(template: unknown): Expansion {
-  try {
-    const body = processTemplateBody(JSON.stringify(template), {
-      accountId: ACCOUNT,
-      region: REGION,
-      stackName: 'parity',
-      stackId: `arn:aws:cloudformation:${REGION}:${ACCOUNT}:stack/parity/0`,
-      parameters: [],
-    });
-    return { template: JSON.parse(body) as Record<string, unknown> };
-  } catch (error) {
-    if (error instanceof AwsError) return { error: error.message };
-    throw error;
-  }
-}
 
 describe('AWS::LanguageExtensions matches cfn-lint', () => {
   it('lists its deliberate differences with their reasons', () => {
