@@ -118,21 +118,29 @@ export function allowsAccount(
   });
 }
 
-/**
- * May a service (`s3.amazonaws.com`, `sns.amazonaws.com`) deliver to a resource on behalf of a
- * source? Only an Allow counts: with no policy, nothing is delivered.
- */
-export function allowsServicePush(
-  policy: PolicyDocument | undefined,
-  push: { service: string; action: string; resource: string; sourceArn: string; sourceAccount: string },
-): boolean {
+/** A service (`s3.amazonaws.com`, `sns.amazonaws.com`) acting on a resource for a source. */
+export interface ServicePush {
+  service: string;
+  action: string;
+  resource: string;
+  sourceArn: string;
+  sourceAccount: string;
+  /** Further condition keys the service sends (`s3:x-amz-acl`). */
+  context?: Record<string, string>;
+}
+
+/** What a resource policy says of a service push (callers that word the refusal need the kind). */
+export function servicePushDecision(policy: PolicyDocument, push: ServicePush): Decision {
+  return evaluate([policy], {
+    principal: { type: 'Service', service: push.service },
+    action: push.action,
+    resource: push.resource,
+    context: { 'aws:SourceArn': push.sourceArn, 'aws:SourceAccount': push.sourceAccount, ...push.context },
+  });
+}
+
+/** May a service push to a resource? Only an Allow counts: with no policy, nothing is delivered. */
+export function allowsServicePush(policy: PolicyDocument | undefined, push: ServicePush): boolean {
   if (policy === undefined || policy === '') return false;
-  return (
-    evaluate([policy], {
-      principal: { type: 'Service', service: push.service },
-      action: push.action,
-      resource: push.resource,
-      context: { 'aws:SourceArn': push.sourceArn, 'aws:SourceAccount': push.sourceAccount },
-    }) === 'Allow'
-  );
+  return servicePushDecision(policy, push) === 'Allow';
 }

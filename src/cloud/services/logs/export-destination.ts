@@ -8,7 +8,7 @@
 import { Readable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
 import { AwsError } from '../../errors.js';
-import { evaluatePolicies } from '../../policy/index.js';
+import { allowsServicePush } from '../../policy/index.js';
 import type { ServiceCall } from '../../service-caller.js';
 import { invalidParameter } from './errors.js';
 
@@ -81,14 +81,15 @@ async function putObject(call: ServiceCall, bucket: string, key: string, body: B
 export async function checkDestination(callAs: CallAs, scope: ExportScope): Promise<void> {
   const call = callAs(scope.accountId, scope.region);
   const policy = await bucketPolicy(call, scope.bucket);
-  const allows = (action: string, resource: string, context: Record<string, string> = {}) =>
-    policy !== undefined &&
-    evaluatePolicies([policy], {
-      principal: { type: 'Service', service: `logs.${scope.region}.amazonaws.com` },
+  const allows = (action: string, resource: string, context?: Record<string, string>) =>
+    allowsServicePush(policy, {
+      service: `logs.${scope.region}.amazonaws.com`,
       action,
       resource,
-      context: { 'aws:SourceAccount': scope.accountId, 'aws:SourceArn': scope.groupArn, ...context },
-    }) === 'Allow';
+      sourceArn: scope.groupArn,
+      sourceAccount: scope.accountId,
+      ...(context ? { context } : {}),
+    });
   if (!allows('s3:GetBucketAcl', `arn:aws:s3:::${scope.bucket}`)) throw callFailed('GetBucketAcl');
   const testKey = objectKey(scope.prefix, WRITE_TEST_KEY);
   const acl = { 's3:x-amz-acl': 'bucket-owner-full-control' };

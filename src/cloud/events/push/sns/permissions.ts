@@ -5,12 +5,10 @@
  * and its owner as aws:SourceAccount. No policy means no delivery, as on AWS.
  */
 import { AwsError } from '../../../errors.js';
-import { evaluatePolicies } from '../../../policy/index.js';
+import { servicePushDecision } from '../../../policy/index.js';
 import type { ServiceCall } from '../../../service-caller.js';
 
 export type PermissionCheck = { allowed: true } | { allowed: false; reason: string };
-
-const SNS_PRINCIPAL = { type: 'Service', service: 'sns.amazonaws.com' } as const;
 
 function decide(
   policy: string | undefined,
@@ -21,11 +19,12 @@ function decide(
 ): PermissionCheck {
   if (!policy)
     return { allowed: false, reason: `${owner} has no resource policy, so sns.amazonaws.com may not ${action}` };
-  const decision = evaluatePolicies([policy], {
-    principal: SNS_PRINCIPAL,
+  const decision = servicePushDecision(policy, {
+    service: 'sns.amazonaws.com',
     action,
     resource,
-    context: { 'aws:SourceArn': source.topicArn, 'aws:SourceAccount': source.accountId },
+    sourceArn: source.topicArn,
+    sourceAccount: source.accountId,
   });
   if (decision === 'Allow') return { allowed: true };
   const why = decision === 'ExplicitDeny' ? 'explicitly denies' : 'has no statement allowing';
