@@ -223,10 +223,7 @@ class Execution {
     try {
       let conditionNote = '';
       if (step.if !== undefined) {
-        const holds =
-          typeof step.if === 'boolean' || !step.condition
-            ? Boolean(step.if)
-            : evaluateCondition(step.condition, this.scope.resolveForCondition);
+        const holds = this.conditionHolds(step);
         if (holds === false) {
           this.scope.setUnavailable(step.id, 'it was skipped (its condition was false)');
           return this.finish(this.report(step, 'skipped', `condition is false: ${String(step.if)}`, elapsed()));
@@ -319,6 +316,13 @@ class Execution {
    * it would change something, or cannot be planned, the steps that need its outputs fail and say
    * why (running them on outputs that describe a future that did not happen would be wrong).
    */
+  /** A step's `if:` as far as the outputs so far tell (UNKNOWN when it depends on one not known yet). */
+  private conditionHolds(step: PipelineStep): boolean | typeof UNKNOWN {
+    return typeof step.if === 'boolean' || !step.condition
+      ? Boolean(step.if)
+      : evaluateCondition(step.condition, this.scope.resolveForCondition);
+  }
+
   private async supply(step: PipelineStep, note: string): Promise<StepReport> {
     const started = Date.now();
     const leftOut = `was left out (${note})`;
@@ -328,10 +332,7 @@ class Execution {
     };
     try {
       if (step.if !== undefined) {
-        const holds =
-          typeof step.if === 'boolean' || !step.condition
-            ? Boolean(step.if)
-            : evaluateCondition(step.condition, this.scope.resolveForCondition);
+        const holds = this.conditionHolds(step);
         if (holds !== true) return skipped(`its condition ${holds === false ? 'is false' : 'cannot be evaluated'}`);
       }
       const { value, unknown } = interpolate(step.with ?? {}, this.scope.resolve);

@@ -183,9 +183,10 @@ export class StackOperations {
   }
 
   private importersOfExports(stack: StackRecord): string | undefined {
+    const importerOf = this.importers(stack);
     for (const exported of this.o.state.exportsOf(stack.accountId, stack.region)) {
       if (exported.stackId !== stack.stackId) continue;
-      const importer = this.importerOf(stack, exported.name);
+      const importer = importerOf(exported.name);
       if (importer) return messages.exportInUse(exported.name, importer, 'deleted');
     }
     return undefined;
@@ -380,20 +381,23 @@ export class StackOperations {
   /** An export of this stack that another stack imports and `next` drops or changes. */
   private exportChangeInUse(stack: StackRecord, next: { name: string; value: string }[]): string | undefined {
     const current = this.o.state.exportsOf(stack.accountId, stack.region).filter((e) => e.stackId === stack.stackId);
+    const importerOf = this.importers(stack);
     for (const exported of current) {
       const kept = next.find((e) => e.name === exported.name);
       if (kept?.value === exported.value) continue;
-      const importer = this.importerOf(stack, exported.name);
+      const importer = importerOf(exported.name);
       if (importer) return messages.exportInUse(exported.name, importer, kept ? 'updated' : 'deleted');
     }
     return undefined;
   }
 
-  /** The name of another live stack that imports `exportName`. */
-  private importerOf(stack: StackRecord, exportName: string): string | undefined {
-    return this.o.state
-      .listStacks(stack.accountId, stack.region, false)
-      .find((s) => s.stackId !== stack.stackId && s.data.imports.includes(exportName))?.name;
+  /** Finds the name of another live stack that imports an export (the stacks are read once, on first use). */
+  private importers(stack: StackRecord): (exportName: string) => string | undefined {
+    let others: StackRecord[] | undefined;
+    return (exportName) => {
+      others ??= this.o.state.listStacks(stack.accountId, stack.region, false).filter((s) => s.stackId !== stack.stackId);
+      return others.find((s) => s.data.imports.includes(exportName))?.name;
+    };
   }
 
   /** After a successful update: delete removed resources and the old copies of replaced ones. */

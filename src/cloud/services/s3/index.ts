@@ -83,7 +83,7 @@ export function createS3(
       xmlRootNames: XML_ROOT_NAMES,
       handlers: guardBucketAccess({
         ...bucketHandlers(service),
-        ...objectHandlers(service),
+        ...objectHandlers(service, restores),
         ...copyHandlers(service),
         ...objectLockHandlers(service),
         ...objectAttributesHandlers(service),

@@ -27,7 +27,7 @@ import { checkPartNumber } from './multipart.js';
 import { deletionEvent, versionEvent } from './notifications-outbox.js';
 import { checkBypassHeader, isLocked, lockForNewObject, requireChecksumForLock } from './object-lock.js';
 import { type ByteWindow, partWindow, windowChecksum } from './object-parts.js';
-import { RestoreStore } from './restore.js';
+import type { RestoreStore } from './restore.js';
 import { checkNewKey, objectHeadersFrom, parseTaggingHeader, type S3Service } from './s3-service.js';
 import { type Bucket, isPlausibleVersionId, newVersionId, type ObjectVersion, type Tag } from './state.js';
 
@@ -76,10 +76,9 @@ interface DeleteOptions {
   bypassGovernance?: boolean | undefined;
 }
 
-export function objectHandlers(s3: S3Service) {
+/** `restores`: archived (GLACIER, DEEP_ARCHIVE) versions read only while restored (restore.ts). */
+export function objectHandlers(s3: S3Service, restores: RestoreStore) {
   const { state, blobs } = s3;
-  // Archived (GLACIER, DEEP_ARCHIVE) versions read only while restored (restore.ts).
-  const restores = new RestoreStore(state.db);
 
   function versionHeaders(bucket: Bucket, versionId: string): { VersionId?: string } {
     return bucket.versioning ? { VersionId: versionId } : {};
