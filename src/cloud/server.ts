@@ -112,8 +112,13 @@ export function createCloudServer(options: CloudServerOptions): CloudListener {
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     if (functionUrls.claims(req.headers.host)) return functionUrls.handle(req, res);
-    const mounted = options.mounts?.find((app) => app.claims(pathOf(req.url)));
+    const rawUrl = req.url ?? '/';
+    const q = rawUrl.indexOf('?');
+    let rawPath = q < 0 ? rawUrl : rawUrl.slice(0, q);
+    const mounted = options.mounts?.find((app) => app.claims(rawPath));
     if (mounted) return mounted.handle(req, res);
+    // The server's URL as the client reached it (the port speaks HTTPS too): what S3 puts in Locations.
+    const endpoint = `${(req.socket as { encrypted?: boolean }).encrypted ? 'https' : 'http'}://${req.headers.host ?? 'localhost'}`;
     const started = performance.now();
     const requestId = randomUUID();
     const method = req.method ?? 'GET';
@@ -124,9 +129,6 @@ export function createCloudServer(options: CloudServerOptions): CloudListener {
     // Headers a service adds to this answer, errors included (S3's CORS headers for browsers).
     let addedHeaders: Record<string, string> | undefined;
     try {
-      const rawUrl = req.url ?? '/';
-      const q = rawUrl.indexOf('?');
-      let rawPath = q < 0 ? rawUrl : rawUrl.slice(0, q);
       if (rawPath.startsWith(DOWNLOAD_PATH_PREFIX) && (method === 'GET' || method === 'HEAD')) {
         serviceName = 'download';
         await sendDownload(res, options.context, rawPath, method, requestId);
@@ -180,7 +182,7 @@ export function createCloudServer(options: CloudServerOptions): CloudListener {
           headers: req.headers,
           body: prebuffered ? Readable.from([prebuffered]) : req,
           requestId,
-          endpoint: `http://${req.headers.host ?? 'localhost'}`,
+          endpoint,
         };
         addedHeaders = hooks.responseHeaders?.(http);
         const answered = await hooks.intercept?.(http);
@@ -250,13 +252,12 @@ export function createCloudServer(options: CloudServerOptions): CloudListener {
           501,
         );
       }
-      const host = req.headers.host ?? 'localhost';
       const ctx: RequestContext = {
         requestId,
         region: auth.scope.region,
         accountId: auth.credentials.accountId,
         credentials: auth.credentials,
-        endpoint: `http://${host}`,
+        endpoint,
         trailers,
         cloud: options.context,
         headers: req.headers,
@@ -292,11 +293,6 @@ export function createCloudServer(options: CloudServerOptions): CloudListener {
 /** `response` with `added` headers (a service's HttpHooks.responseHeaders) set on it. */
 function withHeaders(response: WireResponse, added: Record<string, string> | undefined): WireResponse {
   return added ? { ...response, headers: { ...response.headers, ...added } } : response;
-}
-
-function pathOf(url: string | undefined): string {
-  const q = url?.indexOf('?') ?? -1;
-  return (q < 0 ? url : url?.slice(0, q)) ?? '/';
 }
 
 const goneSignals = new WeakMap<ServerResponse, AbortSignal>();

@@ -10,7 +10,15 @@ import { Agent, get } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { CreateBucketCommand, GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import {
+  CompleteMultipartUploadCommand,
+  CreateBucketCommand,
+  CreateMultipartUploadCommand,
+  GetObjectCommand,
+  PutObjectCommand,
+  S3Client,
+  UploadPartCommand,
+} from '@aws-sdk/client-s3';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { describe, expect, it } from 'vitest';
 import { startCloud } from '../../src/cloud/cloud.js';
@@ -67,6 +75,20 @@ describe('HTTPS on the same port', () => {
     await s3.send(new PutObjectCommand({ Bucket: bucket, Key: 'k', Body: 'over tls' }));
     const object = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: 'k' }));
     expect(await object.Body?.transformToString()).toBe('over tls');
+    // S3 names itself as the client reached it: https in CompleteMultipartUpload's Location.
+    const { UploadId } = await s3.send(new CreateMultipartUploadCommand({ Bucket: bucket, Key: 'parts' }));
+    const part = await s3.send(
+      new UploadPartCommand({ Bucket: bucket, Key: 'parts', UploadId, PartNumber: 1, Body: 'one part' }),
+    );
+    const completed = await s3.send(
+      new CompleteMultipartUploadCommand({
+        Bucket: bucket,
+        Key: 'parts',
+        UploadId,
+        MultipartUpload: { Parts: [{ PartNumber: 1, ETag: part.ETag }] },
+      }),
+    );
+    expect(completed.Location).toBe(`${httpsUrl()}/${bucket}/parts`);
     s3.destroy();
 
     const session = connect(httpsUrl(), { ca: ca() });
