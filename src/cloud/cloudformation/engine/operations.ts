@@ -395,7 +395,9 @@ export class StackOperations {
   private importers(stack: StackRecord): (exportName: string) => string | undefined {
     let others: StackRecord[] | undefined;
     return (exportName) => {
-      others ??= this.o.state.listStacks(stack.accountId, stack.region, false).filter((s) => s.stackId !== stack.stackId);
+      others ??= this.o.state
+        .listStacks(stack.accountId, stack.region, false)
+        .filter((s) => s.stackId !== stack.stackId);
       return others.find((s) => s.data.imports.includes(exportName))?.name;
     };
   }
