@@ -5,7 +5,7 @@
  * references between parts (step ids, outputs, variables, connections) are checked in
  * validate.ts.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { DURATION_PATTERN } from './duration.js';
 
 export const STEP_ID_PATTERN = /^[A-Za-z][A-Za-z0-9_-]*$/;

@@ -5,7 +5,7 @@
  * would change without changing anything) and run (make the calls, report outputs). Actions
  * never print: they emit structured events that the CLI renders.
  */
-import type { z } from 'zod';
+import type * as z from 'zod';
 import type { AwsClients } from '../aws/clients.js';
 import type { WaitOptions } from '../aws/wait.js';
 import { UNKNOWN_TEXT } from '../pipeline/interpolation.js';
@@ -105,11 +105,27 @@ export interface TaskDefinition {
   defaultAction?: string;
 }
 
-/** Declares an action with its parameter type inferred from the schema. */
+/**
+ * An action's parameter schema, or the function that builds it. Building zod schemas is most of
+ * what loading the tasks costs (~20 ms for all of them), and a pipeline uses a few of their
+ * actions: the tasks' params modules export builders, and each is called on first use.
+ */
+export type ParamsSchema<S extends z.ZodType> = S | (() => S);
+
+/** Declares an action with its parameter type inferred from the schema (built on first read when given as a builder). */
 export function defineAction<S extends z.ZodType>(
-  definition: Omit<ActionDefinition<z.infer<S>>, 'params'> & { params: S },
+  definition: Omit<ActionDefinition<z.infer<S>>, 'params'> & { params: ParamsSchema<S> },
 ): ActionDefinition<z.infer<S>> {
-  return definition as ActionDefinition<z.infer<S>>;
+  const { params } = definition;
+  if (typeof params !== 'function') return definition as ActionDefinition<z.infer<S>>;
+  let built: S | undefined;
+  return Object.defineProperty({ ...definition }, 'params', {
+    get: () => {
+      built ??= params();
+      return built;
+    },
+    enumerable: true,
+  }) as unknown as ActionDefinition<z.infer<S>>;
 }
 
 /** What an action does, apart from what validation needs (its description, parameters, outputs). */
@@ -132,7 +148,7 @@ export function loadImplementation<P>(action: ActionDefinition<P>): Promise<Acti
 
 export function lazyAction<S extends z.ZodType>(definition: {
   description: string;
-  params: S;
+  params: ParamsSchema<S>;
   outputs: readonly string[];
   /** Whether the implementation has a `plan` (validation reports it before anything is loaded). */
   plannable: boolean;

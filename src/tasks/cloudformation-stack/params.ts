@@ -2,16 +2,20 @@
  * The `with:` parameters of the cloudformation-stack actions: CreateStack's members in
  * lowerCamelCase (acronyms written as words: `roleArn`, `templateUrl`, `notificationArns`), plus
  * the task's own options (`templateFile`, `templateBucket`, `waitTimeout`), and their translation
- * to SDK inputs.
+ * to SDK inputs. The schemas are builders, called on first use (see ParamsSchema).
  */
 import type { Capability, OnFailure, Parameter, Tag } from '@aws-sdk/client-cloudformation';
-import { z } from 'zod';
+import * as z from 'zod';
 import { bucketParam } from '../s3-object/params.js';
 
 /** A stack name, as CloudFormation allows it. */
-const stackName = z
-  .string()
-  .regex(/^[a-zA-Z][-a-zA-Z0-9]{0,127}$/, 'a stack name starts with a letter and has only letters, digits and hyphens');
+const stackName = () =>
+  z
+    .string()
+    .regex(
+      /^[a-zA-Z][-a-zA-Z0-9]{0,127}$/,
+      'a stack name starts with a letter and has only letters, digits and hyphens',
+    );
 
 /**
  * A parameter value. Numbers and booleans are written as CloudFormation reads them, a list is a
@@ -19,16 +23,17 @@ const stackName = z
  * current value; when the stack is created it is left out, so the template's default applies (as
  * `aws cloudformation deploy` does), and one pipeline step can both create and update a stack.
  */
-const parameterValue = z.union([
-  z.string(),
-  z.number(),
-  z.boolean(),
-  z.array(z.union([z.string(), z.number()])),
-  z.strictObject({ usePreviousValue: z.literal(true) }),
-]);
+const parameterValue = () =>
+  z.union([
+    z.string(),
+    z.number(),
+    z.boolean(),
+    z.array(z.union([z.string(), z.number()])),
+    z.strictObject({ usePreviousValue: z.literal(true) }),
+  ]);
 
 /** Where the template comes from: exactly one of these (checked by `checkTemplateSource`). */
-export const templateSource = {
+export const templateSource = () => ({
   /** The template text (JSON or YAML); an object is sent as JSON. Up to 51,200 bytes. */
   templateBody: z.union([z.string(), z.record(z.string(), z.unknown())]).optional(),
   /** A local file, relative to the pipeline file; read by the action, uploaded to `templateBucket` when large. */
@@ -48,18 +53,18 @@ export const templateSource = {
   package: z.boolean().optional(),
   /** With `package`: keys of the artifacts start with `<packagePrefix>/`. */
   packagePrefix: z.string().optional(),
-};
+});
 
 /** CreateStack/UpdateStack/CreateChangeSet members shared by the actions that deploy a template. */
-export const stackShape = {
-  stackName,
-  ...templateSource,
+export const stackShape = () => ({
+  stackName: stackName(),
+  ...templateSource(),
   /**
    * Template parameters as a map `{ Key: value }` (rather than the API's list of
    * `{ParameterKey, ParameterValue}`). Parameters left out take their template default on create,
    * and their default (not their previous value) on update, as the API does.
    */
-  parameters: z.record(z.string(), parameterValue).optional(),
+  parameters: z.record(z.string(), parameterValue()).optional(),
   capabilities: z.array(z.enum(['CAPABILITY_IAM', 'CAPABILITY_NAMED_IAM', 'CAPABILITY_AUTO_EXPAND'])).optional(),
   resourceTypes: z.array(z.string()).optional(),
   roleArn: z.string().optional(),
@@ -77,7 +82,7 @@ export const stackShape = {
   retainExceptOnCreate: z.boolean().optional(),
   /** How long to wait for the stack to reach a final status, in seconds. @default 3600 */
   waitTimeout: z.number().positive().optional(),
-};
+});
 
 export const DEFAULT_WAIT_TIMEOUT_SECONDS = 3600;
 
@@ -126,7 +131,7 @@ export function checkFailureOptions(
   }
 }
 
-export type StackParams = z.infer<z.ZodObject<typeof stackShape>>;
+export type StackParams = z.infer<z.ZodObject<ReturnType<typeof stackShape>>>;
 
 /**
  * The API's parameter list from the `{ Key: value }` map. Creating a stack, a parameter that keeps
@@ -183,54 +188,59 @@ export function waitTimeoutMs(params: { waitTimeout?: number | undefined }): num
 /** Output names every stack action sets (the stack's Outputs come on top, by their keys). */
 export const STACK_OUTPUTS = ['stackId', 'stackName', 'stackStatus'] as const;
 
-export const deployParams = z.strictObject(stackShape).superRefine((p, ctx) => {
-  checkTemplateSource(p, ctx);
-  checkFailureOptions(p, ctx);
-});
+export const deployParams = () =>
+  z.strictObject(stackShape()).superRefine((p, ctx) => {
+    checkTemplateSource(p, ctx);
+    checkFailureOptions(p, ctx);
+  });
 
-export const updateParams = z
-  .strictObject({
-    ...stackShape,
-    /** Keep the stack's current template (then only parameters, tags ... change). */
-    usePreviousTemplate: z.boolean().optional(),
-  })
-  .superRefine(checkTemplateSource);
+export const updateParams = () =>
+  z
+    .strictObject({
+      ...stackShape(),
+      /** Keep the stack's current template (then only parameters, tags ... change). */
+      usePreviousTemplate: z.boolean().optional(),
+    })
+    .superRefine(checkTemplateSource);
 
 export type DeployParams = StackParams & { usePreviousTemplate?: boolean | undefined };
 
-const changeSetName = z
-  .string()
-  .regex(
-    /^[a-zA-Z][-a-zA-Z0-9]{0,127}$/,
-    'a change set name starts with a letter and has only letters, digits and hyphens',
-  );
+const changeSetName = () =>
+  z
+    .string()
+    .regex(
+      /^[a-zA-Z][-a-zA-Z0-9]{0,127}$/,
+      'a change set name starts with a letter and has only letters, digits and hyphens',
+    );
 
-export const createChangeSetParams = z
-  .strictObject({
-    ...stackShape,
-    usePreviousTemplate: z.boolean().optional(),
-    /** @default `lambda-tasks-<time>` */
-    changeSetName: changeSetName.optional(),
-    description: z.string().max(1024).optional(),
-    /** CREATE or UPDATE; by default CREATE when the stack does not exist, UPDATE when it does. */
-    changeSetType: z.enum(['CREATE', 'UPDATE']).optional(),
-  })
-  .superRefine(checkTemplateSource);
+export const createChangeSetParams = () =>
+  z
+    .strictObject({
+      ...stackShape(),
+      usePreviousTemplate: z.boolean().optional(),
+      /** @default `lambda-tasks-<time>` */
+      changeSetName: changeSetName().optional(),
+      description: z.string().max(1024).optional(),
+      /** CREATE or UPDATE; by default CREATE when the stack does not exist, UPDATE when it does. */
+      changeSetType: z.enum(['CREATE', 'UPDATE']).optional(),
+    })
+    .superRefine(checkTemplateSource);
 
-export type CreateChangeSetParams = z.infer<typeof createChangeSetParams>;
+export type CreateChangeSetParams = z.infer<ReturnType<typeof createChangeSetParams>>;
 
-export const executeChangeSetParams = z.strictObject({
-  /** The stack's name or id (optional when changeSetName is the change set's ARN). */
-  stackName: z.string().min(1).optional(),
-  /** The change set's name, or its ARN (the `changeSetId` output of create-change-set). */
-  changeSetName: z.string().min(1),
-  disableRollback: z.boolean().optional(),
-  retainExceptOnCreate: z.boolean().optional(),
-  /** How long to wait for the stack to reach a final status, in seconds. @default 3600 */
-  waitTimeout: z.number().positive().optional(),
-});
+export const executeChangeSetParams = () =>
+  z.strictObject({
+    /** The stack's name or id (optional when changeSetName is the change set's ARN). */
+    stackName: z.string().min(1).optional(),
+    /** The change set's name, or its ARN (the `changeSetId` output of create-change-set). */
+    changeSetName: z.string().min(1),
+    disableRollback: z.boolean().optional(),
+    retainExceptOnCreate: z.boolean().optional(),
+    /** How long to wait for the stack to reach a final status, in seconds. @default 3600 */
+    waitTimeout: z.number().positive().optional(),
+  });
 
-export type ExecuteChangeSetParams = z.infer<typeof executeChangeSetParams>;
+export type ExecuteChangeSetParams = z.infer<ReturnType<typeof executeChangeSetParams>>;
 
 export const CHANGE_SET_OUTPUTS = [
   'changeSetId',
@@ -245,45 +255,48 @@ export const CHANGE_SET_OUTPUTS = [
 
 export const EXECUTE_OUTPUTS = STACK_OUTPUTS;
 
-export const deleteParams = z.strictObject({
-  /** The stack's name or id. */
-  stackName: z.string().min(1),
-  /** Logical ids of resources to keep (only for a stack in DELETE_FAILED, as the API allows). */
-  retainResources: z.array(z.string()).optional(),
-  roleArn: z.string().optional(),
-  /** How long to wait for DELETE_COMPLETE, in seconds. @default 3600 */
-  waitTimeout: z.number().positive().optional(),
-});
+export const deleteParams = () =>
+  z.strictObject({
+    /** The stack's name or id. */
+    stackName: z.string().min(1),
+    /** Logical ids of resources to keep (only for a stack in DELETE_FAILED, as the API allows). */
+    retainResources: z.array(z.string()).optional(),
+    roleArn: z.string().optional(),
+    /** How long to wait for DELETE_COMPLETE, in seconds. @default 3600 */
+    waitTimeout: z.number().positive().optional(),
+  });
 
-export type DeleteParams = z.infer<typeof deleteParams>;
+export type DeleteParams = z.infer<ReturnType<typeof deleteParams>>;
 
-export const validateParams = z
-  .strictObject({
-    ...templateSource,
-    /** Only names the S3 key of an uploaded large templateFile. */
-    stackName: z.string().optional(),
-  })
-  .superRefine(checkTemplateSource);
+export const validateParams = () =>
+  z
+    .strictObject({
+      ...templateSource(),
+      /** Only names the S3 key of an uploaded large templateFile. */
+      stackName: z.string().optional(),
+    })
+    .superRefine(checkTemplateSource);
 
-export type ValidateParams = z.infer<typeof validateParams>;
+export type ValidateParams = z.infer<ReturnType<typeof validateParams>>;
 
 export const VALIDATE_OUTPUTS = ['description', 'parameters', 'capabilities'] as const;
 
-export const packageParams = z.strictObject({
-  /** The template to package (JSON or YAML), relative to the pipeline file. */
-  templateFile: z.string().min(1),
-  /** The bucket the artifacts are uploaded to (`--s3-bucket`). */
-  bucket: bucketParam,
-  /** Keys of the artifacts start with `<prefix>/` (`--s3-prefix`). @default none */
-  prefix: z.string().optional(),
-  /** Where to write the packaged template, relative to the pipeline file. @default .lambda-tasks/build/<step>.template.yml */
-  outputTemplateFile: z.string().min(1).optional(),
-  /** Upload every artifact, even one whose object is there already (`--force-upload`). @default false */
-  forceUpload: z.boolean().default(false),
-  /** Create the bucket when it does not exist (as `s3-object: upload` does). @default false */
-  createBucket: z.boolean().default(false),
-});
-export type PackageParams = z.infer<typeof packageParams>;
+export const packageParams = () =>
+  z.strictObject({
+    /** The template to package (JSON or YAML), relative to the pipeline file. */
+    templateFile: z.string().min(1),
+    /** The bucket the artifacts are uploaded to (`--s3-bucket`). */
+    bucket: bucketParam(),
+    /** Keys of the artifacts start with `<prefix>/` (`--s3-prefix`). @default none */
+    prefix: z.string().optional(),
+    /** Where to write the packaged template, relative to the pipeline file. @default .lambda-tasks/build/<step>.template.yml */
+    outputTemplateFile: z.string().min(1).optional(),
+    /** Upload every artifact, even one whose object is there already (`--force-upload`). @default false */
+    forceUpload: z.boolean().default(false),
+    /** Create the bucket when it does not exist (as `s3-object: upload` does). @default false */
+    createBucket: z.boolean().default(false),
+  });
+export type PackageParams = z.infer<ReturnType<typeof packageParams>>;
 
 /**
  * `templateFile`: the packaged template's path; `artifacts`: JSON list of `{ location, path, key }`;

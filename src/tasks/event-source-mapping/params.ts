@@ -2,28 +2,29 @@
  * The `with:` parameters of the event-source-mapping actions: CreateEventSourceMapping's members
  * in lowerCamelCase (nested ones too: `filterCriteria: { filters: [{ pattern }] }`,
  * `destinationConfig: { onFailure: { destination } }`), `uuid` to address a mapping (or
- * `functionName` + `eventSourceArn` to find it), and `waitTimeout`; and their SDK form.
+ * `functionName` + `eventSourceArn` to find it), and `waitTimeout`; and their SDK form. The
+ * schemas are builders, called on first use (see ParamsSchema).
  */
 import type { CreateEventSourceMappingRequest, UpdateEventSourceMappingRequest } from '@aws-sdk/client-lambda';
-import { z } from 'zod';
+import * as z from 'zod';
 import { toAwsShape } from '../aws-names.js';
 
 /** A filter pattern: the JSON text Lambda takes, or the pattern as an object (sent as JSON). */
-const pattern = z.union([z.string(), z.record(z.string(), z.unknown())]);
+const pattern = () => z.union([z.string(), z.record(z.string(), z.unknown())]);
 
-const kafkaConfig = {
+const kafkaConfig = () => ({
   consumerGroupId: z.string().optional(),
   schemaRegistryConfig: z.record(z.string(), z.unknown()).optional(),
-};
+});
 
 /** Members UpdateEventSourceMapping accepts too. */
-const updatable = {
+const updatable = () => ({
   /** The function's name, ARN or partial ARN, optionally with a version or alias. */
   functionName: z.string().min(1).optional(),
   /** @default true */
   enabled: z.boolean().optional(),
   batchSize: z.number().int().min(1).max(10_000).optional(),
-  filterCriteria: z.strictObject({ filters: z.array(z.strictObject({ pattern: pattern.optional() })) }).optional(),
+  filterCriteria: z.strictObject({ filters: z.array(z.strictObject({ pattern: pattern().optional() })) }).optional(),
   kmsKeyArn: z.string().optional(),
   metricsConfig: z.strictObject({ metrics: z.array(z.enum(['EventCount', 'ErrorCount', 'KafkaMetrics'])) }).optional(),
   loggingConfig: z.strictObject({ systemLogLevel: z.enum(['DEBUG', 'INFO', 'WARN']).optional() }).optional(),
@@ -44,9 +45,9 @@ const updatable = {
   tumblingWindowInSeconds: z.number().int().min(0).max(900).optional(),
   sourceAccessConfigurations: z.array(z.strictObject({ type: z.string(), uri: z.string() })).optional(),
   functionResponseTypes: z.array(z.literal('ReportBatchItemFailures')).optional(),
-  amazonManagedKafkaEventSourceConfig: z.strictObject(kafkaConfig).optional(),
+  amazonManagedKafkaEventSourceConfig: z.strictObject(kafkaConfig()).optional(),
   selfManagedKafkaEventSourceConfig: z
-    .strictObject({ ...kafkaConfig, consumptionMode: z.enum(['Queue', 'Stream']).optional() })
+    .strictObject({ ...kafkaConfig(), consumptionMode: z.enum(['Queue', 'Stream']).optional() })
     .optional(),
   documentDbEventSourceConfig: z
     .strictObject({
@@ -62,10 +63,10 @@ const updatable = {
       pollerGroupName: z.string().optional(),
     })
     .optional(),
-};
+});
 
 /** Members only CreateEventSourceMapping takes. */
-const createOnly = {
+const createOnly = () => ({
   /** The stream, queue, or cluster: a Kinesis stream, DynamoDB stream, SQS queue, MSK cluster, MQ broker or DocumentDB ARN. */
   eventSourceArn: z.string().min(1).optional(),
   /** Where a stream mapping starts reading: required for Kinesis and DynamoDB streams and Kafka. */
@@ -79,19 +80,19 @@ const createOnly = {
   selfManagedEventSource: z
     .strictObject({ endpoints: z.strictObject({ KAFKA_BOOTSTRAP_SERVERS: z.array(z.string()) }) })
     .optional(),
-};
+});
 
-const waitTimeout = {
+const waitTimeout = () => ({
   /** How long to wait for the mapping's state to settle (Creating -> Enabled ...), in seconds. @default 300 */
   waitTimeout: z.number().positive().optional(),
-};
+});
 
 /** Which mapping: its UUID, or the one mapping of `functionName` on `eventSourceArn`. */
-const identity = {
+const identity = () => ({
   uuid: z.string().min(1).optional(),
   functionName: z.string().min(1).optional(),
   eventSourceArn: z.string().min(1).optional(),
-};
+});
 
 function checkIdentity(
   p: { uuid?: string | undefined; functionName?: string | undefined; eventSourceArn?: string | undefined },
@@ -129,28 +130,30 @@ function checkStartingPosition(
   }
 }
 
-export const createParams = z
-  .strictObject({
-    ...updatable,
-    ...createOnly,
-    functionName: z.string().min(1),
-    /**
-     * When a mapping of this function on this source exists already: update it to these parameters
-     * (skip when they match). With false, create fails instead. @default true
-     */
-    updateIfExists: z.boolean().optional(),
-    ...waitTimeout,
-  })
-  .superRefine(checkStartingPosition);
+export const createParams = () =>
+  z
+    .strictObject({
+      ...updatable(),
+      ...createOnly(),
+      functionName: z.string().min(1),
+      /**
+       * When a mapping of this function on this source exists already: update it to these parameters
+       * (skip when they match). With false, create fails instead. @default true
+       */
+      updateIfExists: z.boolean().optional(),
+      ...waitTimeout(),
+    })
+    .superRefine(checkStartingPosition);
 
-export const updateParams = z.strictObject({ ...updatable, ...identity, ...waitTimeout }).superRefine(checkIdentity);
+export const updateParams = () =>
+  z.strictObject({ ...updatable(), ...identity(), ...waitTimeout() }).superRefine(checkIdentity);
 
 /** enable, disable, delete: only which mapping. */
-export const selectParams = z.strictObject({ ...identity, ...waitTimeout }).superRefine(checkIdentity);
+export const selectParams = () => z.strictObject({ ...identity(), ...waitTimeout() }).superRefine(checkIdentity);
 
-export type CreateParams = z.infer<typeof createParams>;
-export type UpdateParams = z.infer<typeof updateParams>;
-export type SelectParams = z.infer<typeof selectParams>;
+export type CreateParams = z.infer<ReturnType<typeof createParams>>;
+export type UpdateParams = z.infer<ReturnType<typeof updateParams>>;
+export type SelectParams = z.infer<ReturnType<typeof selectParams>>;
 
 /** What every event-source-mapping action sets. */
 export const MAPPING_OUTPUTS = ['uuid', 'state', 'functionArn', 'eventSourceArn', 'eventSourceMappingArn'] as const;

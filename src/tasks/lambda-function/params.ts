@@ -1,22 +1,23 @@
 /**
  * Parameters of the lambda-function actions: CreateFunction's members in lowerCamelCase (so they
  * can be looked up in the Lambda API reference) plus the task's own options (`publish`, `alias`,
- * `wait`). `toConfiguration` turns the configuration members into the SDK's input shape.
+ * `wait`). `toConfiguration` turns the configuration members into the SDK's input shape. The
+ * schemas are builders, called on first use (see ParamsSchema).
  */
 import type { CreateFunctionRequest } from '@aws-sdk/client-lambda';
-import { z } from 'zod';
+import * as z from 'zod';
 import { toAwsShape } from '../aws-names.js';
 
 /** A name (`hello`), a partial ARN (`000000000000:function:hello`) or an ARN. */
-export const functionName = z.string().min(1).max(170);
+const functionName = () => z.string().min(1).max(170);
 
 /** Environment values may be written as YAML numbers or booleans; Lambda wants strings. */
-const envValue = z.union([z.string(), z.number(), z.boolean()]).transform(String);
+const envValue = () => z.union([z.string(), z.number(), z.boolean()]).transform(String);
 
 const logLevels = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR', 'FATAL'] as const;
 
 /** The configuration members of CreateFunction / UpdateFunctionConfiguration. */
-export const configurationShape = {
+export const configurationShape = () => ({
   runtime: z.string().min(1).optional(),
   handler: z.string().min(1).max(128).optional(),
   role: z.string().min(1).optional(),
@@ -26,7 +27,7 @@ export const configurationShape = {
   memorySize: z.number().int().min(128).max(10_240).optional(),
   description: z.string().max(256).optional(),
   /** The complete set of variables: ones not listed are removed. */
-  environment: z.strictObject({ variables: z.record(z.string(), envValue).default({}) }).optional(),
+  environment: z.strictObject({ variables: z.record(z.string(), envValue()).default({}) }).optional(),
   /** Layer version ARNs, in order. */
   layers: z.array(z.string().min(1)).max(5).optional(),
   architectures: z
@@ -53,35 +54,55 @@ export const configurationShape = {
       ipv6AllowedForDualStack: z.boolean().optional(),
     })
     .optional(),
-};
+});
 
-export const CONFIGURATION_KEYS = Object.keys(configurationShape) as (keyof typeof configurationShape)[];
+type ConfigurationShape = ReturnType<typeof configurationShape>;
+
+/** The configuration members' names (typed against the shape: a member added there must be listed here). */
+export const CONFIGURATION_KEYS = [
+  'runtime',
+  'handler',
+  'role',
+  'timeout',
+  'memorySize',
+  'description',
+  'environment',
+  'layers',
+  'architectures',
+  'ephemeralStorage',
+  'deadLetterConfig',
+  'tracingConfig',
+  'loggingConfig',
+  'kmsKeyArn',
+  'vpcConfig',
+] as const satisfies readonly (keyof ConfigurationShape)[];
 
 /** The function's code: a local zip or directory (zipped reproducibly), or an S3 object. */
-export const codeParam = z
-  .strictObject({
-    /** A local .zip file, or a directory to zip (honouring .lambdaignore), relative to the pipeline file. */
-    zipFile: z.string().min(1).optional(),
-    s3Bucket: z.string().min(3).optional(),
-    s3Key: z.string().min(1).optional(),
-    s3ObjectVersion: z.string().min(1).optional(),
-  })
-  .superRefine((code, issue) => {
-    const s3 = code.s3Bucket !== undefined || code.s3Key !== undefined || code.s3ObjectVersion !== undefined;
-    if (code.zipFile !== undefined && s3) {
-      issue.addIssue({ code: 'custom', message: 'give `zipFile` or `s3Bucket` and `s3Key`, not both' });
-    } else if (code.zipFile === undefined && (code.s3Bucket === undefined || code.s3Key === undefined)) {
-      issue.addIssue({ code: 'custom', message: 'give `zipFile`, or `s3Bucket` and `s3Key`' });
-    }
-  });
-export type CodeParam = z.infer<typeof codeParam>;
+const codeParam = () =>
+  z
+    .strictObject({
+      /** A local .zip file, or a directory to zip (honouring .lambdaignore), relative to the pipeline file. */
+      zipFile: z.string().min(1).optional(),
+      s3Bucket: z.string().min(3).optional(),
+      s3Key: z.string().min(1).optional(),
+      s3ObjectVersion: z.string().min(1).optional(),
+    })
+    .superRefine((code, issue) => {
+      const s3 = code.s3Bucket !== undefined || code.s3Key !== undefined || code.s3ObjectVersion !== undefined;
+      if (code.zipFile !== undefined && s3) {
+        issue.addIssue({ code: 'custom', message: 'give `zipFile` or `s3Bucket` and `s3Key`, not both' });
+      } else if (code.zipFile === undefined && (code.s3Bucket === undefined || code.s3Key === undefined)) {
+        issue.addIssue({ code: 'custom', message: 'give `zipFile`, or `s3Bucket` and `s3Key`' });
+      }
+    });
+export type CodeParam = z.infer<ReturnType<typeof codeParam>>;
 
-export const tagsParam = z.record(z.string(), z.string());
+const tagsParam = () => z.record(z.string(), z.string());
 
 /** `wait`: after the last change, wait until LastUpdateStatus is Successful. @default true */
-export const waitParam = z.boolean().default(true);
+const waitParam = () => z.boolean().default(true);
 
-type ConfigurationParams = { [K in keyof typeof configurationShape]?: z.infer<(typeof configurationShape)[K]> };
+type ConfigurationParams = { [K in keyof ConfigurationShape]?: z.infer<ConfigurationShape[K]> };
 
 /** The configuration members that were given, in the SDK's shape (`Timeout`, `Environment.Variables` ...). */
 export type Configuration = Partial<
@@ -133,160 +154,173 @@ export function missingForCreate(params: {
   return missing;
 }
 
-export const aliasParams = z.strictObject({
-  functionName,
-  /** The alias's name (`live`, `prod`). */
-  name: z.string().min(1).max(128),
-  /** The version it points to (a number, or $LATEST). */
-  functionVersion: z.union([z.string().min(1), z.number().int().min(1).transform(String)]),
-  description: z.string().max(256).optional(),
-  /** Route a share of the traffic to one other version: `{ additionalVersionWeights: { "2": 0.1 } }`. */
-  routingConfig: z
-    .strictObject({ additionalVersionWeights: z.record(z.string(), z.number().min(0).max(1)) })
-    .optional(),
-});
-
-export const deployParams = z
-  .strictObject({
-    functionName,
-    ...configurationShape,
-    /** Required to create the function; without it an existing function keeps its code. */
-    code: codeParam.optional(),
-    /** Tags to set (tags not listed are kept). */
-    tags: tagsParam.optional(),
-    /** Publish a version after the changes (none is published when the newest already holds them). @default false, true with `alias` */
-    publish: z.boolean().optional(),
-    /** An alias to create or move to the published version (`live`). */
-    alias: z.string().min(1).max(128).optional(),
-    wait: waitParam,
-  })
-  .superRefine((p, issue) => {
-    if (p.alias !== undefined && p.publish === false) {
-      issue.addIssue({
-        code: 'custom',
-        path: ['alias'],
-        message: 'an alias points to a published version: drop publish: false',
-      });
-    }
+export const aliasParams = () =>
+  z.strictObject({
+    functionName: functionName(),
+    /** The alias's name (`live`, `prod`). */
+    name: z.string().min(1).max(128),
+    /** The version it points to (a number, or $LATEST). */
+    functionVersion: z.union([z.string().min(1), z.number().int().min(1).transform(String)]),
+    description: z.string().max(256).optional(),
+    /** Route a share of the traffic to one other version: `{ additionalVersionWeights: { "2": 0.1 } }`. */
+    routingConfig: z
+      .strictObject({ additionalVersionWeights: z.record(z.string(), z.number().min(0).max(1)) })
+      .optional(),
   });
-export type DeployParams = z.infer<typeof deployParams>;
 
-export const createParams = z
-  .strictObject({
-    functionName,
-    ...configurationShape,
-    code: codeParam,
-    tags: tagsParam.optional(),
-    /** Publish version 1 right away. @default false */
+export const deployParams = () =>
+  z
+    .strictObject({
+      functionName: functionName(),
+      ...configurationShape(),
+      /** Required to create the function; without it an existing function keeps its code. */
+      code: codeParam().optional(),
+      /** Tags to set (tags not listed are kept). */
+      tags: tagsParam().optional(),
+      /** Publish a version after the changes (none is published when the newest already holds them). @default false, true with `alias` */
+      publish: z.boolean().optional(),
+      /** An alias to create or move to the published version (`live`). */
+      alias: z.string().min(1).max(128).optional(),
+      wait: waitParam(),
+    })
+    .superRefine((p, issue) => {
+      if (p.alias !== undefined && p.publish === false) {
+        issue.addIssue({
+          code: 'custom',
+          path: ['alias'],
+          message: 'an alias points to a published version: drop publish: false',
+        });
+      }
+    });
+export type DeployParams = z.infer<ReturnType<typeof deployParams>>;
+
+export const createParams = () =>
+  z
+    .strictObject({
+      functionName: functionName(),
+      ...configurationShape(),
+      code: codeParam(),
+      tags: tagsParam().optional(),
+      /** Publish version 1 right away. @default false */
+      publish: z.boolean().default(false),
+      wait: waitParam(),
+    })
+    .superRefine((p, issue) => {
+      for (const key of missingForCreate(p))
+        issue.addIssue({ code: 'custom', path: [key], message: `${key} is required to create a function` });
+    });
+
+export const updateCodeParams = () =>
+  z.strictObject({
+    functionName: functionName(),
+    code: codeParam(),
+    architectures: configurationShape().architectures,
+    /** Publish a version after the update. @default false */
     publish: z.boolean().default(false),
-    wait: waitParam,
-  })
-  .superRefine((p, issue) => {
-    for (const key of missingForCreate(p))
-      issue.addIssue({ code: 'custom', path: [key], message: `${key} is required to create a function` });
+    wait: waitParam(),
   });
 
-export const updateCodeParams = z.strictObject({
-  functionName,
-  code: codeParam,
-  architectures: configurationShape.architectures,
-  /** Publish a version after the update. @default false */
-  publish: z.boolean().default(false),
-  wait: waitParam,
-});
+export const updateConfigurationParams = () => {
+  const { architectures: _architectures, ...updatableShape } = configurationShape();
+  return z
+    .strictObject({ functionName: functionName(), ...updatableShape, tags: tagsParam().optional(), wait: waitParam() })
+    .superRefine((p, issue) => {
+      const given =
+        Object.keys(updatableShape).some((k) => p[k as keyof typeof p] !== undefined) || p.tags !== undefined;
+      if (!given) issue.addIssue({ code: 'custom', message: 'give at least one configuration member to update' });
+    });
+};
 
-const { architectures: _architectures, ...updatableShape } = configurationShape;
-export const updateConfigurationParams = z
-  .strictObject({ functionName, ...updatableShape, tags: tagsParam.optional(), wait: waitParam })
-  .superRefine((p, issue) => {
-    const given = Object.keys(updatableShape).some((k) => p[k as keyof typeof p] !== undefined) || p.tags !== undefined;
-    if (!given) issue.addIssue({ code: 'custom', message: 'give at least one configuration member to update' });
-  });
-
-export const deleteParams = z.strictObject({
-  functionName,
-  /** A version to delete instead of the whole function. */
-  qualifier: z.union([z.string().min(1), z.number().int().min(1).transform(String)]).optional(),
-  /** Succeed, with a skip, when the function (or version) does not exist. @default false */
-  doNotFailIfNotExists: z.boolean().default(false),
-});
-
-export const invokeParams = z
-  .strictObject({
-    functionName,
-    /** The event: an object or array (sent as JSON), or a string (sent as it is: JSON text). */
-    payload: z.unknown().optional(),
-    /** A file holding the event (JSON), relative to the pipeline file. */
-    payloadFile: z.string().min(1).optional(),
-    /** @default RequestResponse */
-    invocationType: z.enum(['RequestResponse', 'Event', 'DryRun']).default('RequestResponse'),
-    /** A version or alias. @default $LATEST */
+export const deleteParams = () =>
+  z.strictObject({
+    functionName: functionName(),
+    /** A version to delete instead of the whole function. */
     qualifier: z.union([z.string().min(1), z.number().int().min(1).transform(String)]).optional(),
-    /** Tail: show the end of the execution log (RequestResponse only). @default None */
-    logType: z.enum(['None', 'Tail']).default('None'),
-    /** The client context the function sees as `context.clientContext` (an object, sent as base64 JSON). */
-    clientContext: z.record(z.string(), z.unknown()).optional(),
-    /** Do not fail the step when the function returns an error. @default false */
-    allowFunctionError: z.boolean().default(false),
-  })
-  .superRefine((p, issue) => {
-    if (p.payload !== undefined && p.payloadFile !== undefined) {
-      issue.addIssue({ code: 'custom', path: ['payloadFile'], message: 'give `payload` or `payloadFile`, not both' });
-    }
-    if (p.logType === 'Tail' && p.invocationType !== 'RequestResponse') {
-      issue.addIssue({ code: 'custom', path: ['logType'], message: 'a log tail comes only with RequestResponse' });
-    }
+    /** Succeed, with a skip, when the function (or version) does not exist. @default false */
+    doNotFailIfNotExists: z.boolean().default(false),
   });
-export type InvokeParams = z.infer<typeof invokeParams>;
 
-const qualifier = z.union([z.string().min(1), z.number().int().min(1).transform(String)]).optional();
+export const invokeParams = () =>
+  z
+    .strictObject({
+      functionName: functionName(),
+      /** The event: an object or array (sent as JSON), or a string (sent as it is: JSON text). */
+      payload: z.unknown().optional(),
+      /** A file holding the event (JSON), relative to the pipeline file. */
+      payloadFile: z.string().min(1).optional(),
+      /** @default RequestResponse */
+      invocationType: z.enum(['RequestResponse', 'Event', 'DryRun']).default('RequestResponse'),
+      /** A version or alias. @default $LATEST */
+      qualifier: z.union([z.string().min(1), z.number().int().min(1).transform(String)]).optional(),
+      /** Tail: show the end of the execution log (RequestResponse only). @default None */
+      logType: z.enum(['None', 'Tail']).default('None'),
+      /** The client context the function sees as `context.clientContext` (an object, sent as base64 JSON). */
+      clientContext: z.record(z.string(), z.unknown()).optional(),
+      /** Do not fail the step when the function returns an error. @default false */
+      allowFunctionError: z.boolean().default(false),
+    })
+    .superRefine((p, issue) => {
+      if (p.payload !== undefined && p.payloadFile !== undefined) {
+        issue.addIssue({ code: 'custom', path: ['payloadFile'], message: 'give `payload` or `payloadFile`, not both' });
+      }
+      if (p.logType === 'Tail' && p.invocationType !== 'RequestResponse') {
+        issue.addIssue({ code: 'custom', path: ['logType'], message: 'a log tail comes only with RequestResponse' });
+      }
+    });
+export type InvokeParams = z.infer<ReturnType<typeof invokeParams>>;
 
-export const addPermissionParams = z.strictObject({
-  functionName,
-  statementId: z.string().min(1).max(100),
-  /** @default lambda:InvokeFunction */
-  action: z.string().min(1).default('lambda:InvokeFunction'),
-  /** A service (`s3.amazonaws.com`), an account id, an ARN, or `*`. */
-  principal: z.string().min(1),
-  sourceArn: z.string().min(1).optional(),
-  sourceAccount: z
-    .string()
-    .regex(/^\d{12}$/)
-    .optional(),
-  eventSourceToken: z.string().min(1).optional(),
-  principalOrgID: z.string().min(1).optional(),
-  functionUrlAuthType: z.enum(['NONE', 'AWS_IAM']).optional(),
-  /** A version or alias whose policy gets the statement. */
-  qualifier,
-});
-export type AddPermissionParams = z.infer<typeof addPermissionParams>;
+const qualifier = () => z.union([z.string().min(1), z.number().int().min(1).transform(String)]).optional();
 
-export const pruneParams = z.strictObject({
-  functionName,
-  /** How many of the newest versions to keep (besides any version an alias routes to). */
-  keep: z.number().int().min(0),
-});
+export const addPermissionParams = () =>
+  z.strictObject({
+    functionName: functionName(),
+    statementId: z.string().min(1).max(100),
+    /** @default lambda:InvokeFunction */
+    action: z.string().min(1).default('lambda:InvokeFunction'),
+    /** A service (`s3.amazonaws.com`), an account id, an ARN, or `*`. */
+    principal: z.string().min(1),
+    sourceArn: z.string().min(1).optional(),
+    sourceAccount: z
+      .string()
+      .regex(/^\d{12}$/)
+      .optional(),
+    eventSourceToken: z.string().min(1).optional(),
+    principalOrgID: z.string().min(1).optional(),
+    functionUrlAuthType: z.enum(['NONE', 'AWS_IAM']).optional(),
+    /** A version or alias whose policy gets the statement. */
+    qualifier: qualifier(),
+  });
+export type AddPermissionParams = z.infer<ReturnType<typeof addPermissionParams>>;
 
-export const removePermissionParams = z.strictObject({
-  functionName,
-  statementId: z.string().min(1).max(100),
-  qualifier,
-  /** Succeed, with a skip, when there is no such statement. @default false */
-  doNotFailIfNotExists: z.boolean().default(false),
-});
+export const pruneParams = () =>
+  z.strictObject({
+    functionName: functionName(),
+    /** How many of the newest versions to keep (besides any version an alias routes to). */
+    keep: z.number().int().min(0),
+  });
 
-export const publishVersionParams = z.strictObject({
-  functionName,
-  /** The version's description. */
-  description: z.string().max(256).optional(),
-  wait: waitParam,
-});
+export const removePermissionParams = () =>
+  z.strictObject({
+    functionName: functionName(),
+    statementId: z.string().min(1).max(100),
+    qualifier: qualifier(),
+    /** Succeed, with a skip, when there is no such statement. @default false */
+    doNotFailIfNotExists: z.boolean().default(false),
+  });
 
-export type AliasParams = z.infer<typeof aliasParams>;
-export type CreateParams = z.infer<typeof createParams>;
-export type UpdateCodeParams = z.infer<typeof updateCodeParams>;
-export type UpdateConfigurationParams = z.infer<typeof updateConfigurationParams>;
-export type DeleteParams = z.infer<typeof deleteParams>;
-export type RemovePermissionParams = z.infer<typeof removePermissionParams>;
-export type PublishVersionParams = z.infer<typeof publishVersionParams>;
-export type PruneParams = z.infer<typeof pruneParams>;
+export const publishVersionParams = () =>
+  z.strictObject({
+    functionName: functionName(),
+    /** The version's description. */
+    description: z.string().max(256).optional(),
+    wait: waitParam(),
+  });
+
+export type AliasParams = z.infer<ReturnType<typeof aliasParams>>;
+export type CreateParams = z.infer<ReturnType<typeof createParams>>;
+export type UpdateCodeParams = z.infer<ReturnType<typeof updateCodeParams>>;
+export type UpdateConfigurationParams = z.infer<ReturnType<typeof updateConfigurationParams>>;
+export type DeleteParams = z.infer<ReturnType<typeof deleteParams>>;
+export type RemovePermissionParams = z.infer<ReturnType<typeof removePermissionParams>>;
+export type PublishVersionParams = z.infer<ReturnType<typeof publishVersionParams>>;
+export type PruneParams = z.infer<ReturnType<typeof pruneParams>>;

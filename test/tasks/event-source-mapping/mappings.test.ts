@@ -165,7 +165,7 @@ describe('event-source-mapping against the local cloud', () => {
 
 describe('event-source-mapping parameters', () => {
   it('takes CreateEventSourceMapping’s members in lowerCamelCase and sends their SDK form', () => {
-    const params = createParams.parse({
+    const params = createParams().parse({
       functionName: 'consumer:live',
       eventSourceArn: STREAM,
       enabled: false,
@@ -214,7 +214,7 @@ describe('event-source-mapping parameters', () => {
       ScalingConfig: { MaximumConcurrency: 5 },
     });
     // The update form leaves out what UpdateEventSourceMapping does not take, and the task's own options.
-    expect(toUpdateMembers(updateParams.parse({ uuid: 'u', batchSize: 10, enabled: true, waitTimeout: 5 }))).toEqual({
+    expect(toUpdateMembers(updateParams().parse({ uuid: 'u', batchSize: 10, enabled: true, waitTimeout: 5 }))).toEqual({
       BatchSize: 10,
       Enabled: true,
     });
@@ -223,20 +223,22 @@ describe('event-source-mapping parameters', () => {
   it('checks the rules the API would enforce later, all at once', () => {
     const messages = (result: { error?: { issues: { message: string }[] } }) =>
       result.error?.issues.map((i) => i.message) ?? [];
-    expect(messages(createParams.safeParse({ functionName: 'f', eventSourceArn: STREAM }))).toEqual([
+    expect(messages(createParams().safeParse({ functionName: 'f', eventSourceArn: STREAM }))).toEqual([
       'a stream source (Kinesis, DynamoDB streams, Kafka) needs startingPosition: TRIM_HORIZON, LATEST or AT_TIMESTAMP',
     ]);
     expect(
-      messages(createParams.safeParse({ functionName: 'f', eventSourceArn: STREAM, startingPosition: 'AT_TIMESTAMP' })),
+      messages(
+        createParams().safeParse({ functionName: 'f', eventSourceArn: STREAM, startingPosition: 'AT_TIMESTAMP' }),
+      ),
     ).toEqual(['startingPositionTimestamp goes with startingPosition: AT_TIMESTAMP (and only with it)']);
-    expect(createParams.safeParse({ functionName: 'f', eventSourceArn: QUEUE }).success).toBe(true);
-    expect(messages(selectParams.safeParse({ functionName: 'f' }))).toEqual([
+    expect(createParams().safeParse({ functionName: 'f', eventSourceArn: QUEUE }).success).toBe(true);
+    expect(messages(selectParams().safeParse({ functionName: 'f' }))).toEqual([
       'give uuid, or functionName and eventSourceArn to find the mapping',
     ]);
-    const unknown = updateParams.safeParse({ uuid: 'u', batchsize: 10 });
+    const unknown = updateParams().safeParse({ uuid: 'u', batchsize: 10 });
     expect(unknown.success).toBe(false);
     expect(JSON.stringify(unknown.error?.issues)).toContain('batchsize');
-    expect(createParams.safeParse({ functionName: 'f', eventSourceArn: QUEUE, batchSize: 0 }).success).toBe(false);
+    expect(createParams().safeParse({ functionName: 'f', eventSourceArn: QUEUE, batchSize: 0 }).success).toBe(false);
   });
 
   it('decides update or skip by comparing with the mapping as Lambda describes it', () => {

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { decide } from '../../../src/tasks/lambda-function/changes.js';
 import { configurationUpdate, diffConfiguration } from '../../../src/tasks/lambda-function/configuration.js';
 import { readiness } from '../../../src/tasks/lambda-function/lifecycle.js';
-import { configurationShape, toConfiguration } from '../../../src/tasks/lambda-function/params.js';
+import { CONFIGURATION_KEYS, configurationShape, toConfiguration } from '../../../src/tasks/lambda-function/params.js';
 import { expectedStatement, statementDifferences } from '../../../src/tasks/lambda-function/permissions.js';
 import { planPrune } from '../../../src/tasks/lambda-function/versions.js';
 
@@ -50,7 +50,7 @@ describe('diffConfiguration', () => {
   it('reports each differing member as "Member: before -> after", environment keys only', () => {
     const current = { ...fresh, Environment: { Variables: { KEEP: '1', CHANGE: 'old', DROP: 'x' } } };
     const wanted = toConfiguration(
-      z.strictObject(configurationShape).parse({
+      z.strictObject(configurationShape()).parse({
         timeout: 10,
         handler: 'app.main',
         environment: { variables: { KEEP: 1, CHANGE: 'secret-new', ADD: true } },
@@ -185,9 +185,11 @@ describe('add-permission statements', () => {
 
 describe('parameters', () => {
   it('are strict and use the API member names in lowerCamelCase', () => {
-    expect(Object.keys(configurationShape)).toEqual(
+    expect(Object.keys(configurationShape())).toEqual(
       expect.arrayContaining(['memorySize', 'environment', 'ephemeralStorage', 'deadLetterConfig', 'kmsKeyArn']),
     );
+    // toConfiguration reads the members by this list: it must name every member of the shape.
+    expect([...CONFIGURATION_KEYS].sort()).toEqual(Object.keys(configurationShape()).sort());
     expect(
       toConfiguration({ kmsKeyArn: 'k', deadLetterConfig: { targetArn: 'q' }, ephemeralStorage: { size: 1024 } }),
     ).toEqual({

@@ -5,10 +5,22 @@
  * CRC32C from @aws-crypto (what the SDK uses), CRC64NVME from the SDK's own implementation.
  */
 import { createHash } from 'node:crypto';
+import { createRequire } from 'node:module';
 import { crc32 } from 'node:zlib';
 import { Crc32c } from '@aws-crypto/crc32c';
-import { Crc64NvmeJs } from '@aws-sdk/checksums/crc';
+import type * as SdkCrc from '@aws-sdk/checksums/crc';
 import type { Digester } from '../../store/blobs.js';
+
+/**
+ * The SDK's CRC module, required on the first CRC64NVME checksum: its entry also loads the SDK's
+ * shared core (serde, endpoints), ~20 ms that every `lambda-tasks cloud` start would otherwise pay
+ * for a checksum few requests ask for.
+ */
+let sdkCrc: typeof SdkCrc | undefined;
+function crc64Nvme(): InstanceType<typeof SdkCrc.Crc64NvmeJs> {
+  sdkCrc ??= createRequire(import.meta.url)('@aws-sdk/checksums/crc') as typeof SdkCrc;
+  return new sdkCrc.Crc64NvmeJs();
+}
 
 export const CHECKSUM_ALGORITHMS = ['CRC32', 'CRC32C', 'CRC64NVME', 'SHA1', 'SHA256'] as const;
 export type ChecksumAlgorithm = (typeof CHECKSUM_ALGORITHMS)[number];
@@ -42,7 +54,7 @@ export function createDigester(algorithm: ChecksumAlgorithm): Digester {
       return { update: (chunk) => void c.update(chunk), digest: () => uint32(c.digest()) };
     }
     case 'CRC64NVME': {
-      const c = new Crc64NvmeJs();
+      const c = crc64Nvme();
       return { update: (chunk) => c.update(chunk), digest: async () => Buffer.from(await c.digest()) };
     }
     case 'SHA1':
