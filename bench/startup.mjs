@@ -6,7 +6,8 @@
  * reported.
  *
  * - `--help` and `validate examples/hello/lambda-tasks.yml`: spawn to exit.
- * - `cloud` (ephemeral, and with a data dir made by an earlier start): spawn to its ready line.
+ * - `cloud` (ephemeral, and with a data dir made by an earlier start): spawn to its ready line, and
+ *   to the answer of a request sent at that line (the services load after the port listens).
  * - the no-op re-run of examples/hello (every step unchanged but the invoke), end to end, against
  *   one local cloud started beforehand.
  * - function cold start: the first Invoke of a fresh function (after CreateFunction's Active state),
@@ -19,9 +20,10 @@
  */
 import { spawn } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { get } from 'node:http';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { row } from './report.mjs';
 import { median } from './stats.mjs';
 
@@ -75,10 +77,12 @@ function timedExit(args) {
 }
 
 /**
- * Spawn to the `ready URL` line, then SIGTERM and wait for the exit (not timed).
+ * Spawn to the `ready URL` line, and on to the answer of a request sent the moment that line came
+ * (`GET /`, unsigned: S3 answers AccessDenied, which takes the whole request path, so the services
+ * must have loaded); then SIGTERM and wait for the exit (not timed).
  * @param {string[]} args node's arguments
  * @param {number} [timeoutMs]
- * @returns {Promise<number>} ms to ready
+ * @returns {Promise<{ readyMs: number, answerMs: number }>}
  */
 function timedReady(args, timeoutMs = 30_000) {
   return new Promise((resolve, reject) => {
@@ -87,29 +91,38 @@ function timedReady(args, timeoutMs = 30_000) {
     let stdout = '';
     let stderr = '';
     let readyMs = Number.NaN;
+    let answerMs = Number.NaN;
     const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
     child.stderr.setEncoding('utf8').on('data', (text) => {
       stderr += text;
     });
     child.stdout.setEncoding('utf8').on('data', (text) => {
       stdout += text;
-      if (Number.isNaN(readyMs) && /^ready \S+$/m.test(stdout)) {
+      const ready = /^ready (\S+)$/m.exec(stdout);
+      if (Number.isNaN(readyMs) && ready) {
         readyMs = performance.now() - started;
-        child.kill('SIGTERM');
+        get(`${ready[1]}/`, (response) => {
+          response.resume();
+          answerMs = performance.now() - started;
+          child.kill('SIGTERM');
+        }).once('error', () => child.kill('SIGTERM'));
       }
     });
     child.once('error', reject);
     child.once('close', () => {
       clearTimeout(timer);
-      if (Number.isNaN(readyMs)) reject(new Error(`node ${args.join(' ')} never got ready:\n${stdout}\n${stderr}`));
-      else resolve(readyMs);
+      if (Number.isNaN(answerMs)) reject(new Error(`node ${args.join(' ')} never answered:\n${stdout}\n${stderr}`));
+      else resolve({ readyMs, answerMs });
     });
   });
 }
 
-/** A local cloud for the pipeline and cold-start rows, run by the bin. */
-async function startCloud() {
-  const child = spawn(process.execPath, [BIN, 'cloud', '--port', '0', '--ephemeral', '--quiet'], {
+/**
+ * A local cloud for the pipeline and cold-start rows, run by the bin (or by `args`).
+ * @param {string[]} [args] node's arguments
+ */
+async function startCloud(args = [BIN, 'cloud', '--port', '0', '--ephemeral', '--quiet']) {
+  const child = spawn(process.execPath, args, {
     env: env(),
     stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -130,6 +143,19 @@ async function startCloud() {
         child.kill('SIGTERM');
       }),
   };
+}
+
+/**
+ * Node's arguments for a local cloud without the pool of pre-started runtimes (the CLI has no
+ * switch for it, so tsc's output is started with `lambda: { runtimePool: false }`).
+ */
+function cloudWithoutPoolArgs() {
+  const module = JSON.stringify(pathToFileURL(join(ROOT, 'dist', 'cloud', 'cloud.js')).href);
+  const script = `const { startCloud } = await import(${module});
+const cloud = await startCloud({ port: 0, ephemeral: true, console: false, lambda: { runtimePool: false } });
+console.log('ready ' + cloud.url);
+process.once('SIGTERM', () => cloud.close().then(() => process.exit(0)));`;
+  return ['--input-type=module', '-e', script];
 }
 
 /**
@@ -184,22 +210,30 @@ export async function startupWorkload(config, say, coldStarts) {
       for (const [name, path] of Object.entries(cli)) {
         add(`${name} help`, (await timedExit([path, '--help'])).ms);
         add(`${name} validate`, (await timedExit([path, 'validate', join(HELLO, 'lambda-tasks.yml')])).ms);
-        add(`${name} cloud ephemeral`, await timedReady([path, 'cloud', '--port', '0', '--ephemeral', '--quiet']));
-        add(
-          `${name} cloud data dir`,
-          await timedReady([path, 'cloud', '--port', '0', '--data-dir', dataDirs[name], '--quiet']),
-        );
+        const ephemeral = await timedReady([path, 'cloud', '--port', '0', '--ephemeral', '--quiet']);
+        add(`${name} cloud ephemeral`, ephemeral.readyMs);
+        add(`${name} cloud ephemeral answer`, ephemeral.answerMs);
+        const dataDir = await timedReady([path, 'cloud', '--port', '0', '--data-dir', dataDirs[name], '--quiet']);
+        add(`${name} cloud data dir`, dataDir.readyMs);
+        add(`${name} cloud data dir answer`, dataDir.answerMs);
         const noop = await runHello(path, cloud.url, join(work, name), name);
         noopOutput = noop.stdout;
         add(`${name} hello no-op`, noop.ms);
       }
     }
-    // One process per function, started on its first Invoke (no pool of pre-started runtimes yet).
+    // The cloud's default takes a pre-started runtime process from its pool; the other cloud
+    // starts one process per function on its first Invoke.
     /** @type {Record<string, number[]>} */
     const cold = {};
     if (config.coldStarts > 0) {
       say('[startup] function cold starts');
-      cold['one process per function'] = await coldStarts(cloud.url, config.coldStarts);
+      cold['pooled runtime processes'] = await coldStarts(cloud.url, config.coldStarts);
+      const withoutPool = await startCloud(cloudWithoutPoolArgs());
+      try {
+        cold['one process per function'] = await coldStarts(withoutPool.url, config.coldStarts);
+      } finally {
+        await withoutPool.stop();
+      }
     }
     return {
       runs: config.runs,
@@ -242,6 +276,22 @@ export function startupRows(r) {
         ratio(1.8),
       ),
       row(`cloud ready (data dir), ${label}`, 'ms', 'lower', m[`${name} cloud data dir`], floor, undefined, ratio(1.8)),
+      row(
+        `cloud first answer (ephemeral), ${label}`,
+        'ms',
+        'lower',
+        m[`${name} cloud ephemeral answer`],
+        floor,
+        'a request sent at the ready line waits for the services to load',
+      ),
+      row(
+        `cloud first answer (data dir), ${label}`,
+        'ms',
+        'lower',
+        m[`${name} cloud data dir answer`],
+        floor,
+        'a request sent at the ready line waits for the services to load',
+      ),
       row(
         `hello no-op re-run, ${label}`,
         'ms',

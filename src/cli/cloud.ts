@@ -81,6 +81,9 @@ export async function runCloudCommand(argv: string[]): Promise<number> {
     credentials,
     lambda,
     console: !values['no-console'],
+    // Ready as soon as the port takes connections: requests that come before the services have
+    // loaded wait for them.
+    onListening: (url) => process.stdout.write(`ready ${url}\n`),
     log: (line) => process.stderr.write(`${line}\n`),
     ...(values.quiet
       ? {}
@@ -88,7 +91,6 @@ export async function runCloudCommand(argv: string[]): Promise<number> {
           onRequest: (e) => process.stderr.write(`${e.method} ${e.service} ${e.operation} ${e.status} ${e.ms}ms\n`),
         }),
   });
-  process.stdout.write(`ready ${cloud.url}\n`);
   if (cloud.consoleUrl) process.stdout.write(`console ${cloud.consoleUrl}\n`);
   // The HTTPS CA, made once per data dir so it is there to trust before the first TLS connection
   // (an ephemeral dir makes it on first use instead: it goes away with the process).

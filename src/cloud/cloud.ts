@@ -1,14 +1,17 @@
 /**
  * Starting and stopping the local cloud, in-process: what `lambda-tasks cloud` runs, what tests
  * start on port 0, and what the deploy tool embeds when nothing listens at the endpoint.
+ *
+ * A start takes the data dir's lock, opens its database and listens; then it loads the rest of the
+ * cloud (backend.ts: the services, their background work, the console) and opens the door to the
+ * requests that arrived meanwhile. `onListening` tells when the port accepts connections (the CLI's
+ * ready line); the returned promise settles when everything is up.
  */
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { WebConsole } from '../console/web-console.js';
-import { ChangeEvents } from './change-events.js';
+import type { Backend } from './backend.js';
 import type {
-  CloudContext,
   DynamoDbSettings,
   KinesisSettings,
   LambdaSettings,
@@ -16,14 +19,10 @@ import type {
   SnsSettings,
   SqsSettings,
 } from './context.js';
-import { CredentialRegistry, type StaticCredential } from './credentials.js';
-import { DownloadLinks } from './downloads.js';
-import { DEFAULT_DELAY_MS_PER_SECOND } from './events/push/sns/retry-policy.js';
-import { createCloudServer, type RequestLogEntry, serverUrl } from './server.js';
-import { createServices, migrations } from './services/index.js';
-import { DEFAULT_RESTORE_DELAY_MS } from './services/s3/restore.js';
-import { BlobStore } from './store/blobs.js';
-import { openDatabase } from './store/database.js';
+import type { StaticCredential } from './credentials.js';
+import { createListener, type RequestHandler, serverUrl } from './listener.js';
+import type { RequestLogEntry } from './server.js';
+import { openStore } from './store/database.js';
 import { lockDataDir } from './store/lock.js';
 import { LocalTls } from './tls.js';
 
@@ -60,6 +59,11 @@ export interface CloudOptions {
   s3?: Partial<S3Settings>;
   /** Serve the web console under /_console/. @default true */
   console?: boolean;
+  /**
+   * Called once the port accepts connections, with the cloud's URL, before the services have
+   * loaded: requests that arrive meanwhile wait for them.
+   */
+  onListening?: (url: string) => void;
 }
 
 export interface RunningCloud {
@@ -95,72 +99,12 @@ export async function startCloud(options: CloudOptions = {}): Promise<RunningClo
     if (options.ephemeral) rmSync(dataDir, { recursive: true, force: true });
   });
   try {
-    const db = openDatabase(join(dataDir, 'cloud.db'), migrations);
+    // Opened before listening: a data dir whose database is unreadable fails the start, not a request.
+    const db = openStore(join(dataDir, 'cloud.db'));
     cleanups.unshift(() => db.close());
-    const blobs = new BlobStore(dataDir);
-    const log = options.log ?? (() => {});
-    const now = options.clock ?? Date.now;
-    let url = '';
-    const context: CloudContext = {
-      dataDir,
-      db,
-      blobs,
-      region,
-      credentials: new CredentialRegistry(db, options.credentials),
-      now,
-      log,
-      endpoint: () => url,
-      downloads: new DownloadLinks(now),
-      lambda: {
-        transitionMs: options.lambda?.transitionMs ?? 200,
-        idleTimeoutMs: options.lambda?.idleTimeoutMs ?? 300_000,
-        concurrencyLimit: options.lambda?.concurrencyLimit ?? 1000,
-        asyncRetryDelayMs: options.lambda?.asyncRetryDelayMs ?? 1000,
-      },
-      kinesis: {
-        transitionMs: options.kinesis?.transitionMs ?? 500,
-        shardLimit: options.kinesis?.shardLimit ?? 500,
-        onDemandStreamLimit: options.kinesis?.onDemandStreamLimit ?? 50,
-        streamsInTransitionLimit: options.kinesis?.streamsInTransitionLimit ?? 5,
-        enforceShardWriteLimits: options.kinesis?.enforceShardWriteLimits ?? false,
-      },
-      dynamodb: {
-        transitionMs: options.dynamodb?.transitionMs ?? 300,
-        ttlSweepMs: options.dynamodb?.ttlSweepMs ?? 1000,
-      },
-      sqs: {
-        deletedQueueCooldownMs: options.sqs?.deletedQueueCooldownMs ?? 0,
-      },
-      sns: {
-        deliveryDelayMsPerSecond: options.sns?.deliveryDelayMsPerSecond ?? DEFAULT_DELAY_MS_PER_SECOND,
-      },
-      s3: {
-        restoreDelayMs: options.s3?.restoreDelayMs ?? DEFAULT_RESTORE_DELAY_MS,
-      },
-      events: new ChangeEvents(),
-    };
-    const services = createServices(context);
-    const referenced = services.referencedBlobs();
-    const collected = blobs.collectGarbage((id) => referenced.has(id));
-    if (collected) log(`removed ${collected} unreferenced blob(s) left by an interrupted write`);
-
     const tls = new LocalTls(dataDir, host);
-    const webConsole =
-      options.console === false ? undefined : new WebConsole({ context, services: () => services.definitions, host });
-    if (webConsole) cleanups.unshift(() => webConsole.close());
-    const onRequest = webConsole
-      ? (entry: RequestLogEntry) => {
-          options.onRequest?.(entry);
-          webConsole.requestAnswered(entry);
-        }
-      : options.onRequest;
-    const server = createCloudServer({
-      context,
-      services: services.definitions,
-      ...(webConsole ? { mounts: [webConsole] } : {}),
-      tls: () => tls.credentials(),
-      ...(onRequest ? { onRequest } : {}),
-    });
+    const door = new Door();
+    const server = createListener(door.handler, () => tls.credentials());
     await new Promise<void>((resolveListen, rejectListen) => {
       server.once('error', rejectListen);
       server.listen(options.port ?? DEFAULT_PORT, host, () => {
@@ -168,10 +112,24 @@ export async function startCloud(options: CloudOptions = {}): Promise<RunningClo
         resolveListen();
       });
     });
-    url = serverUrl(server, host);
-    services.start();
+    const closeServer = () =>
+      new Promise<void>((resolveClose) => {
+        server.close(() => resolveClose());
+        server.closeAllConnections();
+      });
+    const url = serverUrl(server, host);
     const port = Number(new URL(url).port);
-    webConsole?.listening(host, port);
+    options.onListening?.(url);
+    let backend: Backend;
+    try {
+      const { startBackend } = await import('./backend.js');
+      backend = startBackend({ options, dataDir, db, host, port, region, url });
+    } catch (error) {
+      door.fail();
+      await closeServer();
+      throw error;
+    }
+    door.open(backend.handler);
     let closing: Promise<void> | undefined;
     return {
       url,
@@ -179,16 +137,10 @@ export async function startCloud(options: CloudOptions = {}): Promise<RunningClo
       port,
       dataDir,
       region,
-      ...(webConsole ? { consoleUrl: webConsole.url } : {}),
+      ...(backend.consoleUrl ? { consoleUrl: backend.consoleUrl } : {}),
       caFile: () => tls.caFile(),
       close() {
-        closing ??= Promise.all([
-          new Promise<void>((resolveClose) => {
-            server.close(() => resolveClose());
-            server.closeAllConnections();
-          }),
-          services.close(),
-        ]).then(() => {
+        closing ??= Promise.all([closeServer(), backend.close()]).then(() => {
           for (const cleanup of cleanups) cleanup();
         });
         return closing;
@@ -197,5 +149,35 @@ export async function startCloud(options: CloudOptions = {}): Promise<RunningClo
   } catch (error) {
     for (const cleanup of cleanups) cleanup();
     throw error;
+  }
+}
+
+/**
+ * The listener's handler while the backend loads: requests wait, then go to the backend's handler
+ * (or get a 503 if it failed to start). Their bodies stay in the socket until read.
+ */
+class Door {
+  private target: RequestHandler | undefined;
+  private readonly waiting: Parameters<RequestHandler>[] = [];
+  private failed = false;
+
+  readonly handler: RequestHandler = (req, res) => {
+    if (this.target) this.target(req, res);
+    else if (this.failed) Door.unavailable(res);
+    else this.waiting.push([req, res]);
+  };
+
+  open(target: RequestHandler): void {
+    this.target = target;
+    for (const [req, res] of this.waiting.splice(0)) target(req, res);
+  }
+
+  fail(): void {
+    this.failed = true;
+    for (const [, res] of this.waiting.splice(0)) Door.unavailable(res);
+  }
+
+  private static unavailable(res: Parameters<RequestHandler>[1]): void {
+    res.writeHead(503, { 'content-type': 'text/plain' }).end('the local cloud failed to start\n');
   }
 }

@@ -41,6 +41,8 @@ export interface LambdaSettings {
    * AWS waits about a minute, then two; the local default is shorter so retries are seen. @default 1000
    */
   asyncRetryDelayMs: number;
+  /** Keep a pre-started runtime process per runtime and memory size for cold starts to take. @default true */
+  runtimePool?: boolean;
 }
 
 export interface KinesisSettings {

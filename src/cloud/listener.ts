@@ -9,14 +9,21 @@
  * objects shaped like HTTP/1's).
  */
 import { createServer as createHttp1Server, type IncomingMessage, type ServerResponse } from 'node:http';
-import {
-  createSecureServer as createHttp2SecureServer,
-  createServer as createHttp2Server,
-  type Http2SecureServer,
-  type Http2ServerRequest,
-} from 'node:http2';
-import { createServer as createNetServer, type Server, type Socket } from 'node:net';
+import type * as Http2 from 'node:http2';
+import type { Http2SecureServer, Http2Server, Http2ServerRequest } from 'node:http2';
+import { createRequire } from 'node:module';
+import { type AddressInfo, createServer as createNetServer, type Server, type Socket } from 'node:net';
 import { Duplex } from 'node:stream';
+
+/**
+ * node:http2 is loaded on the first HTTP/2 or TLS connection: most clients speak HTTP/1.1, and
+ * loading it costs every start of the cloud a few milliseconds.
+ */
+let http2Module: typeof Http2 | undefined;
+const http2 = () => {
+  http2Module ??= createRequire(import.meta.url)('node:http2') as typeof Http2;
+  return http2Module;
+};
 
 export interface CloudListener extends Server {
   /** Ends every open connection (keep-alive and HTTP/2 sessions), so close() completes at once. */
@@ -39,12 +46,16 @@ export interface TlsCredentials {
 export function createListener(handler: RequestHandler, tls?: () => TlsCredentials): CloudListener {
   const http1 = createHttp1Server(handler);
   http1.keepAliveTimeout = 65_000;
-  const http2 = createHttp2Server({}, (req, res) => handler(asHttp1Request(req), res as unknown as ServerResponse));
+  let cleartextHttp2: Http2Server | undefined;
+  const http2Server = () =>
+    (cleartextHttp2 ??= http2().createServer({}, (req, res) =>
+      handler(asHttp1Request(req), res as unknown as ServerResponse),
+    ));
   // Node's secure HTTP/2 server answers HTTP/1.1 too (allowHTTP1) when ALPN picks it: the HTTPS
   // server, made on the first TLS connection.
   let https: Http2SecureServer | undefined;
   const secureServer = (credentials: TlsCredentials) =>
-    (https ??= createHttp2SecureServer({ ...credentials, allowHTTP1: true }, (req, res) =>
+    (https ??= http2().createSecureServer({ ...credentials, allowHTTP1: true }, (req, res) =>
       handler(asHttp1Request(req), res as unknown as ServerResponse),
     ));
   const sockets = new Set<Socket>();
@@ -58,7 +69,7 @@ export function createListener(handler: RequestHandler, tls?: () => TlsCredentia
         return;
       }
       if (head.subarray(0, HTTP2_PREFACE_START.length).equals(HTTP2_PREFACE_START)) {
-        http2.emit('connection', replaying(head, socket));
+        http2Server().emit('connection', replaying(head, socket));
         return;
       }
       // HTTP/1's parser reads bytes that are in the socket's buffer before the ones still to come.
@@ -72,6 +83,13 @@ export function createListener(handler: RequestHandler, tls?: () => TlsCredentia
     for (const socket of sockets) socket.destroy();
   };
   return server;
+}
+
+/** The listening server's URL (`http://127.0.0.1:4566`; an IPv6 host in brackets). */
+export function serverUrl(server: Server, host: string): string {
+  const address = server.address() as AddressInfo;
+  const shownHost = host.includes(':') ? `[${host}]` : host;
+  return `http://${shownHost}:${address.port}`;
 }
 
 /**

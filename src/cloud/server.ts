@@ -6,16 +6,22 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { Readable } from 'node:stream';
 import { isSigV2, verifySigV2 } from './auth/sigv2.js';
-import { AuthFailure, readCredentialScope, sha256Hex, type VerifiedAuth, verifyRequest } from './auth/sigv4.js';
+import {
+  AuthFailure,
+  type IncomingSignedRequest,
+  readCredentialScope,
+  sha256Hex,
+  type VerifiedAuth,
+  verifyRequest,
+} from './auth/sigv4.js';
 import { authError } from './auth-errors.js';
-import { bodyStream } from './body.js';
+import { NO_TRAILERS, type RequestBody, readAll, readSignedBody } from './body.js';
 import type { CloudContext } from './context.js';
 import { DOWNLOAD_PATH_PREFIX } from './downloads.js';
 import { AwsError, validationMessage } from './errors.js';
-import { type CloudListener, createListener, type TlsCredentials } from './listener.js';
+import { type CloudListener, createListener, type RequestHandler, type TlsCredentials } from './listener.js';
 import { type Codec, codecFor, type WireRequest, type WireResponse } from './protocol/index.js';
 import { loadModel, type OperationModel, type ServiceModel } from './protocol/model.js';
 import { hostId } from './protocol/rest-xml.js';
@@ -67,6 +73,11 @@ export interface MountedApp {
 }
 
 export function createCloudServer(options: CloudServerOptions): CloudListener {
+  return createListener(createCloudHandler(options), options.tls);
+}
+
+/** The request handler of createCloudServer, for a listener made elsewhere (startCloud listens before the services load). */
+export function createCloudHandler(options: Omit<CloudServerOptions, 'tls'>): RequestHandler {
   const registered: RegisteredService[] = Object.entries(options.services).map(([name, definition]) => {
     let model: ServiceModel | undefined;
     let codec: Codec | undefined;
@@ -103,191 +114,260 @@ export function createCloudServer(options: CloudServerOptions): CloudListener {
     r.definition.unsignedLinks ? [{ name: r.name, ...r.definition.unsignedLinks }] : [],
   );
 
-  const server = createListener((req, res) => {
-    void handle(req, res);
-  }, options.tls);
-
   // Lambda function URLs are named by their Host (`<url-id>.lambda-url.<region>.localhost`), not by an AWS API.
   const functionUrls = new FunctionUrlServer(options.context, () => options.services);
 
+  /*
+   * One request goes through small functions rather than one large one: V8 optimizes a function
+   * again each time a new kind of request reaches code it had not seen (S3, then JSON, then
+   * awsQuery...), and recompiling the whole request path every time cost more CPU than the
+   * requests themselves over the first thousands of requests (bench `cpu`).
+   */
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     if (functionUrls.claims(req.headers.host)) return functionUrls.handle(req, res);
     const rawUrl = req.url ?? '/';
     const q = rawUrl.indexOf('?');
-    let rawPath = q < 0 ? rawUrl : rawUrl.slice(0, q);
+    const rawPath = q < 0 ? rawUrl : rawUrl.slice(0, q);
     const mounted = options.mounts?.find((app) => app.claims(rawPath));
     if (mounted) return mounted.handle(req, res);
-    // The server's URL as the client reached it (the port speaks HTTPS too): what S3 puts in Locations.
-    const endpoint = `${(req.socket as { encrypted?: boolean }).encrypted ? 'https' : 'http'}://${req.headers.host ?? 'localhost'}`;
-    const started = performance.now();
-    const requestId = randomUUID();
-    const method = req.method ?? 'GET';
-    let serviceName = '-';
-    let operation = '-';
-    let codec: Codec | undefined;
-    let protocolIsS3 = false;
-    // Headers a service adds to this answer, errors included (S3's CORS headers for browsers).
-    let addedHeaders: Record<string, string> | undefined;
+    const exchange: Exchange = {
+      req,
+      res,
+      method: req.method ?? 'GET',
+      requestId: randomUUID(),
+      // The server's URL as the client reached it (the port speaks HTTPS too): what S3 puts in Locations.
+      endpoint: `${(req.socket as { encrypted?: boolean }).encrypted ? 'https' : 'http'}://${req.headers.host ?? 'localhost'}`,
+      started: performance.now(),
+      service: '-',
+      operation: '-',
+      codec: undefined,
+      s3: false,
+      addedHeaders: undefined,
+    };
     try {
-      if (rawPath.startsWith(DOWNLOAD_PATH_PREFIX) && (method === 'GET' || method === 'HEAD')) {
-        serviceName = 'download';
-        await sendDownload(res, options.context, rawPath, method, requestId);
-        return;
-      }
-      // Links a service sends out (SNS's SigningCertURL, SubscribeURL...): unsigned GETs, as on AWS.
-      const linked = method === 'GET' ? linkServices.find((r) => rawPath.startsWith(r.prefix)) : undefined;
-      if (linked) {
-        serviceName = linked.name;
-        const link = await linked.handle(rawPath, new URLSearchParams(q < 0 ? '' : rawUrl.slice(q + 1)));
-        await send(res, link, requestId, false, method);
-        return;
-      }
-      const rawQuery = q < 0 ? '' : rawUrl.slice(q + 1);
-      const query = parseQueryString(rawQuery).map(([k, v]): [string, string] => [k, v ?? '']);
-      const scope = safeScope({ method, rawPath, rawQuery, headers: req.headers });
-      // An unsigned awsQuery request names its service only in the form body (Action, Version).
-      let prebuffered: Buffer | undefined;
-      let detectionQuery = query;
-      if (!scope && method === 'POST' && !req.headers['x-amz-target'] && isForm(req.headers['content-type'])) {
-        prebuffered = await readAll(req, DEFAULT_MAX_BODY_BYTES);
-        detectionQuery = [...query, ...new URLSearchParams(prebuffered.toString('utf8'))];
-      }
-      const service = detectService(registered, {
-        headers: req.headers,
-        query: detectionQuery,
-        path: rawPath,
-        scopeService: scope?.service,
-      });
-      if (!service) {
-        const served = [...new Set(registered.flatMap((r) => r.signingNames))].sort().join(', ');
-        const asked = requestedService(req.headers, scope?.service) ?? 'unknown';
-        throw new AwsError(
-          'NotImplemented',
-          `lambda-tasks does not serve the AWS service "${asked}". The local cloud serves: ${served}.`,
-          501,
-        );
-      }
-      serviceName = service.name;
-      codec = service.codec(req.headers);
-      protocolIsS3 = codec.model.metadata.protocol === 'rest-xml';
-      const signedPath = rawPath;
-      const bucket = protocolIsS3 ? virtualHostBucket(req.headers.host) : undefined;
-      if (bucket) rawPath = `/${encodeURIComponent(bucket)}${rawPath === '/' ? '' : rawPath}`;
-      const hooks = service.definition.http;
-      if (hooks) {
-        const http: HttpRequest = {
-          method,
-          path: rawPath,
-          query,
-          headers: req.headers,
-          body: prebuffered ? Readable.from([prebuffered]) : req,
-          requestId,
-          endpoint,
-        };
-        addedHeaders = hooks.responseHeaders?.(http);
-        const answered = await hooks.intercept?.(http);
-        if (answered) {
-          operation = answered.operation;
-          await send(res, withHeaders(answered.response, addedHeaders), requestId, protocolIsS3, method);
-          return;
-        }
-      }
-
-      const wire: WireRequest = { method, path: rawPath, query, headers: req.headers, body: Buffer.alloc(0) };
-      let op: OperationModel | undefined = codec.bodyNeededToRoute ? undefined : codec.route(wire);
-      if (op) operation = op.name;
-      const streaming = op ? codec.isStreamingInput(op) : false;
-
-      // Authenticate. S3 clients sign x-amz-content-sha256, so S3 is verified before the body is
-      // read; the other services' signatures cover the body hash, so their (small) bodies are read first.
-      let auth: VerifiedAuth | undefined;
-      let body: Buffer | Readable;
-      let trailers: Promise<Record<string, string>> = Promise.resolve({});
-      const maxBody = service.definition.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
-      const signed = { method, rawPath: signedPath, rawQuery, headers: req.headers, rawHeaders: req.rawHeaders };
-      const lookup = options.context.credentials.lookup;
-      try {
-        if (protocolIsS3) {
-          const now = options.context.now();
-          auth = isSigV2(signed)
-            ? verifySigV2(signed, bucket ? rawPath : signedPath, { lookup, now, region: options.context.region })
-            : verifyRequest(signed, { lookup, s3: true, now });
-          const decoded = bodyStream(prebuffered ? Readable.from([prebuffered]) : req, req.headers, auth);
-          trailers = decoded.trailers;
-          body = streaming ? decoded.stream : await readAll(decoded.stream, maxBody);
-        } else {
-          const buffered = prebuffered ?? (await readAll(req, maxBody));
-          const bodySha256 = sha256Hex(buffered);
-          auth = verifyRequest(signed, { lookup, s3: false, bodySha256, now: options.context.now() });
-          body = buffered;
-        }
-      } catch (error) {
-        if (error instanceof AuthFailure) throw authError(error, codec.model.metadata.protocol);
-        throw error;
-      }
-      // What IAM's GetAccessKeyLastUsed reports (only IAM users' keys keep it).
-      options.context.credentials.recordUse(auth.credentials, auth.scope.service, auth.scope.region);
-      wire.body = body;
-      if (!op) {
-        op = codec.route(wire);
-        operation = op.name;
-      }
-
-      const input = codec.parse(op, wire);
-      const validationErrorCode = service.validationErrorCode(codec);
-      if (validationErrorCode && op.input) {
-        const problems = validateInput(codec.model, op.input, input, service.validateOptions);
-        if (problems.length) {
-          throw (
-            service.definition.refineValidation?.(problems) ??
-            new AwsError(validationErrorCode, validationMessage(problems.map(problemText)))
-          );
-        }
-      }
-      const handler = service.definition.handlers[op.name];
-      if (!handler) {
-        throw new AwsError(
-          'NotImplemented',
-          `The operation ${op.name} of ${codec.model.metadata.serviceId} is not implemented by lambda-tasks yet.`,
-          501,
-        );
-      }
-      const ctx: RequestContext = {
-        requestId,
-        region: auth.scope.region,
-        accountId: auth.credentials.accountId,
-        credentials: auth.credentials,
-        endpoint,
-        trailers,
-        cloud: options.context,
-        headers: req.headers,
-        get signal() {
-          return clientGone(res);
-        },
-      };
-      const output = await handler(input, ctx);
-      const response = codec.serialize(op, output, { requestId, method, requestHeaders: req.headers });
-      await send(res, withHeaders(response, addedHeaders), requestId, protocolIsS3, method);
+      await serve(exchange, rawPath, q < 0 ? '' : rawUrl.slice(q + 1));
     } catch (error) {
-      const awsError = toAwsError(error, protocolIsS3, options.context, `${serviceName}.${operation}`);
-      const response: WireResponse = codec
-        ? codec.serializeError(awsError, { requestId, method, requestHeaders: req.headers })
-        : errorWithoutCodec(awsError, req.headers, requestId);
-      // Whatever the handler did not read of the body is discarded, so the connection stays usable.
-      if (!req.readableEnded) req.resume();
-      await send(res, withHeaders(response, addedHeaders), requestId, protocolIsS3, method).catch(() => res.destroy());
+      await answerError(exchange, error);
     } finally {
       options.onRequest?.({
-        method,
-        service: serviceName,
-        operation,
+        method: exchange.method,
+        service: exchange.service,
+        operation: exchange.operation,
         status: res.statusCode,
-        ms: Math.round((performance.now() - started) * 10) / 10,
+        ms: Math.round((performance.now() - exchange.started) * 10) / 10,
       });
     }
   }
 
-  return server;
+  /** Everything but the error path: the download and link routes, then an AWS API call. */
+  async function serve(exchange: Exchange, rawPath: string, rawQuery: string): Promise<void> {
+    const { req, res, method, requestId } = exchange;
+    if (rawPath.startsWith(DOWNLOAD_PATH_PREFIX) && (method === 'GET' || method === 'HEAD')) {
+      exchange.service = 'download';
+      await sendDownload(res, options.context, rawPath, method, requestId);
+      return;
+    }
+    // Links a service sends out (SNS's SigningCertURL, SubscribeURL...): unsigned GETs, as on AWS.
+    const linked = method === 'GET' ? linkServices.find((r) => rawPath.startsWith(r.prefix)) : undefined;
+    if (linked) {
+      exchange.service = linked.name;
+      const link = await linked.handle(rawPath, new URLSearchParams(rawQuery));
+      await send(res, link, requestId, false, method);
+      return;
+    }
+    const query = parseQueryString(rawQuery).map(([k, v]): [string, string] => [k, v ?? '']);
+    const scope = safeScope({ method, rawPath, rawQuery, headers: req.headers });
+    // An unsigned awsQuery request names its service only in the form body (Action, Version).
+    let prebuffered: Buffer | undefined;
+    let detectionQuery = query;
+    if (!scope && method === 'POST' && !req.headers['x-amz-target'] && isForm(req.headers['content-type'])) {
+      prebuffered = await readAll(req, DEFAULT_MAX_BODY_BYTES);
+      detectionQuery = [...query, ...new URLSearchParams(prebuffered.toString('utf8'))];
+    }
+    const service = detectService(registered, {
+      headers: req.headers,
+      query: detectionQuery,
+      path: rawPath,
+      scopeService: scope?.service,
+    });
+    if (!service) {
+      const served = [...new Set(registered.flatMap((r) => r.signingNames))].sort().join(', ');
+      const asked = requestedService(req.headers, scope?.service) ?? 'unknown';
+      throw new AwsError(
+        'NotImplemented',
+        `lambda-tasks does not serve the AWS service "${asked}". The local cloud serves: ${served}.`,
+        501,
+      );
+    }
+    exchange.service = service.name;
+    const codec = service.codec(req.headers);
+    exchange.codec = codec;
+    exchange.s3 = codec.model.metadata.protocol === 'rest-xml';
+    const bucket = exchange.s3 ? virtualHostBucket(req.headers.host) : undefined;
+    const path = bucket ? `/${encodeURIComponent(bucket)}${rawPath === '/' ? '' : rawPath}` : rawPath;
+    const hooks = service.definition.http;
+    if (hooks) {
+      const http: HttpRequest = {
+        method,
+        path,
+        query,
+        headers: req.headers,
+        body: prebuffered ? Readable.from([prebuffered]) : req,
+        requestId,
+        endpoint: exchange.endpoint,
+      };
+      exchange.addedHeaders = hooks.responseHeaders?.(http);
+      const answered = await hooks.intercept?.(http);
+      if (answered) {
+        exchange.operation = answered.operation;
+        await send(res, withHeaders(answered.response, exchange.addedHeaders), requestId, exchange.s3, method);
+        return;
+      }
+    }
+    const wire: WireRequest = { method, path, query, headers: req.headers, body: Buffer.alloc(0) };
+    const routed = codec.bodyNeededToRoute ? undefined : codec.route(wire);
+    if (routed) exchange.operation = routed.name;
+    const signed: SignedRequest = {
+      method,
+      rawPath,
+      rawQuery,
+      headers: req.headers,
+      rawHeaders: req.rawHeaders,
+      // SigV2 signs the bucket's path even when the bucket is in the Host.
+      v2Path: bucket ? path : rawPath,
+    };
+    const streaming = routed ? codec.isStreamingInput(routed) : false;
+    const { auth, body, trailers } = await authenticate(exchange, service, signed, prebuffered, streaming);
+    wire.body = body;
+    const op = routed ?? codec.route(wire);
+    exchange.operation = op.name;
+    await invoke(exchange, service, codec, op, wire, auth, trailers);
+  }
+
+  /**
+   * Verifies the signature and reads the body. S3 clients sign x-amz-content-sha256, so S3 is
+   * verified before the body is read; the other services' signatures cover the body hash, so
+   * their (small) bodies are read first.
+   */
+  async function authenticate(
+    exchange: Exchange,
+    service: RegisteredService,
+    signed: SignedRequest,
+    prebuffered: Buffer | undefined,
+    streaming: boolean,
+  ): Promise<RequestBody & { auth: VerifiedAuth }> {
+    const { req } = exchange;
+    const maxBody = service.definition.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+    const lookup = options.context.credentials.lookup;
+    try {
+      if (exchange.s3) {
+        const now = options.context.now();
+        const auth = isSigV2(signed)
+          ? verifySigV2(signed, signed.v2Path, { lookup, now, region: options.context.region })
+          : verifyRequest(signed, { lookup, s3: true, now });
+        const source = prebuffered ? Readable.from([prebuffered]) : req;
+        return { auth, ...(await readSignedBody(source, req.headers, auth, { streaming, maxBytes: maxBody })) };
+      }
+      const buffered = prebuffered ?? (await readAll(req, maxBody));
+      const bodySha256 = sha256Hex(buffered);
+      const auth = verifyRequest(signed, { lookup, s3: false, bodySha256, now: options.context.now() });
+      return { auth, body: buffered, trailers: NO_TRAILERS };
+    } catch (error) {
+      if (error instanceof AuthFailure) throw authError(error, (exchange.codec as Codec).model.metadata.protocol);
+      throw error;
+    }
+  }
+
+  /** Parses, validates, runs the operation's handler and sends its answer. */
+  async function invoke(
+    exchange: Exchange,
+    service: RegisteredService,
+    codec: Codec,
+    op: OperationModel,
+    wire: WireRequest,
+    auth: VerifiedAuth,
+    trailers: Promise<Record<string, string>>,
+  ): Promise<void> {
+    const { req, res, requestId, method } = exchange;
+    // What IAM's GetAccessKeyLastUsed reports (only IAM users' keys keep it).
+    options.context.credentials.recordUse(auth.credentials, auth.scope.service, auth.scope.region);
+    const input = codec.parse(op, wire);
+    const validationErrorCode = service.validationErrorCode(codec);
+    if (validationErrorCode && op.input) {
+      const problems = validateInput(codec.model, op.input, input, service.validateOptions);
+      if (problems.length) {
+        throw (
+          service.definition.refineValidation?.(problems) ??
+          new AwsError(validationErrorCode, validationMessage(problems.map(problemText)))
+        );
+      }
+    }
+    const handler = service.definition.handlers[op.name];
+    if (!handler) {
+      throw new AwsError(
+        'NotImplemented',
+        `The operation ${op.name} of ${codec.model.metadata.serviceId} is not implemented by lambda-tasks yet.`,
+        501,
+      );
+    }
+    const ctx: RequestContext = {
+      requestId,
+      region: auth.scope.region,
+      accountId: auth.credentials.accountId,
+      credentials: auth.credentials,
+      endpoint: exchange.endpoint,
+      trailers,
+      cloud: options.context,
+      headers: req.headers,
+      get signal() {
+        return clientGone(res);
+      },
+    };
+    const output = await handler(input, ctx);
+    const response = codec.serialize(op, output, { requestId, method, requestHeaders: req.headers });
+    await send(res, withHeaders(response, exchange.addedHeaders), requestId, exchange.s3, method);
+  }
+
+  /** The error in the protocol's shape (or the request's, when no service claimed it). */
+  async function answerError(exchange: Exchange, error: unknown): Promise<void> {
+    const { req, res, requestId, method, codec } = exchange;
+    const awsError = toAwsError(error, exchange.s3, options.context, `${exchange.service}.${exchange.operation}`);
+    const response: WireResponse = codec
+      ? codec.serializeError(awsError, { requestId, method, requestHeaders: req.headers })
+      : errorWithoutCodec(awsError, req.headers, requestId);
+    // Whatever the handler did not read of the body is discarded, so the connection stays usable.
+    if (!req.readableEnded) req.resume();
+    await send(res, withHeaders(response, exchange.addedHeaders), requestId, exchange.s3, method).catch(() =>
+      res.destroy(),
+    );
+  }
+
+  return (req, res) => {
+    void handle(req, res);
+  };
+}
+
+/** One request as it goes through the server; the error path and the request log read what it came to. */
+interface Exchange {
+  readonly req: IncomingMessage;
+  readonly res: ServerResponse;
+  readonly method: string;
+  readonly requestId: string;
+  /** The server's URL as the client reached it. */
+  readonly endpoint: string;
+  readonly started: number;
+  service: string;
+  operation: string;
+  codec: Codec | undefined;
+  /** The answer is S3's (rest-xml): its request id headers and error shape. */
+  s3: boolean;
+  /** Headers a service adds to this answer, errors included (S3's CORS headers for browsers). */
+  addedHeaders: Record<string, string> | undefined;
+}
+
+/** The request as signed, and the path SigV2 signs (the bucket's path when the bucket is in the Host). */
+interface SignedRequest extends IncomingSignedRequest {
+  v2Path: string;
 }
 
 /** `response` with `added` headers (a service's HttpHooks.responseHeaders) set on it. */
@@ -378,54 +458,6 @@ function toAwsError(error: unknown, s3: boolean, context: CloudContext, where: s
       );
 }
 
-/**
- * The whole body, up to `limit` bytes. Plain 'data' events rather than `for await`: the async
- * iterator costs a promise per chunk, on every request.
- */
-function readAll(stream: Readable, limit: number): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    const cleanup = () => {
-      stream.off('data', onData);
-      stream.off('end', onEnd);
-      stream.off('error', onError);
-      stream.off('close', onClose);
-    };
-    const onData = (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > limit) {
-        cleanup();
-        stream.resume();
-        reject(new AwsError('RequestEntityTooLargeException', `Request must be smaller than ${limit} bytes.`, 413));
-        return;
-      }
-      chunks.push(chunk);
-    };
-    const onEnd = () => {
-      cleanup();
-      resolve(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, size));
-    };
-    const onError = (error: Error) => {
-      cleanup();
-      reject(error);
-    };
-    // A client that hangs up mid-body: the same error `for await` reports (answered as IncompleteBody).
-    const onClose = () => {
-      cleanup();
-      reject(Object.assign(new Error('Premature close'), { code: 'ERR_STREAM_PREMATURE_CLOSE' }));
-    };
-    if (stream.readableEnded) {
-      resolve(Buffer.alloc(0));
-      return;
-    }
-    stream.on('data', onData);
-    stream.on('end', onEnd);
-    stream.on('error', onError);
-    stream.on('close', onClose);
-  });
-}
-
 async function send(
   res: ServerResponse,
   response: WireResponse,
@@ -509,8 +541,4 @@ async function sendDownload(
   await send(res, { status: 200, headers, body: context.blobs.read(blob) }, requestId, true, method);
 }
 
-export function serverUrl(server: CloudListener, host: string): string {
-  const address = server.address() as AddressInfo;
-  const shownHost = host.includes(':') ? `[${host}]` : host;
-  return `http://${shownHost}:${address.port}`;
-}
+export { serverUrl } from './listener.js';

@@ -15,6 +15,13 @@ export interface Migration {
 }
 
 export function openDatabase(file: string, migrations: Migration[], options: OpenOptions = {}): Db {
+  const db = openStore(file, options);
+  applyMigrations(db, migrations);
+  return db;
+}
+
+/** Opens the database with the store's settings, without migrating (a file that is not a database fails here). */
+export function openStore(file: string, options: OpenOptions = {}): Db {
   const db = openSqlite(file, options);
   // WAL with synchronous=NORMAL: a committed transaction is in the OS page cache before the
   // response is sent, so it survives the process being killed (kill -9); only a power loss
@@ -22,6 +29,11 @@ export function openDatabase(file: string, migrations: Migration[], options: Ope
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
   db.pragma('foreign_keys = ON');
+  return db;
+}
+
+/** Applies the migrations the database has not had yet, in order. */
+export function applyMigrations(db: Db, migrations: Migration[]): void {
   db.exec('CREATE TABLE IF NOT EXISTS migrations (id TEXT PRIMARY KEY, applied_at INTEGER NOT NULL)');
   const applied = new Set((db.prepare('SELECT id FROM migrations').all() as { id: string }[]).map((row) => row.id));
   const record = db.prepare('INSERT INTO migrations (id, applied_at) VALUES (?, ?)');
@@ -36,7 +48,6 @@ export function openDatabase(file: string, migrations: Migration[], options: Ope
       }
     })();
   }
-  return db;
 }
 
 /** Prepared statements by SQL text: preparing is the costly part, so each is prepared once. */
