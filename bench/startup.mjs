@@ -177,6 +177,30 @@ function runHello(cli, url, work, id) {
 }
 
 /**
+ * The floors (bench/floors/): what the same libraries cost with nothing of lambda-tasks around
+ * them, each bundled into one file as the bin is, so each row has the least it could be beside it.
+ */
+async function buildFloors() {
+  const { build } = await import('esbuild');
+  const outdir = join(ROOT, 'dist', 'bench-floors');
+  await build({
+    entryPoints: [join(ROOT, 'bench', 'floors', 'validate-floor.ts'), join(ROOT, 'bench', 'floors', 'cloud-floor.ts')],
+    outdir,
+    bundle: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    minifyWhitespace: true,
+    minifySyntax: true,
+    outExtension: { '.js': '.mjs' },
+    external: ['better-sqlite3'],
+    banner: { js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);" },
+    logLevel: 'warning',
+  });
+  return { validate: join(outdir, 'validate-floor.mjs'), cloud: join(outdir, 'cloud-floor.mjs') };
+}
+
+/**
  * The measurements, interleaved per round.
  * @param {{ runs: number, coldStarts: number }} config
  * @param {(line: string) => void} say
@@ -188,6 +212,7 @@ export async function startupWorkload(config, say, coldStarts) {
     tsc: mkdtempSync(join(tmpdir(), 'bench-startup-')),
   };
   const work = mkdtempSync(join(tmpdir(), 'bench-startup-hello-'));
+  const floors = await buildFloors();
   const cloud = await startCloud();
   try {
     const cli = { bundle: BIN, tsc: UNBUNDLED };
@@ -207,6 +232,8 @@ export async function startupWorkload(config, say, coldStarts) {
     for (let round = 0; round < config.runs; round++) {
       say(`[startup] round ${round + 1}/${config.runs}`);
       add('node', (await timedExit(['-e', '0'])).ms);
+      add('floor validate', (await timedExit([floors.validate, join(HELLO, 'lambda-tasks.yml')])).ms);
+      add('floor cloud', (await timedReady([floors.cloud])).readyMs);
       for (const [name, path] of Object.entries(cli)) {
         add(`${name} help`, (await timedExit([path, '--help'])).ms);
         add(`${name} validate`, (await timedExit([path, 'validate', join(HELLO, 'lambda-tasks.yml')])).ms);
@@ -259,6 +286,10 @@ export function startupRows(r) {
   const ratio = (/** @type {number} */ value) => ({ target: { value, text: `<= ${value}x`, ratio: true } });
   /** @type {import('./report.mjs').Row[]} */
   const rows = [];
+  rows.push(
+    row('validate floor: yaml + zod check of the file, one bundled file', 'ms', 'lower', m['floor validate'], floor),
+    row('cloud ready floor: SQLite lock + database + node:http listen', 'ms', 'lower', m['floor cloud'], floor),
+  );
   for (const [name, label] of [
     ['bundle', 'bundle (bin)'],
     ['tsc', 'tsc output, unbundled'],
