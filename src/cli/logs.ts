@@ -8,6 +8,8 @@ import { readLogEvents } from '../logs/reader.js';
 import { parseDuration } from '../pipeline/duration.js';
 import { PipelineError } from '../pipeline/errors.js';
 import type { ConnectionSpec } from '../pipeline/schema.js';
+import { awsFailure } from '../tasks/aws-errors.js';
+import { shortName } from '../tasks/lambda-function/function-name.js';
 import { type CliIo, processIo } from './io.js';
 import { reportPipelineError } from './pipeline-command.js';
 import { UsageError } from './usage-error.js';
@@ -85,7 +87,8 @@ export async function runLogsCommand(argv: string[], io: CliIo = processIo()): P
     return 0;
   }
   if (positionals.length !== 1) throw new UsageError(`expected one function name\n\n${logsUsage}`);
-  const functionName = (positionals[0] as string).replace(/^arn:aws[\w-]*:lambda:[^:]*:\d+:function:/, '');
+  // A log group belongs to the function, whatever version or alias the name carries.
+  const functionName = shortName(positionals[0] as string);
   const startTime = sinceTime(values.since ?? DEFAULT_SINCE, Date.now());
   const name = values.connection ?? 'local';
   const json = values.json ?? false;
@@ -119,7 +122,7 @@ export async function runLogsCommand(argv: string[], io: CliIo = processIo()): P
       clients.destroy();
     }
   } catch (error) {
-    const { name: code, message } = error as Error;
+    const { name: code } = error as Error;
     if (code === 'AbortError') return 0;
     return reportPipelineError(
       code === 'ResourceNotFoundException'
@@ -127,9 +130,7 @@ export async function runLogsCommand(argv: string[], io: CliIo = processIo()): P
             hint: 'check the function name and region; a function gets its log group when it first runs',
           })
         : // The service's own errors (access denied, throttling) are the user's to fix, not bugs.
-          (error as { $metadata?: unknown }).$metadata
-          ? new PipelineError('AwsError', `${code}: ${message}`)
-          : error,
+          awsFailure(error, `reading /aws/lambda/${functionName}`),
       io,
       json,
     );

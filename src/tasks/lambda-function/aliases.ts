@@ -10,8 +10,9 @@ import {
 } from '@aws-sdk/client-lambda';
 import { isAwsError } from '../aws-errors.js';
 import type { ActionContext, ActionImplementation, PlannedChange } from '../task.js';
+import { shortName } from './function-name.js';
 import { CREATE_FIRST, client, lambdaCall, lambdaFailure } from './lifecycle.js';
-import { type AliasParams, shortName } from './params.js';
+import type { AliasParams } from './params.js';
 
 function sameWeights(a: Record<string, number> | undefined, b: Record<string, number> | undefined): boolean {
   const norm = (w: Record<string, number> | undefined) => JSON.stringify(Object.entries(w ?? {}).sort());

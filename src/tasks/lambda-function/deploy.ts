@@ -16,9 +16,10 @@ import {
 import { getAlias, pointAlias } from './aliases.js';
 import { applyDecision, type CurrentFunction, decide, describeDecision, hasChanges, type Wanted } from './changes.js';
 import { codeSha256, loadCode } from './code.js';
+import { shortName } from './function-name.js';
 import { createFunction, describeCreate } from './functions.js';
 import { findFunction, functionOutputs } from './lifecycle.js';
-import { type DeployParams, missingForCreate, shortName, wantedFrom } from './params.js';
+import { type DeployParams, missingForCreate, wantedFrom } from './params.js';
 import { publish, publishedLatest } from './versions.js';
 
 function ensureCreatable(params: DeployParams): void {

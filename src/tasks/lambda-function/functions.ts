@@ -9,6 +9,7 @@ import { isAwsError } from '../aws-errors.js';
 import type { ActionContext, ActionImplementation, PlannedChange } from '../task.js';
 import { applyDecision, decide, describeDecision, hasChanges, type Wanted } from './changes.js';
 import { codeInput, codeSha256, describeCode, loadCode } from './code.js';
+import { shortName } from './function-name.js';
 import {
   client,
   findFunction,
@@ -21,7 +22,6 @@ import {
 import {
   type CreateParams,
   type DeleteParams,
-  shortName,
   toConfiguration,
   type UpdateCodeParams,
   type UpdateConfigurationParams,

@@ -10,8 +10,9 @@ import { formatItem } from '../../logs/format.js';
 import { condense } from '../../logs/invocations.js';
 import { PipelineError } from '../../pipeline/errors.js';
 import type { ActionContext, ActionImplementation } from '../task.js';
+import { shortName } from './function-name.js';
 import { client, lambdaCall, retryOnConflict } from './lifecycle.js';
-import { type InvokeParams, shortName } from './params.js';
+import type { InvokeParams } from './params.js';
 
 async function payloadOf(params: InvokeParams, ctx: ActionContext): Promise<Uint8Array | undefined> {
   if (params.payloadFile !== undefined) return readFile(resolve(ctx.baseDir, params.payloadFile));

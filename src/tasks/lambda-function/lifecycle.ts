@@ -13,7 +13,7 @@ import {
 import { PipelineError } from '../../pipeline/errors.js';
 import { awsCall, awsFailure, type Hints, isAwsError } from '../aws-errors.js';
 import type { ActionContext, OutputValue } from '../task.js';
-import { shortName } from './params.js';
+import { shortName } from './function-name.js';
 
 const LAMBDA_HINTS: Readonly<Record<string, string>> = {
   ResourceNotFoundException: 'check functionName (and qualifier) and the region',

@@ -124,12 +124,6 @@ export function toConfiguration(params: ConfigurationParams): Configuration {
   return toAwsShape<Configuration>(given);
 }
 
-/** The ARN's or name's function name, for messages: `arn:...:function:hello` -> `hello`. */
-export function shortName(name: string): string {
-  const match = /(?:^|:)function:([^:]+)/.exec(name);
-  return match?.[1] ?? name;
-}
-
 export const FUNCTION_OUTPUTS = [
   'functionName',
   'functionArn',

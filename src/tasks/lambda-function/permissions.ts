@@ -12,8 +12,9 @@ import {
 import { isAwsError } from '../aws-errors.js';
 import { toAwsShape } from '../aws-names.js';
 import type { ActionContext, ActionImplementation, PlannedChange } from '../task.js';
+import { shortName } from './function-name.js';
 import { CREATE_FIRST, client, lambdaCall, lambdaFailure } from './lifecycle.js';
-import { type AddPermissionParams, type RemovePermissionParams, shortName } from './params.js';
+import type { AddPermissionParams, RemovePermissionParams } from './params.js';
 
 type Statement = Record<string, unknown>;
 

@@ -11,6 +11,7 @@ import {
   PublishVersionCommand,
 } from '@aws-sdk/client-lambda';
 import type { ActionContext, ActionImplementation, PlannedChange } from '../task.js';
+import { shortName } from './function-name.js';
 import {
   CREATE_FIRST,
   client,
@@ -21,7 +22,7 @@ import {
   retryOnConflict,
   waitUntilReady,
 } from './lifecycle.js';
-import { type PruneParams, type PublishVersionParams, shortName } from './params.js';
+import type { PruneParams, PublishVersionParams } from './params.js';
 
 /** Every published version (not $LATEST), oldest first. */
 export async function listVersions(ctx: ActionContext, name: string): Promise<FunctionConfiguration[]> {
