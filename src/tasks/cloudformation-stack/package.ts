@@ -10,13 +10,14 @@
  * what it shows is what running would deploy.
  */
 import { createHash } from 'node:crypto';
-import { mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, extname, resolve } from 'node:path';
 import { HeadObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { PipelineError } from '../../pipeline/errors.js';
 import { awsFailure, isNotFound } from '../aws-errors.js';
 import { zipToBuffer } from '../package/zip.js';
 import { packageDirectory } from '../package/zip-action.js';
+import { replaceFile } from '../replace-file.js';
 import { S3_HINTS, s3Call, s3Url } from '../s3-object/shared.js';
 import type { ActionContext } from '../task.js';
 import { ARTIFACT_PROPERTIES, type ArtifactProperty, INCLUDE_TRANSFORM } from './artifacts.js';
@@ -257,8 +258,6 @@ export async function writePackagedTemplate(path: string, text: string): Promise
   const before = await readFile(path, 'utf8').catch(() => undefined);
   if (before === text) return false;
   await mkdir(dirname(path), { recursive: true });
-  const temporary = `${path}.${process.pid}.tmp`;
-  await writeFile(temporary, text);
-  await rename(temporary, path);
+  await replaceFile(path, (temporary) => writeFile(temporary, text));
   return true;
 }

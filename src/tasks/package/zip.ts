@@ -10,9 +10,10 @@
  */
 import { createHash } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
-import { rename, rm } from 'node:fs/promises';
+
 import { finished } from 'node:stream/promises';
 import { ZipFile } from 'yazl';
+import { replaceFile } from '../replace-file.js';
 import type { SourceFile } from './files.js';
 
 const REGULAR_FILE = 0o100000;
@@ -67,22 +68,20 @@ export function zipDigest(files: readonly SourceFile[], onChunk?: (chunk: Buffer
 }
 
 /** Writes the zip to `path` atomically (a temporary file renamed into place). */
-export async function zipToFile(files: readonly SourceFile[], path: string): Promise<ZipDigest> {
-  const temporary = `${path}.${process.pid}.tmp`;
-  const out = createWriteStream(temporary);
-  const opened = new Promise<void>((resolve, reject) => out.once('open', () => resolve()).once('error', reject));
-  try {
-    await opened;
-    const digest = await produce(files, (chunk) =>
-      out.write(chunk) ? undefined : new Promise<void>((resolve) => out.once('drain', () => resolve())),
-    );
-    out.end();
-    await finished(out);
-    await rename(temporary, path);
-    return digest;
-  } catch (error) {
-    out.destroy();
-    await rm(temporary, { force: true });
-    throw error;
-  }
+export function zipToFile(files: readonly SourceFile[], path: string): Promise<ZipDigest> {
+  return replaceFile(path, async (temporary) => {
+    const out = createWriteStream(temporary);
+    const opened = new Promise<void>((resolve, reject) => out.once('open', () => resolve()).once('error', reject));
+    try {
+      await opened;
+      const digest = await produce(files, (chunk) =>
+        out.write(chunk) ? undefined : new Promise<void>((resolve) => out.once('drain', () => resolve())),
+      );
+      out.end();
+      await finished(out);
+      return digest;
+    } finally {
+      out.destroy();
+    }
+  });
 }

@@ -4,7 +4,7 @@
  * or bucket, skipped when the destination already holds the same content and headers).
  */
 import { createWriteStream } from 'node:fs';
-import { mkdir, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, stat } from 'node:fs/promises';
 import { basename, dirname, relative, resolve, sep } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -18,6 +18,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { PipelineError } from '../../pipeline/errors.js';
 import { awsFailure, isNotFound } from '../aws-errors.js';
+import { replaceFile } from '../replace-file.js';
 import type { ActionContext, ActionImplementation } from '../task.js';
 import { localEtag } from './etag.js';
 import type { CopyParams, DownloadParams } from './params.js';
@@ -80,14 +81,7 @@ async function downloadOne(
     ),
   );
   await mkdir(dirname(want.file), { recursive: true });
-  const temporary = `${want.file}.${process.pid}.tmp`;
-  try {
-    await pipeline(out.Body as Readable, createWriteStream(temporary));
-    await rename(temporary, want.file);
-  } catch (error) {
-    await rm(temporary, { force: true });
-    throw error;
-  }
+  await replaceFile(want.file, (temporary) => pipeline(out.Body as Readable, createWriteStream(temporary)));
   ctx.emit({ type: 'change', message: `downloaded ${where} to ${want.file} (${size} bytes)` });
   return { ...want, meta, downloaded: true };
 }
