@@ -7,6 +7,7 @@
  * The function is the smallest there is: nodejs20.x, `exports.handler = async () => ({ ok: true })`.
  * Every Invoke's answer is checked (`{"ok":true}`, no FunctionError): an error is counted, not timed.
  */
+import { readlinkSync } from 'node:fs';
 import { Agent } from 'node:http';
 import { CreateRoleCommand, IAMClient } from '@aws-sdk/client-iam';
 import {
@@ -211,11 +212,33 @@ export async function coldStarts(client, role, count) {
 }
 
 /**
- * Sums the memory of the server's execution environments (its children that lead a process group).
+ * Whether a process group leader is one of lambda-tasks' pre-started runtimes still waiting in the
+ * pool: its working directory is its scratch directory until it gets a function (then the code's).
+ * @param {number} pid
+ */
+function waitingInPool(pid) {
+  try {
+    return /\/lambda\/environments\/[0-9a-f]{32}$/.test(readlinkSync(`/proc/${pid}/cwd`));
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The server's execution environments: its children that lead a process group, less the
+ * pre-started runtimes that are no function's environment yet.
+ * @param {number} serverPid
+ */
+function environmentGroups(serverPid) {
+  return processGroups(serverPid).filter((g) => !waitingInPool(g.pid));
+}
+
+/**
+ * Sums the memory of the server's execution environments.
  * @param {number} serverPid
  */
 function environmentMemory(serverPid) {
-  const groups = processGroups(serverPid);
+  const groups = environmentGroups(serverPid);
   const rss = groups.map((g) => g.rssBytes);
   const pss = groups.map((g) => g.pssBytes).filter((b) => b !== undefined);
   return {
@@ -359,7 +382,7 @@ export async function lambdaWorkload(server, o) {
     // and of every environment are optimized by the JIT; then measure with all of them warm.
     const scaleOut = await runOps(o.concurrentWarmup, o.concurrency, invoke, failFast);
     await sleep(o.idleSettleMs);
-    const environmentsBefore = processGroups(server.pid).length;
+    const environmentsBefore = environmentGroups(server.pid).length;
     // Several measured rounds, the median one reported: other work on the host moves a single
     // few-second window by ±20% (the bench client's own CPU per invoke moves as much).
     const rounds = [];

@@ -5,6 +5,10 @@
 // Plain JS with no build step (the same file serves src/ and dist/), requiring only node: builtins
 // at startup. CommonJS on purpose: an ES module entry point costs ~10 ms more to start, which
 // every cold start would pay; ES module handlers are loaded with import() all the same.
+//
+// Started with LAMBDA_TASKS_POOLED=1, the process is one of the local cloud's pre-started
+// runtimes (src/cloud/lambda/pool.ts): it loads everything but the function, then waits for its
+// assignment (the function's variables and working directory) before it loads the handler.
 
 'use strict';
 
@@ -220,8 +224,7 @@ for (const stream of [process.stdout, process.stderr]) stream._handle?.setBlocki
 
 let currentRequestId; // `undefined` during init, as AWS prints it
 const levels = { TRACE: 1, DEBUG: 2, INFO: 3, WARN: 4, ERROR: 5, FATAL: 6 };
-const minimumLevel = levels[(env.AWS_LAMBDA_LOG_LEVEL ?? '').toUpperCase()] ?? levels.TRACE;
-const jsonLogs = (env.AWS_LAMBDA_LOG_FORMAT ?? '').toUpperCase() === 'JSON';
+let jsonLogs = false;
 
 function writeLog(level, args) {
   const time = new Date().toISOString();
@@ -244,16 +247,21 @@ function writeLog(level, args) {
   process.stdout.write(`${line.replace(/\n/g, '\r')}\n`);
 }
 
-for (const [method, level] of [
-  ['trace', 'TRACE'],
-  ['debug', 'DEBUG'],
-  ['info', 'INFO'],
-  ['log', 'INFO'],
-  ['warn', 'WARN'],
-  ['error', 'ERROR'],
-  ['fatal', 'FATAL'],
-]) {
-  console[method] = levels[level] >= minimumLevel ? (...args) => writeLog(level, args) : () => {};
+/** The console as the function's log settings want it (read when the function is known). */
+function configureConsole() {
+  const minimumLevel = levels[(env.AWS_LAMBDA_LOG_LEVEL ?? '').toUpperCase()] ?? levels.TRACE;
+  jsonLogs = (env.AWS_LAMBDA_LOG_FORMAT ?? '').toUpperCase() === 'JSON';
+  for (const [method, level] of [
+    ['trace', 'TRACE'],
+    ['debug', 'DEBUG'],
+    ['info', 'INFO'],
+    ['log', 'INFO'],
+    ['warn', 'WARN'],
+    ['error', 'ERROR'],
+    ['fatal', 'FATAL'],
+  ]) {
+    console[method] = levels[level] >= minimumLevel ? (...args) => writeLog(level, args) : () => {};
+  }
 }
 
 function logError(title, error) {
@@ -536,10 +544,37 @@ function invoke(handler, next) {
 
 // ---- Start ------------------------------------------------------------------------------------
 
-loadHandler(env.LAMBDA_TASK_ROOT ?? process.cwd(), env._HANDLER ?? '').then(
-  (handler) => send(NEXT)[0].then((event) => invoke(handler, event), lost),
-  (error) => {
-    logError('Uncaught Exception', error);
-    reportFatal(error, 129);
-  },
-);
+/** Everything that depends on the function: the console's settings, then the handler. */
+function start() {
+  configureConsole();
+  loadHandler(env.LAMBDA_TASK_ROOT ?? process.cwd(), env._HANDLER ?? '').then(
+    (handler) => send(NEXT)[0].then((event) => invoke(handler, event), lost),
+    (error) => {
+      logError('Uncaught Exception', error);
+      reportFatal(error, 129);
+    },
+  );
+}
+
+/**
+ * A pre-started process (the local cloud's pool) gets its function's environment variables and
+ * working directory only now, and puts them in place as a fresh process would have them: nothing
+ * of the waiting process's own environment stays, and the CommonJS search path is computed again
+ * from NODE_PATH and HOME, as Node's start computes it (Module._initPaths, which is what Node
+ * itself calls; only builtins were loaded so far, so no lookup was cached).
+ */
+function becomeAssigned(answer) {
+  if (answer.status !== 200) return lost(new Error(`the assignment answered ${answer.status}: ${answer.body}`));
+  const { env: variables, cwd } = JSON.parse(answer.body.toString('utf8'));
+  for (const name of Object.keys(env)) delete env[name];
+  Object.assign(env, variables);
+  process.chdir(cwd);
+  nodeModule._initPaths();
+  start();
+}
+
+if (env.LAMBDA_TASKS_POOLED === '1') {
+  send({ method: 'GET', path: '/lambda-tasks/runtime-pool/assignment' })[0].then(becomeAssigned, lost);
+} else {
+  start();
+}

@@ -5,6 +5,10 @@ resolution, context object, log format and error payloads.
 Standard library only. HTTP is spoken over a plain socket (the Runtime API is a loopback
 HTTP/1.1 server that always sends Content-Length), which keeps http.client, email and ssl out of
 every cold start.
+
+Started with LAMBDA_TASKS_POOLED=1, the process is one of the local cloud's pre-started runtimes
+(src/cloud/lambda/pool.ts): it imports everything but the function, then waits for its assignment
+(the function's variables and working directory) before it imports the handler.
 """
 
 import importlib
@@ -17,6 +21,7 @@ import time
 import traceback
 
 BASE = "/2018-06-01/runtime"
+ASSIGNMENT = "/lambda-tasks/runtime-pool/assignment"
 ERROR_LOG_LINE_TERMINATE = "\r"
 ERROR_LOG_IDENT = "\u00a0"  # NO-BREAK SPACE, as awslambdaric indents tracebacks in text logs
 
@@ -403,13 +408,42 @@ def handle(request_handler, headers, body):
     return result_request(invoke_id, result, content_type)
 
 
+def become_assigned(api):
+    """A pre-started process (the local cloud's pool) gets its function's environment variables and
+    working directory only now, and puts them in place as a fresh interpreter would have them:
+    nothing of the waiting process's own environment stays, and PYTHONPATH's entries go where the
+    interpreter's start puts them (after the script's directory, made absolute)."""
+    try:
+        status, _, body = api.exchange([("GET", ASSIGNMENT)])[0]
+    except Exception as e:
+        lost(e)
+    if status != 200:
+        lost(ConnectionError("the assignment answered %d: %r" % (status, body)))
+    assignment = json.loads(body)
+    # PEP 538: in the C locale the interpreter's start sets LC_CTYPE in its own environment. The
+    # locale variables are the function's too (the pool checks), so a fresh start would set it alike.
+    coerced_locale = os.environ.get("LC_CTYPE")
+    os.environ.clear()
+    os.environ.update(assignment["env"])
+    if coerced_locale is not None and "LC_CTYPE" not in os.environ:
+        os.environ["LC_CTYPE"] = coerced_locale
+    os.chdir(assignment["cwd"])
+    python_path = os.environ.get("PYTHONPATH", "")
+    if python_path:
+        sys.path[1:1] = [os.path.abspath(entry) for entry in python_path.split(os.pathsep)]
+    global _encoder
+    _encoder = Encoder(ensure_ascii=_runtime_version() < (3, 12))
+
+
 def main():
+    api = RuntimeApi(os.environ["AWS_LAMBDA_RUNTIME_API"])
+    if os.environ.get("LAMBDA_TASKS_POOLED") == "1":
+        become_assigned(api)
     sys.stdout = Unbuffered(sys.stdout)
     sys.stderr = Unbuffered(sys.stderr)
     task_root = os.environ.get("LAMBDA_TASK_ROOT", os.getcwd())
     if task_root not in sys.path:
         sys.path.insert(0, task_root)
-    api = RuntimeApi(os.environ["AWS_LAMBDA_RUNTIME_API"])
     setup_logging()
 
     try:

@@ -7,6 +7,9 @@
  * one (a cold start) when all are busy, so concurrent invokes scale out. Idle environments are
  * reaped after `idleTimeoutMs`; `retire()` drops those of a changed or deleted function.
  *
+ * A cold start takes a pre-started runtime process from the pool when one fits (pool.ts), which
+ * saves it the interpreter's start; otherwise it spawns one.
+ *
  * Files: environment.ts (one process: lifecycle and the Runtime API calls it gets), invocation.ts
  * (one invocation's hand-over and completion), runtime-api.ts (the HTTP side of the Runtime API),
  * runtimes.ts (command and environment per runtime; the bootstraps live in /runtimes),
@@ -17,6 +20,7 @@ import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Environment } from './environment.js';
 import type { Invocation } from './invocation.js';
+import { RuntimePool, type RuntimeShape } from './pool.js';
 import { killLeftoverGroups, MemoryWatch } from './process-watch.js';
 import { findPython, isSupportedRuntime, type PythonInstallation } from './runtimes.js';
 
@@ -117,6 +121,11 @@ export interface EngineOptions {
   nodeExecutable?: string;
   /** The Python 3 command for python* runtimes (resolved once to its real executable). @default 'python3' */
   pythonCommand?: string;
+  /**
+   * Keep a pre-started runtime process per runtime and memory size, which a cold start takes
+   * instead of starting one (pool.ts). @default true
+   */
+  runtimePool?: boolean;
 }
 
 export interface EngineStats {
@@ -127,6 +136,10 @@ export interface EngineStats {
   idle: number;
   /** Process ids of the live environments (each leads a process group). */
   pids: number[];
+  /** Process ids of the pre-started runtimes in the pool (not environments yet). */
+  pooledPids: number[];
+  /** How many of them have finished starting and wait for a function. */
+  pooledReady: number;
   /** Since the engine started. */
   invocations: number;
   coldStarts: number;
@@ -141,6 +154,7 @@ export class ExecutionEngine {
   private readonly timer: NodeJS.Timeout;
   private readonly idleTimeoutMs: number;
   private readonly scratchRoot: string;
+  private readonly pool: RuntimePool | undefined;
   private prepared: Promise<void> | undefined;
   private sampling = false;
   private closed = false;
@@ -150,6 +164,17 @@ export class ExecutionEngine {
   constructor(private readonly o: EngineOptions) {
     this.idleTimeoutMs = o.idleTimeoutMs ?? 300_000;
     this.scratchRoot = join(o.dataDir, SCRATCH);
+    if (o.runtimePool !== false) {
+      this.pool = new RuntimePool({
+        scratchRoot: this.scratchRoot,
+        ready: () => this.prepare(),
+        endpoint: o.endpoint,
+        nodeExecutable: o.nodeExecutable ?? process.execPath,
+        python: () => findPython(o.pythonCommand),
+        log: o.log ?? (() => {}),
+        idleTimeoutMs: this.idleTimeoutMs,
+      });
+    }
     // One housekeeping tick for every environment: memory limits, then idle reaping.
     this.timer = setInterval(() => this.tick(), o.memoryCheckIntervalMs ?? 100);
     this.timer.unref();
@@ -160,8 +185,9 @@ export class ExecutionEngine {
     const { fn } = request;
     if (!isSupportedRuntime(fn.runtime)) throw new Error(`unsupported runtime: ${fn.runtime}`);
     this.invocations++;
-    return new Promise<InvokeResult>((resolve, reject) => {
-      const invocation: Invocation = {
+    let invocation: Invocation | undefined;
+    const result = new Promise<InvokeResult>((resolve, reject) => {
+      invocation = {
         request,
         resolve,
         reject,
@@ -174,6 +200,15 @@ export class ExecutionEngine {
       };
       this.dispatch(invocation);
     });
+    // The replacement starts once this invoke is over, so it does not slow the cold start down.
+    return result.finally(() => {
+      if (invocation?.cold) this.prestart(fn);
+    });
+  }
+
+  /** Has a runtime process for the shape started ahead of its first cold start (no-op without the pool). */
+  prestart(shape: RuntimeShape): void {
+    if (!this.closed) this.pool?.want(shape);
   }
 
   /** Stops the environments of matching functions: idle ones now, busy ones when their invocation ends. */
@@ -190,6 +225,8 @@ export class ExecutionEngine {
       busy: 0,
       idle: 0,
       pids: [],
+      pooledPids: this.pool?.pids() ?? [],
+      pooledReady: this.pool?.ready() ?? 0,
       invocations: this.invocations,
       coldStarts: this.coldStarts,
     };
@@ -208,7 +245,7 @@ export class ExecutionEngine {
     clearInterval(this.timer);
     const all = [...this.environments];
     for (const env of all) env.kill('closed');
-    await Promise.all(all.map((env) => env.gone));
+    await Promise.all([...all.map((env) => env.gone), this.pool?.close()]);
     await this.prepared?.catch(() => {});
   }
 
@@ -258,6 +295,7 @@ export class ExecutionEngine {
         memory: this.memory,
         onGone: (gone) => this.remove(gone),
         onOrphan: (orphan) => this.dispatch(orphan),
+        prestarted: this.pool?.take(fn),
       },
       invocation,
     );
@@ -286,6 +324,7 @@ export class ExecutionEngine {
 
   private tick(): void {
     const now = performance.now();
+    this.pool?.reap(now);
     const watched: { env: Environment; pid: number }[] = [];
     for (const env of this.environments) {
       if (env.state === 'idle' && now - env.lastUsed >= this.idleTimeoutMs) env.kill('reaped');

@@ -18,6 +18,7 @@ import type { FunctionSnapshot, LogSink } from './engine.js';
 import { completeInvocation, errorBody, failure, type Invocation, nextHeaders, type Outcome } from './invocation.js';
 import { LogStream } from './log-capture.js';
 import { exitMessage, responseTooLargePayload, startLine, timeoutLogLine, timeoutPayload } from './platform.js';
+import type { PrestartedRuntime } from './pool.js';
 import { killGroup, type MemoryWatch } from './process-watch.js';
 import {
   ACCEPTED,
@@ -25,6 +26,7 @@ import {
   apiError,
   MAX_RESPONSE_BYTES,
   type NextReply,
+  type RuntimeApiHandlers,
   RuntimeApiServer,
 } from './runtime-api.js';
 import { launchSpec, type PythonInstallation } from './runtimes.js';
@@ -53,12 +55,14 @@ export interface EnvironmentDeps {
   onGone: (env: Environment) => void;
   /** A warm invocation this environment died before handing to the runtime: run it elsewhere. */
   onOrphan: (inv: Invocation) => void;
+  /** A process from the pool (pool.ts) that becomes this environment's, instead of a new one. */
+  prestarted?: PrestartedRuntime;
 }
 
 export type KillReason = 'timeout' | 'oom' | 'init-error' | 'reaped' | 'retired' | 'closed';
 
 export class Environment {
-  readonly id = randomBytes(16).toString('hex');
+  readonly id: string;
   readonly fn: FunctionSnapshot;
   state: 'starting' | 'idle' | 'busy' | 'dead' = 'starting';
   /** performance.now() of the last completed invocation. */
@@ -74,7 +78,10 @@ export class Environment {
   private child: ChildProcess | undefined;
   private parked: NextReply | undefined;
   private current: Invocation | undefined;
+  /** When the process was spawned, or given its function (pooled): init starts there. */
   private spawnedAt = 0;
+  /** A pooled process was sent its function. */
+  private assigned = false;
   /** Set when the runtime first asks for work: init is over. */
   private initDurationMs: number | undefined;
   private initTimer: NodeJS.Timeout | undefined;
@@ -93,6 +100,8 @@ export class Environment {
     first: Invocation,
   ) {
     this.fn = d.fn;
+    // A pooled process keeps its id: its scratch directory (HOME, TMPDIR) is already in use.
+    this.id = d.prestarted?.id ?? randomBytes(16).toString('hex');
     this.gone = new Promise((resolve) => {
       this.markGone = resolve;
     });
@@ -110,6 +119,7 @@ export class Environment {
     });
     this.current = first;
     this.logs.begin(first.request.tailLog === true);
+    if (d.prestarted) this.adopt(d.prestarted);
     void this.start();
   }
 
@@ -149,29 +159,69 @@ export class Environment {
 
   // ---- Lifecycle ------------------------------------------------------------------------------
 
+  private apiHandlers(): RuntimeApiHandlers {
+    return {
+      next: (reply) => this.onNext(reply),
+      response: (id, body) => this.onResponse(id, body),
+      error: (id, type, body) => this.onError(id, type, body),
+      initError: (type, body) => this.onInitError(type, body),
+    };
+  }
+
+  /** Takes over a pre-started process, at once: from here on its exit and output are ours. */
+  private adopt(prestarted: PrestartedRuntime): void {
+    const { child, pid, api, pipesClosed } = prestarted.takeOver(this.apiHandlers());
+    this.child = child;
+    this.pid = pid;
+    this.api = api;
+    this.pipesClosed = pipesClosed;
+    this.watch(child);
+    // It may have died while nobody watched (its 'exit' was the pool's to see).
+    if (child.exitCode !== null || child.signalCode !== null) void this.finalize(child.exitCode, child.signalCode);
+  }
+
+  /** Hands a pooled process its function: the variables and working directory a fresh one starts with. */
+  private async assignFunction(prestarted: PrestartedRuntime): Promise<void> {
+    const api = this.api as RuntimeApiServer;
+    const launch = await launchSpec(this.fn, this.launchContext(api, await this.python()));
+    if (this.state === 'dead') return;
+    if (!launch.ok) throw new Error(launch.errorMessage);
+    this.spawnedAt = performance.now();
+    this.assigned = true;
+    prestarted.assign(launch.env, this.fn.codeDir);
+    this.initTimer = setTimeout(() => this.kill('timeout'), this.initLimitMs());
+  }
+
+  private python(): Promise<PythonInstallation | undefined> {
+    return this.fn.runtime.startsWith('nodejs') ? Promise.resolve(undefined) : this.d.python();
+  }
+
+  private launchContext(api: RuntimeApiServer, python: PythonInstallation | undefined) {
+    return {
+      runtimeApi: api.address,
+      logStreamName: this.logs.streamName,
+      scratchDir: this.scratchDir,
+      endpoint: this.d.endpoint,
+      nodeExecutable: this.d.nodeExecutable,
+      python,
+    };
+  }
+
+  /** The process's output goes to the log stream, its exit ends the environment. */
+  private watch(child: ChildProcess): void {
+    if (child.stdout) this.logs.attach(child.stdout, false);
+    if (child.stderr) this.logs.attach(child.stderr, true);
+    child.once('exit', (code, signal) => void this.finalize(code, signal));
+  }
+
   private async start(): Promise<void> {
     const first = this.current;
     try {
+      if (this.d.prestarted) return await this.assignFunction(this.d.prestarted);
       await this.d.ready;
       await mkdir(this.scratchDir, { recursive: true });
-      this.api = await RuntimeApiServer.listen(
-        {
-          next: (reply) => this.onNext(reply),
-          response: (id, body) => this.onResponse(id, body),
-          error: (id, type, body) => this.onError(id, type, body),
-          initError: (type, body) => this.onInitError(type, body),
-        },
-        this.d.log,
-      );
-      const python = this.fn.runtime.startsWith('nodejs') ? undefined : await this.d.python();
-      const launch = await launchSpec(this.fn, {
-        runtimeApi: this.api.address,
-        logStreamName: this.logs.streamName,
-        scratchDir: this.scratchDir,
-        endpoint: this.d.endpoint,
-        nodeExecutable: this.d.nodeExecutable,
-        python,
-      });
+      this.api = await RuntimeApiServer.listen(this.apiHandlers(), this.d.log);
+      const launch = await launchSpec(this.fn, this.launchContext(this.api, await this.python()));
       if (this.state === 'dead') return void this.finalize(null, 'SIGKILL');
       if (!launch.ok) {
         if (first && !first.settled) {
@@ -191,9 +241,7 @@ export class Environment {
       this.child = child;
       this.pid = child.pid;
       this.pipesClosed = new Promise((resolve) => child.once('close', () => resolve()));
-      if (child.stdout) this.logs.attach(child.stdout, false);
-      if (child.stderr) this.logs.attach(child.stderr, true);
-      child.once('exit', (code, signal) => void this.finalize(code, signal));
+      this.watch(child);
       child.once('error', (error) => this.onSpawnError(launch.command, error));
       if (this.pid === undefined) return; // the 'error' event follows
       // The pid file lets a later server kill what a crashed one left behind.
@@ -268,9 +316,9 @@ export class Environment {
   }
 
   private orphaned(inv: Invocation): boolean {
-    return (
-      !inv.delivered && !inv.cold && inv.moves < 3 && this.killReason !== 'timeout' && this.killReason !== 'closed'
-    );
+    // A pooled process that died before it got its function never ran any of the function's code either.
+    const neverRan = !inv.cold || (this.d.prestarted !== undefined && !this.assigned);
+    return !inv.delivered && neverRan && inv.moves < 3 && this.killReason !== 'timeout' && this.killReason !== 'closed';
   }
 
   /** Why the current invocation failed when the process went away under it. */

@@ -28,6 +28,11 @@ const PREFIX = '/2018-06-01/runtime/';
 const NEXT = `${PREFIX}invocation/next`;
 const INVOCATION = `${PREFIX}invocation/`;
 const INIT_ERROR = `${PREFIX}init/error`;
+/**
+ * Not AWS's: a pre-started runtime process (pool.ts) long-polls here for the function it is to
+ * become; the answer is that function's environment variables and working directory.
+ */
+export const ASSIGNMENT_PATH = '/lambda-tasks/runtime-pool/assignment';
 
 /** A parked GET /next: the long poll that an invocation answers. */
 export interface NextReply {
@@ -55,6 +60,8 @@ export interface RuntimeApiHandlers {
   response(requestId: string, body: Buffer | undefined): ApiAnswer;
   error(requestId: string, errorType: string | undefined, body: Buffer | undefined): ApiAnswer;
   initError(errorType: string | undefined, body: Buffer | undefined): ApiAnswer;
+  /** Parks a pre-started process's request for its assignment (undefined) or refuses it. */
+  assignment?(reply: NextReply): ApiAnswer | undefined;
 }
 
 export class RuntimeApiServer {
@@ -184,7 +191,9 @@ class Connection {
     let answer: ApiAnswer | undefined;
     try {
       if (path === NEXT && head.method === 'GET') answer = this.handlers.next(this.parked(slot));
-      else if (path === INIT_ERROR && head.method === 'POST') {
+      else if (path === ASSIGNMENT_PATH && head.method === 'GET' && this.handlers.assignment) {
+        answer = this.handlers.assignment(this.parked(slot));
+      } else if (path === INIT_ERROR && head.method === 'POST') {
         answer = this.handlers.initError(errorTypeHeader(head), body);
       } else if (call) {
         answer =

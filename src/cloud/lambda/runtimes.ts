@@ -104,6 +104,11 @@ export type Launch =
 
 /** What to spawn for a function's execution environment, or why it cannot start. */
 export async function launchSpec(fn: FunctionSnapshot, ctx: LaunchContext): Promise<Launch> {
+  return managedLaunch(fn, ctx) ?? providedLaunch(fn, ctx);
+}
+
+/** The launch of a managed runtime (nodejs*, python*), decided without touching the disk; undefined for `provided`. */
+export function managedLaunch(fn: FunctionSnapshot, ctx: LaunchContext): Launch | undefined {
   const base = baseEnvironment(fn, ctx);
   if (fn.runtime.startsWith('nodejs')) {
     const major = /^nodejs(\d+)/.exec(fn.runtime)?.[1] ?? '20';
@@ -154,7 +159,12 @@ export async function launchSpec(fn: FunctionSnapshot, ctx: LaunchContext): Prom
       env,
     });
   }
-  // provided.*: the code's bootstrap, else the last layer's (as /var/task/bootstrap, then /opt/bootstrap).
+  return undefined;
+}
+
+/** provided.*: the code's bootstrap, else the last layer's (as /var/task/bootstrap, then /opt/bootstrap). */
+async function providedLaunch(fn: FunctionSnapshot, ctx: LaunchContext): Promise<Launch> {
+  const base = baseEnvironment(fn, ctx);
   const candidates = [join(fn.codeDir, 'bootstrap'), ...[...fn.layerDirs].reverse().map((l) => join(l, 'bootstrap'))];
   for (const candidate of candidates) {
     const found = await fileStatus(candidate);

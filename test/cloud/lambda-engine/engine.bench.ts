@@ -4,7 +4,9 @@
  *   npx vitest bench --run test/cloud/lambda-engine/engine.bench.ts
  *
  * Not part of `vitest run` (only *.test.ts files are). Each cold-start iteration uses a new
- * configKey and retires the environment afterwards; warm iterations reuse one environment.
+ * configKey and retires the environment afterwards; warm iterations reuse one environment. The
+ * engine runs without the pool of pre-started runtimes, so each cold start spawns its process
+ * (bench/startup.mjs measures cold starts through the pool).
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, bench, describe } from 'vitest';
@@ -15,6 +17,7 @@ const engine = new ExecutionEngine({
   endpoint: () => 'http://127.0.0.1:4566',
   dataDir: await tempDir('lambda-engine-bench-'),
   logs: new MemorySink(),
+  runtimePool: false,
 });
 afterAll(() => engine.close());
 

@@ -1,7 +1,9 @@
 /** AWS Lambda (restJson1, 2015-03-31): the control plane's handlers, the invoke path and the async queue. */
+
+import type { FunctionConfiguration } from '@aws-sdk/client-lambda';
 import type { CloudContext } from '../../context.js';
 import { ExecutionEngine } from '../../lambda/engine.js';
-import type { ServiceDefinition } from '../../service.js';
+import type { Handler, RequestContext, ServiceDefinition } from '../../service.js';
 import type { LogStore } from '../logs/index.js';
 import type { S3Service } from '../s3/s3-service.js';
 import { AsyncInvokes } from './async-invokes.js';
@@ -40,6 +42,24 @@ export {
   sourceKindOf,
 } from './mappings/index.js';
 
+/** Operations after which the function's next invoke is a cold start. */
+const COLD_AFTER = ['CreateFunction', 'UpdateFunctionCode', 'UpdateFunctionConfiguration'];
+
+/** After each of them, the invoker gets the function ready for that cold start (Invoker.prepare). */
+function prepareOnChange(handlers: Record<string, Handler>, invoker: Invoker): Record<string, Handler> {
+  const wrapped: Record<string, Handler> = { ...handlers };
+  for (const operation of COLD_AFTER) {
+    const handler = handlers[operation];
+    if (!handler) continue;
+    wrapped[operation] = async (input: unknown, ctx: RequestContext): Promise<unknown> => {
+      const changed = (await handler(input, ctx)) as FunctionConfiguration;
+      if (changed.FunctionName) invoker.prepare(changed.FunctionName, ctx);
+      return changed;
+    };
+  }
+  return wrapped;
+}
+
 export const lambdaMigrations = [...functionMigrations, ...mappingMigrations, ...functionUrlMigrations];
 
 export interface LambdaParts {
@@ -69,6 +89,7 @@ export function createLambda(
     dataDir: context.dataDir,
     logs,
     idleTimeoutMs: context.lambda.idleTimeoutMs,
+    runtimePool: context.lambda.runtimePool !== false,
     now: context.now,
     log: context.log,
   });
@@ -95,7 +116,7 @@ export function createLambda(
         // Everything that names a function by FunctionName; layers and mappings are per account.
         ...guardCrossAccount(
           {
-            ...functionHandlers(service, retire),
+            ...prepareOnChange(functionHandlers(service, retire), invoker),
             ...versionHandlers(service),
             ...policyHandlers(service),
             ...functionUrlHandlers(service, new FunctionUrlState(context.db)),

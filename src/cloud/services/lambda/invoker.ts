@@ -6,6 +6,7 @@
 import { createHash } from 'node:crypto';
 import { currentInvokeTrigger, type InvokeTrigger } from '../../activity.js';
 import type { ExecutionEngine, FunctionSnapshot, InvokeResult } from '../../lambda/engine.js';
+import type { RequestContext } from '../../service.js';
 import { functionArn, parseLayerVersionArn } from './arns.js';
 import { LambdaErrors } from './errors.js';
 import { LATEST, type LambdaService, type ResolvedQualifier } from './lambda-service.js';
@@ -152,6 +153,23 @@ export class Invoker {
         secretAccessKey: credentials?.secretAccessKey ?? 'test',
       },
     };
+  }
+
+  /**
+   * Gets a created or updated function ready for its next cold start while it is Pending or
+   * InProgress: its code extracted and its snapshot cached, and a runtime process of its shape
+   * pre-started (engine.prestart). Failures are left for the invoke to report.
+   */
+  prepare(functionName: string, ctx: RequestContext): void {
+    let version: VersionRecord;
+    try {
+      version = this.service.resolve(this.service.ref(functionName, undefined, ctx)).version;
+    } catch {
+      return; // deleted in the meantime
+    }
+    const { Runtime, MemorySize } = version.config;
+    if (Runtime) this.engine.prestart({ runtime: Runtime, memorySizeMb: MemorySize });
+    this.snapshot(version).catch(() => {});
   }
 
   /** Stops the warm environments of a function's version (after an update or a delete). */
