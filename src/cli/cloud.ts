@@ -21,6 +21,8 @@ Options:
   --lambda-pending-ms MS   how long a new function stays Pending and an update InProgress (default 200)
   --lambda-idle-ms MS      how long an idle function process is kept warm (default 300000)
   --lambda-concurrency N   concurrent executions per account and region (default 1000)
+  --no-lambda-pool         start each function process on its cold start instead of taking a
+                           pre-started one from the pool
 
 Credentials: access key "test", secret "test" (account 000000000000) always work; more pairs
 come from --credentials or LAMBDA_TASKS_CREDENTIALS=AKID:SECRET[:ACCOUNT],...
@@ -42,6 +44,7 @@ export async function runCloudCommand(argv: string[]): Promise<number> {
       'lambda-pending-ms': { type: 'string' },
       'lambda-idle-ms': { type: 'string' },
       'lambda-concurrency': { type: 'string' },
+      'no-lambda-pool': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -57,6 +60,7 @@ export async function runCloudCommand(argv: string[]): Promise<number> {
     ...numberOption(values['lambda-pending-ms'], '--lambda-pending-ms', 'transitionMs'),
     ...numberOption(values['lambda-idle-ms'], '--lambda-idle-ms', 'idleTimeoutMs'),
     ...numberOption(values['lambda-concurrency'], '--lambda-concurrency', 'concurrencyLimit'),
+    ...(values['no-lambda-pool'] ? { runtimePool: false } : {}),
   };
   const credentials: StaticCredential[] = [];
   if (process.env['LAMBDA_TASKS_CREDENTIALS'])
