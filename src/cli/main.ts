@@ -49,6 +49,9 @@ async function main(argv: string[]): Promise<number> {
 main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;
+    // The command has finished its work (clouds closed, files written): exit as soon as stdout and
+    // stderr are flushed instead of after Node's teardown, which took ~10 ms of every command.
+    process.stdout.write('', () => process.stderr.write('', () => process.exit(code)));
   },
   (error: unknown) => {
     const err = error as Error & { code?: string };
