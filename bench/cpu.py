@@ -5,7 +5,8 @@ Usage: python3 bench/cpu.py URL SERVER_PID REQUESTS WARMUP LAMBDA(0|1)
 
 For each row, WARMUP requests first (so both servers run their hot code, JIT-compiled for Node),
 then REQUESTS sequential requests between two reads of the server's own utime+stime from
-/proc/SERVER_PID/stat. Prints one JSON object: {row: {requests, cpuMs, userMs, systemMs, wallMs}}.
+/proc/SERVER_PID/stat (and of its main thread's, /proc/SERVER_PID/task/SERVER_PID/stat). Prints one
+JSON object: {row: {requests, cpuMs, userMs, systemMs, mainThreadMs, wallMs}}.
 A row that fails (moto's Lambda Invoke without Docker) reports {"error": "..."} instead.
 """
 
@@ -24,12 +25,24 @@ URL, PID, REQUESTS, WARMUP, LAMBDA = sys.argv[1], int(sys.argv[2]), int(sys.argv
 TICKS = os.sysconf("SC_CLK_TCK")
 
 
-def cpu_ticks():
-    """(utime, stime) of the server, in clock ticks; fields 14 and 15 of /proc/PID/stat."""
-    with open(f"/proc/{PID}/stat") as f:
+def stat_ticks(path):
+    """(utime, stime) in clock ticks: fields 14 and 15 of a /proc stat file."""
+    with open(path) as f:
         stat = f.read()
     fields = stat[stat.rindex(")") + 2 :].split(" ")
     return int(fields[11]), int(fields[12])
+
+
+def cpu_ticks():
+    """(utime, stime) of the server (all its threads)."""
+    return stat_ticks(f"/proc/{PID}/stat")
+
+
+def main_thread_ticks():
+    """utime + stime of the server's main thread (the one running requests; for Node the others
+    are V8's compiler and GC helpers and libuv's pool)."""
+    user, system = stat_ticks(f"/proc/{PID}/task/{PID}/stat")
+    return user + system
 
 
 def client(service):
@@ -47,10 +60,12 @@ def measure(call):
     for i in range(WARMUP):
         call(i)
     user0, system0 = cpu_ticks()
+    main0 = main_thread_ticks()
     wall0 = time.perf_counter()
     for i in range(REQUESTS):
         call(i)
     wall = time.perf_counter() - wall0
+    main1 = main_thread_ticks()
     user1, system1 = cpu_ticks()
     to_ms = 1000 / TICKS
     return {
@@ -58,6 +73,7 @@ def measure(call):
         "cpuMs": (user1 - user0 + system1 - system0) * to_ms,
         "userMs": (user1 - user0) * to_ms,
         "systemMs": (system1 - system0) * to_ms,
+        "mainThreadMs": (main1 - main0) * to_ms,
         "wallMs": wall * 1000,
     }
 

@@ -38,7 +38,7 @@ export interface BackendSetting {
 /** Migrates the database, makes the services, starts their background work; returns the handler. */
 export function startBackend({ options, dataDir, db, host, port, region, url }: BackendSetting): Backend {
   applyMigrations(db, migrations);
-  const blobs = new BlobStore(dataDir);
+  const blobs = new BlobStore(dataDir, db);
   const log = options.log ?? (() => {});
   const now = options.clock ?? Date.now;
   const context: CloudContext = {

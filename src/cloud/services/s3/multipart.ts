@@ -30,7 +30,8 @@ import { lockForNewObject } from './object-lock.js';
 import { checkNewKey, objectHeadersFrom, parseTaggingHeader, type S3Service } from './s3-service.js';
 import { type Bucket, newVersionId, type ObjectPart, type ObjectVersion, type Part, type Upload } from './state.js';
 
-type WithBody<T> = Omit<T, 'Body'> & { Body?: Readable };
+/** A streaming body: a Buffer when it was small enough to read whole (src/cloud/body.ts), else a stream. */
+type WithBody<T> = Omit<T, 'Body'> & { Body?: Readable | Buffer };
 
 const COPY_RANGE_FORM =
   'The x-amz-copy-source-range value must be of the form bytes=first-last where first and last are the zero-based offsets of the first and last bytes to copy';
@@ -137,7 +138,7 @@ export function multipartHandlers(s3: S3Service) {
       const partNumber = checkPartNumber(input.PartNumber);
       const found = upload(bucket.name, input.Key as string, input.UploadId);
       const stored = await s3.storeBody(
-        input.Body as Readable,
+        input.Body as Readable | Buffer,
         ctx,
         input.ChecksumAlgorithm ?? found.checksumAlgorithm,
         {

@@ -31,7 +31,8 @@ import type { RestoreStore } from './restore.js';
 import { checkNewKey, objectHeadersFrom, parseTaggingHeader, type S3Service } from './s3-service.js';
 import { type Bucket, isPlausibleVersionId, newVersionId, type ObjectVersion, type Tag } from './state.js';
 
-type WithBody<T> = Omit<T, 'Body'> & { Body?: Readable };
+/** A streaming body: a Buffer when it was small enough to read whole (src/cloud/body.ts), else a stream. */
+type WithBody<T> = Omit<T, 'Body'> & { Body?: Readable | Buffer };
 
 /** An HTTP date (`Wed, 02 Jan 2030 03:04:05 GMT`) from a parsed timestamp or the raw text. */
 function httpDate(value: Date | string): string {
@@ -162,19 +163,23 @@ export function objectHandlers(s3: S3Service, restores: RestoreStore) {
       const lock = lockForNewObject(bucket, input, Date.now());
       requireChecksumForLock(ctx, lock);
       // What the key was when the request began: a conditional write that raced a change gets a 409.
-      const seenSeq = state.latest(bucket.name, key)?.seq;
-      const stored = await s3.storeBody(input.Body as Readable, ctx, input.ChecksumAlgorithm);
+      // (An unconditional write does not look: one query and row decoding fewer per PUT.)
+      const conditional = input.IfMatch !== undefined || input.IfNoneMatch !== undefined;
+      const seenSeq = conditional ? state.latest(bucket.name, key)?.seq : undefined;
+      // The body's row (a small one) is committed with the object's, in one transaction.
+      const stored = await s3.storeBody(input.Body as Readable | Buffer, ctx, input.ChecksumAlgorithm, { held: true });
       const { replacedBlobs, version } = s3.notifications.record(
         bucket,
         ctx,
         () => {
           // Conditional writes are decided once the body is in, in the write's transaction.
           try {
-            evaluateWriteConditions(state.latest(bucket.name, key), key, input, seenSeq);
+            if (conditional) evaluateWriteConditions(state.latest(bucket.name, key), key, input, seenSeq);
           } catch (error) {
             blobs.remove(stored.blob);
             throw error;
           }
+          stored.commit();
           return state.putVersion(
             {
               bucket: bucket.name,

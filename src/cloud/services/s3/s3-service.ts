@@ -33,6 +33,8 @@ export const MAX_PUT_BYTES = 5 * 1024 ** 3;
 
 export interface StoredBody {
   blob: string;
+  /** Stores the body for good (see HeldBlob): PutObject calls it in its metadata's transaction. */
+  commit(): void;
   size: number;
   etag: string;
   md5: Buffer;
@@ -117,10 +119,10 @@ export class S3Service {
    * does for every new object since 2025.
    */
   async storeBody(
-    body: Readable,
+    body: Readable | Buffer,
     ctx: RequestContext,
     requestedAlgorithm?: string,
-    options: { part?: boolean } = {},
+    options: { part?: boolean; held?: boolean } = {},
   ): Promise<StoredBody> {
     const headers = ctx.headers;
     const declaredLength = Number(
@@ -159,7 +161,7 @@ export class S3Service {
       algorithm = named;
     }
     const effective: ChecksumAlgorithm = algorithm ?? 'CRC64NVME';
-    const written = await this.blobs.write(body, { checksum: createDigester(effective) });
+    const written = await this.blobs.write(body, { checksum: createDigester(effective) }, { held: options.held });
     const computed = (written.digests['checksum'] as Buffer).toString('base64');
     try {
       if (contentMd5 !== undefined && !written.md5.equals(Buffer.from(contentMd5, 'base64'))) {
@@ -180,6 +182,7 @@ export class S3Service {
     }
     return {
       blob: written.id,
+      commit: written.commit,
       size: written.size,
       md5: written.md5,
       etag: `"${written.md5.toString('hex')}"`,
