@@ -18,6 +18,7 @@ import {
   mkdirSync,
   openSync,
   readdirSync,
+  readFileSync,
   readSync,
   renameSync,
   rmSync,
@@ -222,6 +223,12 @@ export class BlobStore {
     } finally {
       closeSync(fd);
     }
+  }
+
+  /** The whole blob at once (for bodies known to be small enough to hold, such as templates). */
+  bytes(id: string): Buffer {
+    if (this.inline && isInlineBlob(id)) return this.inline.data(id);
+    return readFileSync(this.path(id));
   }
 
   size(id: string): number {

@@ -4,7 +4,6 @@
  * deployments, and describing stacks with NoEcho parameters masked.
  */
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import type { Parameter, Stack } from '@aws-sdk/client-cloudformation';
 import { type PreparedDeployment, prepareDeployment, validationError } from '../../cloudformation/engine/deployment.js';
 import type { StackOperations } from '../../cloudformation/engine/operations.js';
@@ -98,7 +97,7 @@ export class CloudFormationService {
     if (object.size > TEMPLATE_URL_LIMIT) {
       throw validationError(`Template may not exceed ${TEMPLATE_URL_LIMIT} bytes in size.`);
     }
-    return readFileSync(this.s3.blobs.path(object.blob), 'utf8');
+    return this.s3.blobs.bytes(object.blob).toString('utf8');
   }
 
   /** How AWS::Include reads its snippets for a stack of `accountId`: `s3://bucket/key` or a URL. */
