@@ -78,14 +78,19 @@ function split(measured, threads) {
 
 /**
  * Rows of the `cpu` section: ms of server CPU per request, with the target of a quarter of moto's.
+ * The measured requests come after `warmup` of the same kind: with fewer (200), V8's compiler
+ * threads still add 0.2-0.4 ms to each of lambda-tasks' requests (PutObject measured 0.45x moto's
+ * that way), a cost a server pays once, not per request.
  * @param {Record<string, CpuRow>} lt lambda-tasks' measurements
  * @param {Record<string, CpuRow> | undefined} moto
+ * @param {number} warmup requests per row before measuring
  */
-export function cpuRows(lt, moto) {
+export function cpuRows(lt, moto, warmup) {
   return ROWS.filter(([key]) => lt[key]).map(([key, label]) => {
     const ours = perRequestMs(lt[key]);
     const theirs = perRequestMs(moto?.[key]);
     const notes = [
+      `after ${warmup} warm-up requests`,
       split(lt[key], true) && `lambda-tasks ${split(lt[key], true)}`,
       split(moto?.[key], false) && `moto ${split(moto?.[key], false)}`,
       key === 'lambdaInvoke' && theirs === undefined && 'moto runs functions only in Docker: no moto figure',
