@@ -925,7 +925,7 @@ async function main() {
     );
   }
   process.stdout.write(
-    `\nratio = lambda-tasks / moto. Total bench time: ${durationSec.toFixed(1)} s. ` +
+    `\nratio = lambda-tasks / the peer column (moto; node -e 0 for start-up). Total bench time: ${durationSec.toFixed(1)} s. ` +
       `Load average at start ${loadAtStart}, at end ${loadAtEnd} (other work on the machine skews the numbers).\n`,
   );
 
