@@ -9,7 +9,8 @@
  * The subset covers what differs between Node versions:
  * - the SQLite store on the driver that Node picks (a better-sqlite3 binary built for Node 20 does not
  *   load on 22/24, so they use node:sqlite; test/cloud/store runs both drivers' conformance suite);
- * - the function runtimes: real invokes of Node handlers, the function's SDK import and its logs;
+ * - the function runtimes: real invokes of Node handlers, the function's SDK import and its logs,
+ *   and the pool of pre-started processes (it resets Node's module paths on assignment);
  * - the CLI as a process: a pipeline run against the embedded local cloud, and `lambda-tasks cloud`
  *   with its data dir lock (kill -9 included);
  * - a restart: SQS queues and messages kept in the data dir.
@@ -24,6 +25,7 @@ const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const SUBSET = [
   'test/cloud/store',
   'test/cloud/lambda-engine/node.test.ts',
+  'test/cloud/lambda-engine/pool.test.ts',
   'test/cli/pipeline-process.test.ts',
   'test/cli/cloud.test.ts',
   'test/cloud/sqs/persistence.test.ts',
