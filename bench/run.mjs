@@ -48,7 +48,8 @@
  * drivers behind the store, no server; see bench/store.mjs.
  *
  * Startup knobs: BENCH_STARTUP_RUNS (rounds of every command, median reported, 10), BENCH_STARTUP_COLD (fresh
- * functions cold-started, 10; 0 skips them). `lambda-tasks --help`, `validate`, `cloud` to
+ * functions cold-started, 10; 0 skips them), BENCH_STARTUP_NODES (other Node majors the bin is timed with, each
+ * against its own `node -e 0`: 22,24; empty skips them). `lambda-tasks --help`, `validate`, `cloud` to
  * ready and the hello no-op re-run as ratios to `node -e 0` in the same run, lambda-tasks only; see bench/startup.mjs.
  *
  * CPU knobs: BENCH_CPU_REQUESTS (requests measured per row, 500), BENCH_CPU_WARMUP (requests per row before measuring,
@@ -126,7 +127,11 @@ const config = {
   // threads through the first several hundred (the issue's figure is the cost of a running server).
   cpu: { requests: knob('BENCH_CPU_REQUESTS', 500), warmup: knob('BENCH_CPU_WARMUP', 1000) },
   sam: { runs: knob('BENCH_SAM_RUNS', 3) },
-  startup: { runs: knob('BENCH_STARTUP_RUNS', 10), coldStarts: Number(process.env.BENCH_STARTUP_COLD ?? 10) },
+  startup: {
+    runs: knob('BENCH_STARTUP_RUNS', 10),
+    coldStarts: Number(process.env.BENCH_STARTUP_COLD ?? 10),
+    nodes: (process.env.BENCH_STARTUP_NODES ?? '22,24').split(',').filter(Boolean),
+  },
   kinesis: { batches: knob('BENCH_KINESIS_BATCHES', 100), concurrency: 4, shards: 4, recordBytes: 100 },
   dynamodb: {
     count: knob('BENCH_DYNAMODB_OPS', 2000),

@@ -18,7 +18,7 @@
  *
  * Knobs: BENCH_STARTUP_RUNS (rounds, 10), BENCH_STARTUP_COLD (fresh functions cold-started, 10; 0 skips).
  */
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { get } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -53,12 +53,13 @@ function env() {
 /**
  * Spawn to exit; rejects when the command fails.
  * @param {string[]} args node's arguments
+ * @param {string} [node] the Node binary
  * @returns {Promise<{ ms: number, stdout: string }>}
  */
-function timedExit(args) {
+function timedExit(args, node = process.execPath) {
   return new Promise((resolve, reject) => {
     const started = performance.now();
-    const child = spawn(process.execPath, args, { env: env(), stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(node, args, { env: env(), stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (text) => {
@@ -81,13 +82,14 @@ function timedExit(args) {
  * (`GET /`, unsigned: S3 answers AccessDenied, which takes the whole request path, so the services
  * must have loaded); then SIGTERM and wait for the exit (not timed).
  * @param {string[]} args node's arguments
+ * @param {string} [node] the Node binary
  * @param {number} [timeoutMs]
  * @returns {Promise<{ readyMs: number, answerMs: number }>}
  */
-function timedReady(args, timeoutMs = 30_000) {
+function timedReady(args, node = process.execPath, timeoutMs = 30_000) {
   return new Promise((resolve, reject) => {
     const started = performance.now();
-    const child = spawn(process.execPath, args, { env: env(), stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(node, args, { env: env(), stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     let readyMs = Number.NaN;
@@ -184,7 +186,9 @@ async function buildFloors() {
   const { build } = await import('esbuild');
   const outdir = join(ROOT, 'dist', 'bench-floors');
   await build({
-    entryPoints: [join(ROOT, 'bench', 'floors', 'validate-floor.ts'), join(ROOT, 'bench', 'floors', 'cloud-floor.ts')],
+    entryPoints: ['validate-floor.ts', 'yaml-floor.ts', 'cloud-floor.ts'].map((file) =>
+      join(ROOT, 'bench', 'floors', file),
+    ),
     outdir,
     bundle: true,
     format: 'esm',
@@ -197,12 +201,34 @@ async function buildFloors() {
     banner: { js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);" },
     logLevel: 'warning',
   });
-  return { validate: join(outdir, 'validate-floor.mjs'), cloud: join(outdir, 'cloud-floor.mjs') };
+  return {
+    validate: join(outdir, 'validate-floor.mjs'),
+    yaml: join(outdir, 'yaml-floor.mjs'),
+    cloud: join(outdir, 'cloud-floor.mjs'),
+  };
+}
+
+/**
+ * The other Node versions users run (npm's `node` package through npx, offline once cached), by
+ * major: the bin's rows are measured with each too, against that Node's own `node -e 0`.
+ * @param {string[]} majors
+ * @returns {Record<string, string>} binary by major
+ */
+function otherNodes(majors) {
+  return Object.fromEntries(
+    majors.map((major) => [
+      major,
+      execFileSync('npx', ['-y', '-p', `node@${major}`, 'node', '-p', 'process.execPath'], {
+        cwd: ROOT,
+        encoding: 'utf8',
+      }).trim(),
+    ]),
+  );
 }
 
 /**
  * The measurements, interleaved per round.
- * @param {{ runs: number, coldStarts: number }} config
+ * @param {{ runs: number, coldStarts: number, nodes: string[] }} config
  * @param {(line: string) => void} say
  * @param {(url: string, count: number) => Promise<number[]>} coldStarts first-Invoke times of fresh functions
  */
@@ -213,6 +239,7 @@ export async function startupWorkload(config, say, coldStarts) {
   };
   const work = mkdtempSync(join(tmpdir(), 'bench-startup-hello-'));
   const floors = await buildFloors();
+  const nodes = otherNodes(config.nodes);
   const cloud = await startCloud();
   try {
     const cli = { bundle: BIN, tsc: UNBUNDLED };
@@ -233,6 +260,7 @@ export async function startupWorkload(config, say, coldStarts) {
       say(`[startup] round ${round + 1}/${config.runs}`);
       add('node', (await timedExit(['-e', '0'])).ms);
       add('floor validate', (await timedExit([floors.validate, join(HELLO, 'lambda-tasks.yml')])).ms);
+      add('floor yaml', (await timedExit([floors.yaml, join(HELLO, 'lambda-tasks.yml')])).ms);
       add('floor cloud', (await timedReady([floors.cloud])).readyMs);
       for (const [name, path] of Object.entries(cli)) {
         add(`${name} help`, (await timedExit([path, '--help'])).ms);
@@ -246,6 +274,18 @@ export async function startupWorkload(config, say, coldStarts) {
         const noop = await runHello(path, cloud.url, join(work, name), name);
         noopOutput = noop.stdout;
         add(`${name} hello no-op`, noop.ms);
+      }
+      for (const [major, node] of Object.entries(nodes)) {
+        add(`node ${major}`, (await timedExit(['-e', '0'], node)).ms);
+        add(
+          `node ${major} floor validate`,
+          (await timedExit([floors.validate, join(HELLO, 'lambda-tasks.yml')], node)).ms,
+        );
+        add(`node ${major} help`, (await timedExit([BIN, '--help'], node)).ms);
+        add(`node ${major} validate`, (await timedExit([BIN, 'validate', join(HELLO, 'lambda-tasks.yml')], node)).ms);
+        const started = await timedReady([BIN, 'cloud', '--port', '0', '--ephemeral', '--quiet'], node);
+        add(`node ${major} cloud ephemeral`, started.readyMs);
+        add(`node ${major} cloud ephemeral answer`, started.answerMs);
       }
     }
     // The cloud's default takes a pre-started runtime process from its pool; the other cloud
@@ -264,6 +304,7 @@ export async function startupWorkload(config, say, coldStarts) {
     }
     return {
       runs: config.runs,
+      nodes: Object.keys(nodes),
       medianMs: Object.fromEntries(Object.entries(ms).map(([key, values]) => [key, median(values)])),
       runsMs: ms,
       coldStartMs: Object.fromEntries(Object.entries(cold).map(([key, values]) => [key, median(values)])),
@@ -288,6 +329,7 @@ export function startupRows(r) {
   const rows = [];
   rows.push(
     row('validate floor: yaml + zod check of the file, one bundled file', 'ms', 'lower', m['floor validate'], floor),
+    row('validate floor, yaml alone: parse the file, one bundled file', 'ms', 'lower', m['floor yaml'], floor),
     row('cloud ready floor: SQLite lock + database + node:http listen', 'ms', 'lower', m['floor cloud'], floor),
   );
   for (const [name, label] of [
@@ -334,6 +376,25 @@ export function startupRows(r) {
           target: { value: 700, text: '< 700 ms' },
         },
       ),
+    );
+  }
+  for (const major of r.nodes) {
+    const own = m[`node ${major}`];
+    const label = `bundle (bin), Node ${major}`;
+    rows.push(
+      row(`validate floor, Node ${major}`, 'ms', 'lower', m[`node ${major} floor validate`], own),
+      row(`--help, ${label}`, 'ms', 'lower', m[`node ${major} help`], own, undefined, ratio(1.3)),
+      row(`validate hello, ${label}`, 'ms', 'lower', m[`node ${major} validate`], own, undefined, ratio(1.3)),
+      row(
+        `cloud ready (ephemeral), ${label}`,
+        'ms',
+        'lower',
+        m[`node ${major} cloud ephemeral`],
+        own,
+        undefined,
+        ratio(1.8),
+      ),
+      row(`cloud first answer (ephemeral), ${label}`, 'ms', 'lower', m[`node ${major} cloud ephemeral answer`], own),
     );
   }
   for (const [setting, value] of Object.entries(r.coldStartMs)) {
