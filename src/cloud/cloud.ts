@@ -20,7 +20,8 @@ import type {
   SqsSettings,
 } from './context.js';
 import type { StaticCredential } from './credentials.js';
-import { createListener, type RequestHandler, serverUrl } from './listener.js';
+import { RequestDoor } from './door.js';
+import { createListener, serverUrl } from './listener.js';
 import type { RequestLogEntry } from './server.js';
 import { openStore } from './store/database.js';
 import { lockDataDir } from './store/lock.js';
@@ -103,7 +104,7 @@ export async function startCloud(options: CloudOptions = {}): Promise<RunningClo
     const db = openStore(join(dataDir, 'cloud.db'));
     cleanups.unshift(() => db.close());
     const tls = new LocalTls(dataDir, host);
-    const door = new Door();
+    const door = new RequestDoor();
     const server = createListener(door.handler, () => tls.credentials());
     await new Promise<void>((resolveListen, rejectListen) => {
       server.once('error', rejectListen);
@@ -149,35 +150,5 @@ export async function startCloud(options: CloudOptions = {}): Promise<RunningClo
   } catch (error) {
     for (const cleanup of cleanups) cleanup();
     throw error;
-  }
-}
-
-/**
- * The listener's handler while the backend loads: requests wait, then go to the backend's handler
- * (or get a 503 if it failed to start). Their bodies stay in the socket until read.
- */
-class Door {
-  private target: RequestHandler | undefined;
-  private readonly waiting: Parameters<RequestHandler>[] = [];
-  private failed = false;
-
-  readonly handler: RequestHandler = (req, res) => {
-    if (this.target) this.target(req, res);
-    else if (this.failed) Door.unavailable(res);
-    else this.waiting.push([req, res]);
-  };
-
-  open(target: RequestHandler): void {
-    this.target = target;
-    for (const [req, res] of this.waiting.splice(0)) target(req, res);
-  }
-
-  fail(): void {
-    this.failed = true;
-    for (const [, res] of this.waiting.splice(0)) Door.unavailable(res);
-  }
-
-  private static unavailable(res: Parameters<RequestHandler>[1]): void {
-    res.writeHead(503, { 'content-type': 'text/plain' }).end('the local cloud failed to start\n');
   }
 }
