@@ -158,7 +158,10 @@ export class TemplatePackager {
   private async export(spec: ArtifactProperty, path: string, base: string, location: string): Promise<unknown> {
     const absolute = resolve(base, path);
     const prepared = await this.prepare(spec, absolute, location);
-    const sha256 = createHash('sha256').update(prepared.bytes).digest('hex');
+    const digest = createHash('sha256').update(prepared.bytes).digest();
+    const sha256 = digest.toString('hex');
+    // Lambda's CodeSha256 form, what the artifact list and later plans compare.
+    const sha256Base64 = digest.toString('base64');
     const prefix = this.options.prefix?.replace(/\/+$/, '');
     const key = `${prefix ? `${prefix}/` : ''}${sha256}${prepared.extension}`;
     const { bucket } = this.options;
@@ -174,14 +177,14 @@ export class TemplatePackager {
       path,
       bucket,
       key,
-      sha256: Buffer.from(sha256, 'hex').toString('base64'),
+      sha256: sha256Base64,
       uploaded,
       ...(versionId ? { versionId } : {}),
     });
     // The objects later steps' plans will find (a function deploy comparing CodeSha256).
     if (this.options.plan && uploaded) {
       this.ctx.foresight?.record('object', s3Url(bucket, key), {
-        sha256: Buffer.from(sha256, 'hex').toString('base64'),
+        sha256: sha256Base64,
         stepId: this.ctx.stepId,
       });
     }
