@@ -15,7 +15,7 @@ import type { InvocationResponse } from '@aws-sdk/client-lambda';
 import { AuthFailure, sha256Hex, type VerifiedAuth, verifyRequest } from '../../auth/sigv4.js';
 import type { CloudContext } from '../../context.js';
 import { AwsError } from '../../errors.js';
-import { evaluatePolicies, type PolicyDocument, type Principal } from '../../policy/index.js';
+import { callerOf, evaluatePolicies, type PolicyDocument, type Principal } from '../../policy/index.js';
 import type { ServiceDefinition } from '../../service.js';
 import { serviceCaller } from '../../service-caller.js';
 import { functionArn } from './arns.js';
@@ -160,8 +160,7 @@ export class FunctionUrlServer {
         ? { type: 'Anonymous' }
         : {
             type: 'AWS',
-            accountId: caller.auth.credentials.accountId,
-            arn: caller.auth.credentials.principalArn ?? `arn:aws:iam::${caller.auth.credentials.accountId}:root`,
+            ...callerOf({ accountId: caller.auth.credentials.accountId, credentials: caller.auth.credentials }),
           };
     const decision = evaluatePolicies(documents, {
       principal,
