@@ -29,7 +29,7 @@ import { problemText, type ValidateOptions, validateInput } from './protocol/val
 import { escapeXml } from './protocol/values.js';
 import { parseQueryString } from './query-string.js';
 import { detectService, requestedService, virtualHostBucket } from './routing.js';
-import type { HttpRequest, RequestContext, ServiceDefinition } from './service.js';
+import { type HttpRequest, type RequestContext, type ServiceDefinition, validationErrorCodeOf } from './service.js';
 import { FunctionUrlServer } from './services/lambda/function-url-server.js';
 
 /** Default cap on buffered (non-streaming) request bodies. */
@@ -101,11 +101,7 @@ export function createCloudHandler(options: Omit<CloudServerOptions, 'tls'>): Re
       definition,
       model: getModel,
       codec: getCodec,
-      validationErrorCode: (used) => {
-        if (definition.validateInput === false) return undefined;
-        const protocolCode = used.validationErrorCode;
-        return protocolCode && (definition.validationErrorCode ?? protocolCode);
-      },
+      validationErrorCode: (used) => validationErrorCodeOf(definition, used.validationErrorCode),
       validateOptions: { wholeValuePatterns: definition.wholeValuePatterns ?? false },
     };
   });

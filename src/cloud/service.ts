@@ -115,3 +115,17 @@ export type StreamingBody = Readable;
 
 /** A handler may set this key on its output to answer with another HTTP status (S3's 206 for ranges). */
 export const HttpStatus: unique symbol = Symbol('HttpStatus');
+
+/**
+ * The error code a service answers input that breaks its model's constraints with, or undefined
+ * when its input is not validated: the protocol's own code (undefined for S3's REST-XML, which
+ * AWS does not validate that way), unless the service names another or opts out. The server and
+ * the console's in-process calls both decide through this.
+ */
+export function validationErrorCodeOf(
+  definition: Pick<ServiceDefinition, 'validateInput' | 'validationErrorCode'>,
+  protocolCode: string | undefined,
+): string | undefined {
+  if (definition.validateInput === false || !protocolCode) return undefined;
+  return definition.validationErrorCode ?? protocolCode;
+}

@@ -9,17 +9,15 @@ import { withInvokeTrigger } from '../cloud/activity.js';
 import type { CloudContext } from '../cloud/context.js';
 import { DEFAULT_ACCOUNT_ID } from '../cloud/credentials.js';
 import { AwsError, validationMessage } from '../cloud/errors.js';
+import type { Codec } from '../cloud/protocol/codec.js';
+import { codecFor } from '../cloud/protocol/index.js';
 import { loadModel, type ServiceModel, type ShapeRef, shapeOf } from '../cloud/protocol/model.js';
 import { problemText, validateInput } from '../cloud/protocol/validate.js';
-import type { ServiceDefinition } from '../cloud/service.js';
+import { type ServiceDefinition, validationErrorCodeOf } from '../cloud/service.js';
 import { type ServiceCall, serviceCaller } from '../cloud/service-caller.js';
 
-/** The validation error code of each protocol family (S3's REST-XML does not validate). */
-const VALIDATION_CODES: Record<string, string | undefined> = {
-  json: 'ValidationException',
-  'rest-json': 'ValidationException',
-  query: 'ValidationError',
-};
+/** Each model's codec, for the validation error code of its protocol. */
+const codecs = new WeakMap<ServiceModel, Codec>();
 
 export function consoleCaller(context: CloudContext, services: () => Record<string, ServiceDefinition>): ServiceCall {
   const call = serviceCaller(context, services, DEFAULT_ACCOUNT_ID, context.region);
@@ -31,10 +29,12 @@ export function consoleCaller(context: CloudContext, services: () => Record<stri
     if (!op || !definition.handlers[operation]) {
       throw new AwsError('UnknownOperation', `${service} has no operation "${operation}" served locally.`, 404);
     }
-    const code =
-      definition.validateInput === false
-        ? undefined
-        : (definition.validationErrorCode ?? VALIDATION_CODES[model.metadata.protocol]);
+    let codec = codecs.get(model);
+    if (!codec) {
+      codec = codecFor(model);
+      codecs.set(model, codec);
+    }
+    const code = validationErrorCodeOf(definition, codec.validationErrorCode);
     if (code && op.input) {
       const problems = validateInput(model, op.input, input, {
         wholeValuePatterns: definition.wholeValuePatterns ?? false,
