@@ -16,13 +16,8 @@ export const DEFAULT_CREDENTIALS: Credentials = {
 };
 
 /** A caller's key pair, and the unique id of the IAM principal it belongs to when there is one. */
-export interface Caller extends Credentials {
-  /**
-   * The caller's unique id as GetCallerIdentity reports it: the IAM user's id (AIDA...) for a
-   * user's key and the sessions it started, `<RoleId>:<session name>` for a role's session.
-   */
-  principalId?: string;
-}
+/** A key pair as the registry knows it (the request context carries it as `credentials`). */
+export type Caller = Credentials;
 
 /** Keys a service manages (IAM access keys): looked up after the static keys and sessions. */
 export interface KeySource {

@@ -28,6 +28,11 @@ export interface Credentials {
   /** epoch ms */
   expiresAt?: number;
   principalArn?: string;
+  /**
+   * The caller's unique id as GetCallerIdentity reports it: the IAM user's id (AIDA...) for a
+   * user's key and the sessions it started, `<RoleId>:<session name>` for a role's session.
+   */
+  principalId?: string;
 }
 
 export type CredentialLookup = (accessKeyId: string) => Credentials | undefined;

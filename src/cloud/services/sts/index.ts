@@ -65,10 +65,6 @@ export function createSts(context: CloudContext, roles: RoleDirectory): ServiceD
     };
   }
 
-  /** The caller as the credential registry knows it (with the IAM user's id for a user's key). */
-  const callerOf = (ctx: RequestContext) =>
-    ctx.credentials ? context.credentials.lookup(ctx.credentials.accessKeyId) : undefined;
-
   return {
     model: 'sts',
     signingNames: ['sts'],
@@ -77,7 +73,7 @@ export function createSts(context: CloudContext, roles: RoleDirectory): ServiceD
         const principal = ctx.credentials?.principalArn;
         // An IAM user's key (or a session it started) carries the user's own id (AIDA...), a role
         // session `<RoleId>:<session name>`.
-        const userId = callerOf(ctx)?.principalId;
+        const userId = ctx.credentials?.principalId;
         if (principal && userId) return { UserId: userId, Account: ctx.accountId, Arn: principal };
         if (principal) {
           const assumed = /^arn:aws[\w-]*:sts::\d{12}:assumed-role\/([^/]+)\/(.+)$/.exec(principal);
@@ -121,7 +117,7 @@ export function createSts(context: CloudContext, roles: RoleDirectory): ServiceD
           throw new AwsError('AccessDenied', 'Cannot call GetSessionToken with session credentials', 403);
         }
         // The session acts as the user whose key asked for it (or as the account root).
-        const caller = callerOf(ctx);
+        const caller = ctx.credentials;
         const arn = caller?.principalArn ?? `arn:aws:iam::${ctx.accountId}:root`;
         return { Credentials: issue(ctx.accountId, arn, input.DurationSeconds ?? 43200, caller?.principalId) };
       },
