@@ -3,12 +3,11 @@
  * requests signed with SigV4, Data as a byte string, timestamps as tag 1 with epoch milliseconds,
  * and errors answered in CBOR.
  */
-import { SignatureV4 } from '@smithy/signature-v4';
 import { Decoder, Encoder } from 'cbor-x';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CborTimestamp } from '../../../src/cloud/protocol/cbor.js';
-import { NodeSha256 } from '../../auth/helpers.js';
-import { TEST_CREDENTIALS, useCloud } from '../../helpers/cloud.js';
+import { useCloud } from '../../helpers/cloud.js';
+import { signedPost } from '../../helpers/signed-fetch.js';
 import { activeStream, expectNoInternalErrors, FAST, kinesisClients } from './support.js';
 
 const t = useCloud({ kinesis: FAST });
@@ -21,27 +20,12 @@ const decoder = new Decoder({ mapsAsObjects: true, useRecords: false });
 /** POSTs a CBOR body signed with SigV4; answers the status, content type and decoded body. */
 async function cborCall(operation: string, input: Record<string, unknown>) {
   const body = encoder.encode(input);
-  const url = new URL(t.url);
-  const signer = new SignatureV4({
-    credentials: TEST_CREDENTIALS,
-    region: 'us-east-1',
-    service: 'kinesis',
-    sha256: NodeSha256,
-  });
-  const signed = await signer.sign({
-    method: 'POST',
-    protocol: 'http:',
-    hostname: url.hostname,
-    port: Number(url.port),
-    path: '/',
-    headers: {
-      host: url.host,
-      'content-type': 'application/x-amz-cbor-1.1',
-      'x-amz-target': `Kinesis_20131202.${operation}`,
-    },
+  const response = await signedPost(
+    t.url,
+    'kinesis',
+    { 'content-type': 'application/x-amz-cbor-1.1', 'x-amz-target': `Kinesis_20131202.${operation}` },
     body,
-  });
-  const response = await fetch(t.url, { method: 'POST', headers: signed.headers, body });
+  );
   return {
     status: response.status,
     contentType: response.headers.get('content-type'),

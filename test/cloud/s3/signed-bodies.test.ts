@@ -6,11 +6,10 @@
  */
 import { createHash } from 'node:crypto';
 import { GetObjectCommand, HeadObjectCommand } from '@aws-sdk/client-s3';
-import { SignatureV4 } from '@smithy/signature-v4';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WHOLE_BODY_BYTES } from '../../../src/cloud/body.js';
-import { NodeSha256 } from '../../auth/helpers.js';
-import { randomName, TEST_CREDENTIALS, useCloud } from '../../helpers/cloud.js';
+import { randomName, useCloud } from '../../helpers/cloud.js';
+import { signedFetch } from '../../helpers/signed-fetch.js';
 import { destroyBucket, expectNoInternalErrors, expectS3Error, newBucket, quotedMd5 } from './support.js';
 
 const t = useCloud();
@@ -27,25 +26,14 @@ const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex
 
 /** A PUT of `body` signed (path style) with `payloadHash` as its x-amz-content-sha256. */
 async function signedPut(bucket: string, key: string, body: Buffer, payloadHash: string): Promise<Response> {
-  const url = new URL(t.url);
-  const signer = new SignatureV4({
-    credentials: TEST_CREDENTIALS,
-    region: 'us-east-1',
+  return signedFetch(t.url, {
+    method: 'PUT',
     service: 's3',
-    sha256: NodeSha256,
+    path: `/${bucket}/${key}`,
+    headers: { 'x-amz-content-sha256': payloadHash, 'content-length': String(body.length) },
+    body,
     uriEscapePath: false,
   });
-  const path = `/${bucket}/${key}`;
-  const signed = await signer.sign({
-    method: 'PUT',
-    protocol: 'http:',
-    hostname: url.hostname,
-    port: Number(url.port),
-    path,
-    headers: { host: url.host, 'x-amz-content-sha256': payloadHash, 'content-length': String(body.length) },
-    body,
-  });
-  return fetch(new URL(path, t.url), { method: 'PUT', headers: signed.headers, body });
 }
 
 function sized(size: number, seed: number): Buffer {
