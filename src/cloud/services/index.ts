@@ -7,7 +7,8 @@ import { s3NotificationTargets } from '../events/push/s3/index.js';
 import type { ServiceDefinition } from '../service.js';
 import { serviceCaller } from '../service-caller.js';
 import type { Migration } from '../store/database.js';
-import { cloudFormationMigrations, createCloudFormation } from './cloudformation/index.js';
+import { deferredCloudFormation } from './cloudformation/deferred.js';
+import { cloudFormationMigrations } from './cloudformation/state.js';
 import { createDynamoDb, dynamoDbMigrations } from './dynamodb/index.js';
 import { createIam, iamMigrations } from './iam/index.js';
 import { createKinesis, kinesisMigrations } from './kinesis/index.js';
@@ -87,8 +88,8 @@ export function createServices(context: CloudContext): ServiceSet {
     sqs: sqs.definition,
     sns: sns.definition,
   };
-  // CloudFormation's providers call the other services' handlers.
-  const cloudFormation = createCloudFormation(context, s3.service, () => definitions);
+  // CloudFormation's providers call the other services' handlers; it loads on its first call.
+  const cloudFormation = deferredCloudFormation(context, s3.service, () => definitions);
   definitions['cloudformation'] = cloudFormation.definition;
   let pollers: RunningPollers | undefined;
   let pushes: RunningPollers | undefined;
