@@ -9,11 +9,11 @@
  *
  * Knobs: BENCH_DEPLOY_RUNS (pairs of cold + redeploy runs per side, 3).
  */
-import { spawn } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { benchEnv, timedRun } from './child.mjs';
 import { median } from './stats.mjs';
 
 const ROOT = dirname(dirname(fileURLToPath(import.meta.url)));
@@ -23,60 +23,13 @@ const CLI_SCRIPT = join(ROOT, 'bench', 'deploy-cli.sh');
 const ROLE = 'arn:aws:iam::000000000000:role/lambda-tasks-hello';
 
 /**
- * @typedef {object} Timed
- * @property {number} ms wall time from spawn to exit
- * @property {string} stdout
- * @property {string} stderr
- */
-
-/**
- * Runs a command to completion; rejects when it exits non-zero.
- * @param {string} command
- * @param {string[]} args
- * @param {NodeJS.ProcessEnv} env
- * @returns {Promise<Timed>}
- */
-function timed(command, args, env) {
-  return new Promise((resolve, reject) => {
-    const started = performance.now();
-    const child = spawn(command, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (text) => {
-      stdout += text;
-    });
-    child.stderr.setEncoding('utf8').on('data', (text) => {
-      stderr += text;
-    });
-    child.once('error', reject);
-    child.once('close', (code) => {
-      const ms = performance.now() - started;
-      if (code === 0) resolve({ ms, stdout, stderr });
-      else reject(new Error(`${command} ${args.join(' ')} exited with ${code}:\n${stdout}\n${stderr}`));
-    });
-  });
-}
-
-/** The environment both sides run in: test credentials, no endpoint or profile from the caller. */
-function baseEnv() {
-  const env = {
-    ...process.env,
-    AWS_ACCESS_KEY_ID: 'test',
-    AWS_SECRET_ACCESS_KEY: 'test',
-    AWS_DEFAULT_REGION: 'us-east-1',
-  };
-  for (const name of ['AWS_ENDPOINT_URL', 'AWS_PROFILE', 'AWS_SESSION_TOKEN', 'GITHUB_OUTPUT']) delete env[name];
-  return env;
-}
-
-/**
  * `lambda-tasks run` of the hello example (a copy in `work`), reading the invoke's payload from
  * the outputs file.
  * @param {string} url @param {string} work @param {{ bucket: string, functionName: string }} names
  */
 async function runLambdaTasks(url, work, names) {
   const outputs = join(work, 'outputs.json');
-  const result = await timed(
+  const result = await timedRun(
     process.execPath,
     [
       CLI,
@@ -93,7 +46,7 @@ async function runLambdaTasks(url, work, names) {
       '--outputs-format',
       'json',
     ],
-    { ...baseEnv(), CI: 'true' },
+    { env: benchEnv({ CI: 'true' }) },
   );
   const steps = JSON.parse(readFileSync(outputs, 'utf8')).steps;
   return { ...result, payload: String(steps?.invoke?.outputs?.payload ?? '') };
@@ -104,14 +57,15 @@ async function runLambdaTasks(url, work, names) {
  * @param {string} url @param {string} work @param {{ bucket: string, functionName: string }} names
  */
 async function runCliScript(url, work, names) {
-  const result = await timed('sh', [CLI_SCRIPT], {
-    ...baseEnv(),
-    ENDPOINT: url,
-    BUCKET: names.bucket,
-    FUNCTION: names.functionName,
-    ROLE,
-    SOURCE: join(work, 'function'),
-    WORK: work,
+  const result = await timedRun('sh', [CLI_SCRIPT], {
+    env: benchEnv({
+      ENDPOINT: url,
+      BUCKET: names.bucket,
+      FUNCTION: names.functionName,
+      ROLE,
+      SOURCE: join(work, 'function'),
+      WORK: work,
+    }),
   });
   return { ...result, payload: result.stdout.trim() };
 }
@@ -132,8 +86,8 @@ async function startupCosts(url) {
   /** @type {number[]} */
   const lt = [];
   for (let i = 0; i < 3; i++) {
-    aws.push((await timed('aws', ['--endpoint-url', url, 'sts', 'get-caller-identity'], baseEnv())).ms);
-    lt.push((await timed(process.execPath, [CLI, '--help'], baseEnv())).ms);
+    aws.push((await timedRun('aws', ['--endpoint-url', url, 'sts', 'get-caller-identity'])).ms);
+    lt.push((await timedRun(process.execPath, [CLI, '--help'])).ms);
   }
   return { awsCallMs: median(aws), lambdaTasksHelpMs: median(lt) };
 }

@@ -10,19 +10,17 @@
  *
  * Knobs: BENCH_SAM_RUNS (cold + no-op pairs per side, 3).
  */
-import { execFile } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
+import { benchEnv, timedRun } from './child.mjs';
 import { row } from './report.mjs';
 import { median } from './stats.mjs';
 
 const ROOT = dirname(dirname(fileURLToPath(import.meta.url)));
 const CLI = join(ROOT, 'dist', 'cli', 'main.js');
 const EXAMPLE = join(ROOT, 'examples', 'sam');
-const run = promisify(execFile);
 
 /**
  * Runs the commands one after the other; the wall time of all of them, and the last one's stdout.
@@ -31,25 +29,14 @@ const run = promisify(execFile);
  * @param {string} cwd
  */
 async function timed(commands, env, cwd) {
-  const started = performance.now();
+  let ms = 0;
   let stdout = '';
   for (const [command, args] of commands) {
-    ({ stdout } = await run(command, args, { env, cwd, maxBuffer: 16 * 1024 * 1024 }));
+    const step = await timedRun(command, args, { env, cwd });
+    ms += step.ms;
+    stdout = step.stdout;
   }
-  return { ms: performance.now() - started, stdout };
-}
-
-/** The environment both sides run in: test credentials, no endpoint or profile from the caller. */
-function baseEnv() {
-  const env = {
-    ...process.env,
-    AWS_ACCESS_KEY_ID: 'test',
-    AWS_SECRET_ACCESS_KEY: 'test',
-    AWS_DEFAULT_REGION: 'us-east-1',
-    AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
-  };
-  for (const name of ['AWS_ENDPOINT_URL', 'AWS_PROFILE', 'AWS_SESSION_TOKEN', 'GITHUB_OUTPUT']) delete env[name];
-  return env;
+  return { ms, stdout };
 }
 
 /**
@@ -60,7 +47,11 @@ async function runLambdaTasks(url, dir, prefix) {
   const outputs = join(dir, 'outputs.json');
   const args = [CLI, 'run', join(dir, 'lambda-tasks.yml'), '--endpoint', url, '--outputs', outputs];
   args.push('--var', `prefix=${prefix}`, '--var', `bucket=${prefix}-artifacts`);
-  const result = await timed([[process.execPath, args]], { ...baseEnv(), CI: 'true' }, dir);
+  const result = await timed(
+    [[process.execPath, args]],
+    benchEnv({ AWS_SHARED_CREDENTIALS_FILE: '/dev/null', CI: 'true' }),
+    dir,
+  );
   const steps = JSON.parse(readFileSync(outputs, 'utf8')).steps;
   return { ...result, payload: String(steps?.invoke?.outputs?.payload ?? '') };
 }
@@ -73,7 +64,7 @@ async function runLambdaTasks(url, dir, prefix) {
 async function runAwsCli(url, dir, prefix, cold) {
   const config = join(dir, 'aws-config');
   writeFileSync(config, '[default]\ns3 =\n  addressing_style = path\n');
-  const env = { ...baseEnv(), AWS_ENDPOINT_URL: url, AWS_CONFIG_FILE: config };
+  const env = benchEnv({ AWS_SHARED_CREDENTIALS_FILE: '/dev/null', AWS_ENDPOINT_URL: url, AWS_CONFIG_FILE: config });
   const bucket = `${prefix}-artifacts`;
   const packaged = join(dir, 'packaged.yml');
   const response = join(dir, 'response.json');

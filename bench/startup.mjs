@@ -24,6 +24,7 @@ import { get } from 'node:http';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { benchEnv, timedRun } from './child.mjs';
 import { row } from './report.mjs';
 import { median } from './stats.mjs';
 
@@ -36,45 +37,15 @@ export const UNBUNDLED = join(ROOT, 'dist', 'cli', 'main.js');
 const HELLO = join(ROOT, 'examples', 'hello');
 
 /** The environment of every command: test credentials, nothing from the caller's AWS setup. */
-function env() {
-  const vars = {
-    ...process.env,
-    AWS_ACCESS_KEY_ID: 'test',
-    AWS_SECRET_ACCESS_KEY: 'test',
-    AWS_DEFAULT_REGION: 'us-east-1',
-    CI: 'true',
-  };
-  for (const name of ['AWS_ENDPOINT_URL', 'AWS_PROFILE', 'AWS_SESSION_TOKEN', 'GITHUB_OUTPUT', 'NODE_OPTIONS']) {
-    delete vars[name];
-  }
-  return vars;
-}
+const env = () => benchEnv({ CI: 'true' });
 
 /**
  * Spawn to exit; rejects when the command fails.
  * @param {string[]} args node's arguments
  * @param {string} [node] the Node binary
- * @returns {Promise<{ ms: number, stdout: string }>}
  */
 function timedExit(args, node = process.execPath) {
-  return new Promise((resolve, reject) => {
-    const started = performance.now();
-    const child = spawn(node, args, { env: env(), stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (text) => {
-      stdout += text;
-    });
-    child.stderr.setEncoding('utf8').on('data', (text) => {
-      stderr += text;
-    });
-    child.once('error', reject);
-    child.once('close', (code) => {
-      const ms = performance.now() - started;
-      if (code === 0) resolve({ ms, stdout });
-      else reject(new Error(`node ${args.join(' ')} exited with ${code}:\n${stdout}\n${stderr}`));
-    });
-  });
+  return timedRun(node, args, { env: env() });
 }
 
 /**

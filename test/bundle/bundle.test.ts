@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // @ts-expect-error: a plain ESM build script without declarations
 import { buildBundle } from '../../scripts/build-bundle.mjs';
 import { randomName } from '../helpers/cloud.js';
+import { runCli } from '../helpers/process.js';
 import { nodeFunction, TEST_ROLE } from '../helpers/zip.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -21,21 +22,7 @@ const outDir = join(root, 'dist', `bundle-test-${process.pid}`);
 const bin = join(outDir, 'lambda-tasks.js');
 const credentials = { accessKeyId: 'test', secretAccessKey: 'test' };
 
-function run(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [bin, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => {
-      stdout += d.toString();
-    });
-    child.stderr.on('data', (d: Buffer) => {
-      stderr += d.toString();
-    });
-    child.once('error', reject);
-    child.once('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const run = (args: string[]) => runCli(args, { bin, timeoutMs: 30_000 });
 
 beforeAll(async () => {
   await buildBundle({ outDir });

@@ -51,6 +51,8 @@ export function spawnCloud(args: string[], env: NodeJS.ProcessEnv = {}, timeoutM
 }
 
 export interface RunCliOptions {
+  /** The CLI's entry file. @default CLI (tsc's dist/cli/main.js) */
+  bin?: string;
   cwd?: string;
   /** The whole environment of the process. @default this process's */
   env?: NodeJS.ProcessEnv;
@@ -63,9 +65,9 @@ export function runCli(
   args: string[],
   options: number | RunCliOptions = {},
 ): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const { cwd, env, timeoutMs = 10_000 } = typeof options === 'number' ? { timeoutMs: options } : options;
+  const { bin = CLI, cwd, env, timeoutMs = 10_000 } = typeof options === 'number' ? { timeoutMs: options } : options;
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], {
+    const child = spawn(process.execPath, [bin, ...args], {
       stdio: ['ignore', 'pipe', 'pipe'],
       ...(cwd !== undefined ? { cwd } : {}),
       ...(env !== undefined ? { env } : {}),
