@@ -50,10 +50,13 @@ export function deferredCloudFormation(
   s3: S3Service,
   services: () => Record<string, ServiceDefinition>,
 ): DeferredCloudFormation {
+  const state = new CloudFormationState(context.db);
   let loading: Promise<CloudFormationParts> | undefined;
   const load = () =>
-    (loading ??= import('./index.js').then(({ createCloudFormation }) => createCloudFormation(context, s3, services)));
-  if (new CloudFormationState(context.db).inProgressStacks().length > 0) {
+    (loading ??= import('./index.js').then(({ createCloudFormation }) =>
+      createCloudFormation(context, s3, services, state),
+    ));
+  if (state.inProgressStacks().length > 0) {
     load().catch((error: unknown) => context.log(`cloudformation: loading failed: ${String(error)}`));
   }
   const handlers: Record<string, Handler> = Object.fromEntries(

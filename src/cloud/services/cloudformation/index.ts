@@ -27,8 +27,8 @@ export function createCloudFormation(
   context: CloudContext,
   s3: S3Service,
   services: () => Record<string, ServiceDefinition>,
+  state = new CloudFormationState(context.db),
 ): CloudFormationParts {
-  const state = new CloudFormationState(context.db);
   const operations = new StackOperations({
     state,
     now: context.now,
