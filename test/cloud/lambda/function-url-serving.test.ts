@@ -260,6 +260,15 @@ describe('function URLs: serving', () => {
     expect(missing.status).toBe(404);
   });
 
+  it('answers 413 to a body over the 6 MB synchronous payload limit, without invoking', async () => {
+    const url = await functionUrl('NONE');
+    const tooLarge = await send(url, { method: 'POST', body: Buffer.alloc(6 * 1024 * 1024 + 1, 'a') });
+    expect(tooLarge.status).toBe(413);
+    expect(json(tooLarge)).toEqual({ Message: 'Request Entity Too Large' });
+    // The same URL still serves a body within the limit.
+    expect((await send(url, { method: 'POST', body: Buffer.from('{}') })).status).toBe(200);
+  });
+
   it('AWS_IAM: a SigV4 request for lambda is served with the caller in the event; unsigned or for another service, 403', async () => {
     const url = await functionUrl('AWS_IAM');
     const answer = await signed(`${url}who?x=1`);

@@ -13,6 +13,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { InvocationResponse } from '@aws-sdk/client-lambda';
 import { AuthFailure, sha256Hex, type VerifiedAuth, verifyRequest } from '../../auth/sigv4.js';
+import { readAll } from '../../body.js';
 import type { CloudContext } from '../../context.js';
 import { AwsError } from '../../errors.js';
 import { callerOf, evaluatePolicies, type PolicyDocument, type Principal } from '../../policy/index.js';
@@ -98,8 +99,13 @@ export class FunctionUrlServer {
   }
 
   private async invoke(req: IncomingMessage, record: FunctionUrlRecord, requestId: string): Promise<HttpAnswer> {
-    const body = await readBody(req, LIMITS.syncPayloadBytes);
-    if (!body) return answers.tooLarge();
+    let body: Buffer;
+    try {
+      body = await readAll(req, LIMITS.syncPayloadBytes);
+    } catch (error) {
+      if (error instanceof AwsError && error.code === 'RequestEntityTooLargeException') return answers.tooLarge();
+      throw error;
+    }
     const caller = this.authenticate(req, record, body);
     if (!caller || !this.allows(record, caller)) return answers.forbidden();
     const event: FunctionUrlEvent = functionUrlEvent(req, body, {
@@ -173,16 +179,4 @@ export class FunctionUrlServer {
     }
     return decision === 'Allow';
   }
-}
-
-/** The request body, or undefined when it is over `limit` bytes. */
-async function readBody(req: IncomingMessage, limit: number): Promise<Buffer | undefined> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > limit) return undefined;
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks);
 }
