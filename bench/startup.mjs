@@ -19,7 +19,7 @@
  * Knobs: BENCH_STARTUP_RUNS (rounds, 10), BENCH_STARTUP_COLD (fresh functions cold-started, 10; 0 skips).
  */
 import { execFileSync, spawn } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { get } from 'node:http';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -36,16 +36,26 @@ export const BIN = join(ROOT, PACKAGE.bin['lambda-tasks']);
 export const UNBUNDLED = join(ROOT, 'dist', 'cli', 'main.js');
 const HELLO = join(ROOT, 'examples', 'hello');
 
-/** The environment of every command: test credentials, nothing from the caller's AWS setup. */
-const env = () => benchEnv({ CI: 'true' });
+/**
+ * The environment of every command: test credentials, nothing from the caller's AWS setup.
+ * @param {NodeJS.ProcessEnv} [extra]
+ */
+const env = (extra = {}) => benchEnv({ CI: 'true', ...extra });
+
+/**
+ * What a first start after an install costs: the bin's chunks compiled, not read from the code
+ * cache (src/cli/code-cache.ts; Node's own cache is off too).
+ */
+const NO_CODE_CACHE = { NODE_DISABLE_COMPILE_CACHE: '1' };
 
 /**
  * Spawn to exit; rejects when the command fails.
  * @param {string[]} args node's arguments
  * @param {string} [node] the Node binary
+ * @param {NodeJS.ProcessEnv} [extraEnv]
  */
-function timedExit(args, node = process.execPath) {
-  return timedRun(node, args, { env: env() });
+function timedExit(args, node = process.execPath, extraEnv = {}) {
+  return timedRun(node, args, { env: env(extraEnv) });
 }
 
 /**
@@ -54,13 +64,14 @@ function timedExit(args, node = process.execPath) {
  * must have loaded); then SIGTERM and wait for the exit (not timed).
  * @param {string[]} args node's arguments
  * @param {string} [node] the Node binary
+ * @param {NodeJS.ProcessEnv} [extraEnv]
  * @param {number} [timeoutMs]
  * @returns {Promise<{ readyMs: number, answerMs: number }>}
  */
-function timedReady(args, node = process.execPath, timeoutMs = 30_000) {
+function timedReady(args, node = process.execPath, extraEnv = {}, timeoutMs = 30_000) {
   return new Promise((resolve, reject) => {
     const started = performance.now();
-    const child = spawn(node, args, { env: env(), stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(node, args, { env: env(extraEnv), stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     let readyMs = Number.NaN;
@@ -151,31 +162,34 @@ function runHello(cli, url, work, id) {
 
 /**
  * The floors (bench/floors/): what the same libraries cost with nothing of lambda-tasks around
- * them, each bundled into one file as the bin is, so each row has the least it could be beside it.
+ * them, each bundled into one CommonJS file and loaded as the bin loads its chunks (through the
+ * code cache, by launch.ts), so each row has the least it could be beside it. Returns each floor's
+ * command line (node's arguments).
  */
 async function buildFloors() {
   const { build } = await import('esbuild');
   const outdir = join(ROOT, 'dist', 'bench-floors');
+  rmSync(outdir, { recursive: true, force: true });
   await build({
-    entryPoints: ['validate-floor.ts', 'yaml-floor.ts', 'cloud-floor.ts'].map((file) =>
+    entryPoints: ['validate-floor.ts', 'yaml-floor.ts', 'cloud-floor.ts', 'launch.ts'].map((file) =>
       join(ROOT, 'bench', 'floors', file),
     ),
     outdir,
     bundle: true,
-    format: 'esm',
+    format: 'cjs',
     platform: 'node',
     target: 'node20',
     minifyWhitespace: true,
     minifySyntax: true,
-    outExtension: { '.js': '.mjs' },
     external: ['better-sqlite3'],
-    banner: { js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);" },
     logLevel: 'warning',
   });
+  writeFileSync(join(outdir, 'package.json'), '{ "type": "commonjs" }\n');
+  const launch = join(outdir, 'launch.js');
   return {
-    validate: join(outdir, 'validate-floor.mjs'),
-    yaml: join(outdir, 'yaml-floor.mjs'),
-    cloud: join(outdir, 'cloud-floor.mjs'),
+    validate: [launch, './validate-floor.js'],
+    yaml: [launch, './yaml-floor.js'],
+    cloud: [launch, './cloud-floor.js'],
   };
 }
 
@@ -221,6 +235,17 @@ export async function startupWorkload(config, say, coldStarts) {
       const first = await runHello(path, cloud.url, join(work, name), name);
       if (!first.stdout.includes('Hello, lambda-tasks!')) throw new Error(`hello did not run:\n${first.stdout}`);
     }
+    // One untimed start of each command under each Node: the code caches are written at exit, so
+    // the rounds measure the second and later starts (the "no code cache" rows measure the first).
+    // (The cloud floor runs under this Node only: better-sqlite3 is built for it.)
+    await timedReady(floors.cloud);
+    for (const node of [process.execPath, ...Object.values(nodes)]) {
+      await timedExit([...floors.validate, join(HELLO, 'lambda-tasks.yml')], node);
+      await timedExit([...floors.yaml, join(HELLO, 'lambda-tasks.yml')], node);
+      await timedExit([BIN, '--help'], node);
+      await timedExit([BIN, 'validate', join(HELLO, 'lambda-tasks.yml')], node);
+      await timedReady([BIN, 'cloud', '--port', '0', '--ephemeral', '--quiet'], node);
+    }
     /** @type {Record<string, number[]>} */
     const ms = {};
     const add = (/** @type {string} */ key, /** @type {number} */ value) => {
@@ -230,9 +255,9 @@ export async function startupWorkload(config, say, coldStarts) {
     for (let round = 0; round < config.runs; round++) {
       say(`[startup] round ${round + 1}/${config.runs}`);
       add('node', (await timedExit(['-e', '0'])).ms);
-      add('floor validate', (await timedExit([floors.validate, join(HELLO, 'lambda-tasks.yml')])).ms);
-      add('floor yaml', (await timedExit([floors.yaml, join(HELLO, 'lambda-tasks.yml')])).ms);
-      add('floor cloud', (await timedReady([floors.cloud])).readyMs);
+      add('floor validate', (await timedExit([...floors.validate, join(HELLO, 'lambda-tasks.yml')])).ms);
+      add('floor yaml', (await timedExit([...floors.yaml, join(HELLO, 'lambda-tasks.yml')])).ms);
+      add('floor cloud', (await timedReady(floors.cloud)).readyMs);
       for (const [name, path] of Object.entries(cli)) {
         add(`${name} help`, (await timedExit([path, '--help'])).ms);
         add(`${name} validate`, (await timedExit([path, 'validate', join(HELLO, 'lambda-tasks.yml')])).ms);
@@ -246,11 +271,23 @@ export async function startupWorkload(config, say, coldStarts) {
         noopOutput = noop.stdout;
         add(`${name} hello no-op`, noop.ms);
       }
+      add('bundle help, no code cache', (await timedExit([BIN, '--help'], undefined, NO_CODE_CACHE)).ms);
+      add(
+        'bundle validate, no code cache',
+        (await timedExit([BIN, 'validate', join(HELLO, 'lambda-tasks.yml')], undefined, NO_CODE_CACHE)).ms,
+      );
+      const uncachedCloud = await timedReady(
+        [BIN, 'cloud', '--port', '0', '--ephemeral', '--quiet'],
+        undefined,
+        NO_CODE_CACHE,
+      );
+      add('bundle cloud ephemeral, no code cache', uncachedCloud.readyMs);
+      add('bundle cloud ephemeral answer, no code cache', uncachedCloud.answerMs);
       for (const [major, node] of Object.entries(nodes)) {
         add(`node ${major}`, (await timedExit(['-e', '0'], node)).ms);
         add(
           `node ${major} floor validate`,
-          (await timedExit([floors.validate, join(HELLO, 'lambda-tasks.yml')], node)).ms,
+          (await timedExit([...floors.validate, join(HELLO, 'lambda-tasks.yml')], node)).ms,
         );
         add(`node ${major} help`, (await timedExit([BIN, '--help'], node)).ms);
         add(`node ${major} validate`, (await timedExit([BIN, 'validate', join(HELLO, 'lambda-tasks.yml')], node)).ms);
@@ -349,6 +386,30 @@ export function startupRows(r) {
       ),
     );
   }
+  rows.push(
+    row('--help, bundle, first start (no code cache)', 'ms', 'lower', m['bundle help, no code cache'], floor),
+    row(
+      'validate hello, bundle, first start (no code cache)',
+      'ms',
+      'lower',
+      m['bundle validate, no code cache'],
+      floor,
+    ),
+    row(
+      'cloud ready (ephemeral), bundle, first start (no code cache)',
+      'ms',
+      'lower',
+      m['bundle cloud ephemeral, no code cache'],
+      floor,
+    ),
+    row(
+      'cloud first answer (ephemeral), bundle, first start (no code cache)',
+      'ms',
+      'lower',
+      m['bundle cloud ephemeral answer, no code cache'],
+      floor,
+    ),
+  );
   for (const major of r.nodes) {
     const own = m[`node ${major}`];
     const label = `bundle (bin), Node ${major}`;

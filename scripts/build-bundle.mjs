@@ -14,8 +14,8 @@
  * `createRequire` on purpose (the SDK clients only some commands need are required by name from
  * node_modules at first use, see src/aws/clients.ts).
  */
-import { existsSync, readFileSync, renameSync, rmSync } from 'node:fs';
-import { dirname, join, relative, resolve } from 'node:path';
+import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 
@@ -47,69 +47,120 @@ const importMetaUrlPerSource = (/** @type {string} */ outDir) => ({
 });
 
 /**
- * Two of Node's built-in modules reach the bundle through `require()` instead of `import`.
- * Importing a built-in from ESM makes Node build a module facade that reads every export once,
- * lazy getters included: `node:http`'s load undici on Node 22+ (~35 ms at every start, for
- * `WebSocket` and friends the code never uses), `node:fs`'s load the stream classes. Through a
- * CommonJS shim esbuild reads each export where it is used. Only these two: for other built-ins
- * the shim's namespace copy costs more than the facade.
+ * Pass 2 keeps each chunk's requests for its sibling chunks as they are: they stay separate files.
  */
-const BUILTINS_THROUGH_REQUIRE = /^node:(http|fs)$/;
-const builtinsThroughRequire = {
-  name: 'builtins-through-require',
+const siblingChunksExternal = {
+  name: 'sibling-chunks-external',
   setup(build) {
-    build.onResolve({ filter: BUILTINS_THROUGH_REQUIRE }, (args) =>
-      args.namespace === 'node-builtin'
-        ? { path: args.path, external: true }
-        : { path: args.path, namespace: 'node-builtin' },
-    );
-    build.onLoad({ filter: /.*/, namespace: 'node-builtin' }, (args) => ({
-      contents: `module.exports = require(${JSON.stringify(args.path)});`,
-      loader: 'js',
-    }));
+    build.onResolve({ filter: /^\.\.?\// }, (args) => ({ path: args.path, external: true }));
   },
 };
 
-/** Builds the bundle; returns the files written with their sizes in bytes. */
+/**
+ * In CommonJS a chunk learns its own URL from `__filename`; `import.meta.url` (what the sources,
+ * rewritten above, resolve their files against) becomes this variable.
+ */
+const CHUNK_URL = {
+  define: { 'import.meta.url': '__chunkUrl' },
+  banner: { js: 'var __chunkUrl=require("node:url").pathToFileURL(__filename).href;' },
+};
+
+/** The command dispatch: the first chunk the bin loads. */
+const MAIN_SOURCE = join(root, 'src', 'cli', 'main.ts');
+
+/** What every pass shares. */
+const COMMON = {
+  absWorkingDir: root,
+  platform: 'node',
+  target: 'node20',
+  // Whitespace and syntax only: names stay as written so stack traces and error messages read
+  // the same as from the sources, and the source maps map them back to the lines.
+  minifyWhitespace: true,
+  minifySyntax: true,
+  sourcemap: 'linked',
+  metafile: true,
+  legalComments: 'none',
+  logLevel: 'warning',
+};
+
+/**
+ * Builds the bundle; returns the files written with their sizes in bytes.
+ *
+ * Three passes, because esbuild splits code into shared chunks only in ES module format, while
+ * CommonJS is what starts fast: Node's ES module loader (resolving, linking and evaluating each
+ * chunk asynchronously) cost ~20 ms of every `validate`, ~8 ms of `--help`, and a CommonJS chunk
+ * can be loaded from V8's code cache (src/cli/code-cache.ts), which an ES module cannot on Node 20.
+ * 1. the CLI, bundled and split into ES module chunks (lazily imported parts stay apart);
+ * 2. each chunk turned into CommonJS on its own: its imports of sibling chunks become `require`
+ *    calls (dynamic `import()` too), and its source map is mapped through the first pass's, so
+ *    the maps still point at src/;
+ * 3. the bin (src/cli/bin.ts), which loads the main chunk through the code cache.
+ */
 export async function buildBundle({ outDir: finalDir = BUNDLE_DIR, external = [] } = {}) {
   // Built beside the target (same depth, so the rewritten relative URLs hold) and swapped in: a
   // command started meanwhile never sees half a bundle.
   const outDir = `${finalDir}.tmp-${process.pid}`;
+  const splitDir = `${finalDir}.split-${process.pid}`;
   rmSync(outDir, { recursive: true, force: true });
-  const result = await build({
-    absWorkingDir: root,
-    entryPoints: { 'lambda-tasks': join(root, 'src', 'cli', 'main.ts') },
-    outdir: outDir,
-    bundle: true,
-    splitting: true,
-    format: 'esm',
-    platform: 'node',
-    target: 'node20',
-    // Whitespace and syntax only: names stay as written so stack traces and error messages read
-    // the same as from the sources, and the source maps map them back to the lines.
-    minifyWhitespace: true,
-    minifySyntax: true,
-    sourcemap: 'linked',
-    // Chunks sit beside the entry: the import.meta.url rewrite below assumes every output is in outDir.
-    chunkNames: '[name]-[hash]',
-    external: ['better-sqlite3', 'cbor-extract', ...external],
-    // CommonJS packages inside an ESM bundle call require() for Node's built-ins.
-    banner: {
-      js: "import { createRequire as __bundleCreateRequire } from 'node:module'; const require = __bundleCreateRequire(import.meta.url);",
-    },
-    plugins: [builtinsThroughRequire, importMetaUrlPerSource(outDir)],
-    metafile: true,
-    legalComments: 'none',
-    logLevel: 'warning',
-  });
+  rmSync(splitDir, { recursive: true, force: true });
+  const written = [];
+  try {
+    const split = await build({
+      ...COMMON,
+      entryPoints: { main: MAIN_SOURCE },
+      outdir: splitDir,
+      bundle: true,
+      splitting: true,
+      format: 'esm',
+      // A hash of its content in every file's name: the code cache's key (V8 checks a cache only
+      // against the length of the source it was made from).
+      entryNames: '[name]-[hash]',
+      chunkNames: '[name]-[hash]',
+      external: ['better-sqlite3', 'cbor-extract', ...external],
+      plugins: [importMetaUrlPerSource(splitDir)],
+    });
+    const chunks = Object.keys(split.metafile.outputs).filter((file) => file.endsWith('.js'));
+    const converted = await build({
+      ...COMMON,
+      ...CHUNK_URL,
+      entryPoints: chunks.map((file) => join(root, file)),
+      outdir: outDir,
+      bundle: true,
+      format: 'cjs',
+      packages: 'external',
+      // `import()` of a sibling chunk becomes a `require` inside a resolved promise.
+      supported: { 'dynamic-import': false },
+      plugins: [siblingChunksExternal],
+    });
+    const main = chunks.find((file) => split.metafile.outputs[file]?.entryPoint === relative(root, MAIN_SOURCE));
+    if (main === undefined) throw new Error('the first pass wrote no entry chunk');
+    const bin = await build({
+      ...COMMON,
+      ...CHUNK_URL,
+      entryPoints: [join(root, 'src', 'cli', 'bin.ts')],
+      outfile: join(outDir, 'lambda-tasks.js'),
+      bundle: true,
+      format: 'cjs',
+      define: { ...CHUNK_URL.define, LAMBDA_TASKS_MAIN_CHUNK: JSON.stringify(`./${basename(main)}`) },
+    });
+    // The package is "type": "module"; these files are CommonJS.
+    writeFileSync(join(outDir, 'package.json'), '{ "type": "commonjs" }\n');
+    for (const result of [converted, bin]) {
+      for (const [file, output] of Object.entries(result.metafile.outputs)) {
+        written.push({ file: relative(root, join(finalDir, relative(outDir, join(root, file)))), bytes: output.bytes });
+      }
+    }
+  } catch (error) {
+    rmSync(outDir, { recursive: true, force: true });
+    throw error;
+  } finally {
+    rmSync(splitDir, { recursive: true, force: true });
+  }
   const previous = `${finalDir}.old-${process.pid}`;
   if (existsSync(finalDir)) renameSync(finalDir, previous);
   renameSync(outDir, finalDir);
   rmSync(previous, { recursive: true, force: true });
-  return Object.entries(result.metafile.outputs).map(([file, output]) => ({
-    file: relative(root, join(finalDir, relative(outDir, join(root, file)))),
-    bytes: output.bytes,
-  }));
+  return written;
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

@@ -4,7 +4,8 @@
  * it starts answers the SDK, runs a function, and reports bad usage as before.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CreateFunctionCommand, InvokeCommand, LambdaClient, waitUntilFunctionActiveV2 } from '@aws-sdk/client-lambda';
@@ -41,6 +42,44 @@ describe('the bundled bin', () => {
     const bad = await run(['cloud', '--port', 'x']);
     expect(bad).toMatchObject({ code: 2, stderr: 'lambda-tasks: --port must be 0-65535, got "x"\n' });
   }, 30_000);
+
+  it('maps its chunks back to the sources', () => {
+    const mainMap = readdirSync(outDir).find((file) => /^main-\w+\.js\.map$/.test(file)) as string;
+    const { sources } = JSON.parse(readFileSync(join(outDir, mainMap), 'utf8')) as { sources: string[] };
+    expect(sources).toContain('../../src/cli/main.ts');
+    expect(sources.filter((source) => !source.startsWith('../../src/'))).toEqual([]);
+  });
+
+  it('runs the same from its code cache, without it, and with source maps on', async () => {
+    const temp = mkdtempSync(join(tmpdir(), 'lambda-tasks-bundle-cache-'));
+    try {
+      const hello = join(root, 'examples', 'hello', 'lambda-tasks.yml');
+      const env = (extra: NodeJS.ProcessEnv = {}) => ({ ...process.env, TMPDIR: temp, ...extra });
+      const first = await runCli(['validate', hello], { bin, env: env(), timeoutMs: 30_000 });
+      const cacheRoot = join(temp, readdirSync(temp)[0] as string);
+      const [version] = readdirSync(cacheRoot);
+      const cached = readdirSync(join(cacheRoot, version as string));
+      expect(cached.some((file) => file.startsWith('main-'))).toBe(true);
+      const second = await runCli(['validate', hello], { bin, env: env(), timeoutMs: 30_000 });
+      const uncached = await runCli(['validate', hello], {
+        bin,
+        env: env({ NODE_DISABLE_COMPILE_CACHE: '1' }),
+        timeoutMs: 30_000,
+      });
+      const mapped = await runCli(['validate', hello], {
+        bin,
+        env: env({ NODE_OPTIONS: '--enable-source-maps' }),
+        timeoutMs: 30_000,
+      });
+      for (const result of [first, second, uncached, mapped]) {
+        expect(result).toEqual({ code: 0, stdout: first.stdout, stderr: '' });
+      }
+      expect(first.stdout).toContain('is valid: 4 steps');
+      expect(readdirSync(join(cacheRoot, version as string)).sort()).toEqual(cached.sort());
+    } finally {
+      rmSync(temp, { recursive: true, force: true });
+    }
+  }, 60_000);
 
   describe('cloud', () => {
     let child: ChildProcess;

@@ -1,0 +1,159 @@
+/**
+ * The bundled bin's chunk loader (src/cli/code-cache.ts), on small CommonJS chunks of its own: each
+ * case is a fresh Node process (the cache is written at exit and read by the next start), with its
+ * own temporary directory as TMPDIR, where the cache lives.
+ */
+import { spawnSync } from 'node:child_process';
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+
+const LOADER = fileURLToPath(new URL('../../dist/cli/code-cache.js', import.meta.url));
+
+let work: string;
+let chunks: string;
+let temp: string;
+
+beforeEach(() => {
+  work = mkdtempSync(join(tmpdir(), 'lambda-tasks-code-cache-test-'));
+  chunks = join(work, 'chunks');
+  temp = join(work, 'tmp');
+  mkdirSync(chunks);
+  mkdirSync(temp);
+  // As in dist/bundle: the chunks are CommonJS files beside a package.json that says so.
+  writeFileSync(join(chunks, 'package.json'), '{ "type": "commonjs" }\n');
+  writeFileSync(
+    join(chunks, 'main-AAAA.js'),
+    [
+      '#!/usr/bin/env node',
+      'const shared = require("./shared-BBBB.js");',
+      'const again = require("./shared-BBBB.js");',
+      'const { basename } = require("node:path");',
+      'shared.count();',
+      'process.stdout.write(JSON.stringify({ same: shared === again, evaluated: shared.evaluated(),',
+      '  file: basename(__filename), dir: basename(__dirname), answer: shared.answer(20) }));',
+    ].join('\n'),
+  );
+  writeFileSync(join(chunks, 'shared-BBBB.js'), sharedChunk('n + 22'));
+});
+afterEach(() => rmSync(work, { recursive: true, force: true }));
+
+function sharedChunk(body: string): string {
+  return [
+    'let evaluations = (globalThis.__evaluations ?? 0) + 1;',
+    'globalThis.__evaluations = evaluations;',
+    'exports.count = () => evaluations;',
+    'exports.evaluated = () => globalThis.__evaluations;',
+    `exports.answer = (n) => ${body};`,
+  ].join('\n');
+}
+
+/** Runs the loader on main-AAAA.js in a fresh process. */
+function run(env: NodeJS.ProcessEnv = {}, nodeArgs: string[] = []) {
+  const script = `import { requireBundleChunk } from ${JSON.stringify(LOADER)}; requireBundleChunk(${JSON.stringify(chunks)}, './main-AAAA.js');`;
+  const result = spawnSync(process.execPath, [...nodeArgs, '--input-type=module', '-e', script], {
+    encoding: 'utf8',
+    env: { ...process.env, TMPDIR: temp, NODE_DISABLE_COMPILE_CACHE: '', NODE_OPTIONS: '', ...env },
+    timeout: 20_000,
+  });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** The cache files (name -> inode), from every V8 version's directory. */
+function cacheFiles(): Map<string, number> {
+  const files = new Map<string, number>();
+  const root = join(temp, `lambda-tasks-code-cache-${process.getuid?.() ?? 'user'}`);
+  let versions: string[] = [];
+  try {
+    versions = readdirSync(root);
+  } catch {
+    return files;
+  }
+  for (const version of versions) {
+    for (const file of readdirSync(join(root, version))) files.set(file, statSync(join(root, version, file)).ino);
+  }
+  return files;
+}
+
+const expected = { same: true, evaluated: 1, file: 'main-AAAA.js', dir: 'chunks', answer: 42 };
+
+describe('the bundle chunk loader', () => {
+  it('runs chunks as CommonJS, each once, and writes their code cache at exit', () => {
+    const first = run();
+    expect(first.stderr).toBe('');
+    expect(JSON.parse(first.stdout)).toEqual(expected);
+    const written = cacheFiles();
+    expect([...written.keys()].sort()).toEqual([
+      expect.stringMatching(/^main-AAAA\.js\.\d+\.\d+$/),
+      expect.stringMatching(/^shared-BBBB\.js\.\d+\.\d+$/),
+    ]);
+  });
+
+  it('reads the cache on the next start and writes nothing', () => {
+    run();
+    const written = cacheFiles();
+    const second = run();
+    expect(JSON.parse(second.stdout)).toEqual(expected);
+    // Same files, same inodes: nothing was rejected and rewritten.
+    expect(cacheFiles()).toEqual(written);
+  });
+
+  it('replaces a cache V8 rejects and still runs the chunk', () => {
+    run();
+    const root = join(temp, `lambda-tasks-code-cache-${process.getuid?.() ?? 'user'}`);
+    const [version] = readdirSync(root);
+    const dir = join(root, version as string);
+    const shared = readdirSync(dir).find((file) => file.startsWith('shared-')) as string;
+    writeFileSync(join(dir, shared), Buffer.from('not a code cache'));
+    const before = statSync(join(dir, shared)).ino;
+    const result = run();
+    expect(JSON.parse(result.stdout)).toEqual(expected);
+    expect(statSync(join(dir, shared)).ino).not.toBe(before);
+    expect(statSync(join(dir, shared)).size).toBeGreaterThan(100);
+  });
+
+  it('runs a changed chunk, not the cache of the old one', () => {
+    run();
+    writeFileSync(join(chunks, 'shared-BBBB.js'), sharedChunk('n * 2 + 100'));
+    expect(JSON.parse(run().stdout)).toMatchObject({ answer: 140 });
+    expect([...cacheFiles().keys()].filter((file) => file.startsWith('shared-'))).toHaveLength(2);
+  });
+
+  it('keeps no cache with NODE_DISABLE_COMPILE_CACHE, or with source maps on', () => {
+    expect(JSON.parse(run({ NODE_DISABLE_COMPILE_CACHE: '1' }).stdout)).toEqual(expected);
+    expect(JSON.parse(run({}, ['--enable-source-maps']).stdout)).toEqual(expected);
+    expect(cacheFiles().size).toBe(0);
+  });
+
+  it('uses no cache directory that others may write to', () => {
+    const root = join(temp, `lambda-tasks-code-cache-${process.getuid?.() ?? 'user'}`);
+    mkdirSync(root);
+    chmodSync(root, 0o777);
+    expect(JSON.parse(run().stdout)).toEqual(expected);
+    expect(cacheFiles().size).toBe(0);
+  });
+
+  it('reports an error thrown while a chunk loads with the chunk and line, and loads it afresh', () => {
+    writeFileSync(
+      join(chunks, 'shared-BBBB.js'),
+      [
+        'globalThis.__tries = (globalThis.__tries ?? 0) + 1;',
+        'if (globalThis.__tries === 1) throw new Error("first load fails");',
+        'exports.ok = true;',
+      ].join('\n'),
+    );
+    writeFileSync(
+      join(chunks, 'main-AAAA.js'),
+      [
+        'let failure;',
+        'try { require("./shared-BBBB.js"); } catch (error) { failure = error.stack.split("\\n").slice(0, 2).join(" | "); }',
+        'process.stdout.write(JSON.stringify({ failure, retry: require("./shared-BBBB.js").ok }));',
+      ].join('\n'),
+    );
+    const result = JSON.parse(run().stdout) as { failure: string; retry: boolean };
+    expect(result.failure).toMatch(/^Error: first load fails \| +at .*shared-BBBB\.js:2:/);
+    expect(result.retry).toBe(true);
+  });
+});
