@@ -22,8 +22,9 @@ import { execFileSync, spawn } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { get } from 'node:http';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { writeCodeCacheKeys } from '../scripts/build-bundle.mjs';
 import { benchEnv, timedRun } from './child.mjs';
 import { row } from './report.mjs';
 import { median } from './stats.mjs';
@@ -185,6 +186,10 @@ async function buildFloors() {
     logLevel: 'warning',
   });
   writeFileSync(join(outdir, 'package.json'), '{ "type": "commonjs" }\n');
+  writeCodeCacheKeys(
+    outdir,
+    ['validate-floor.js', 'yaml-floor.js', 'cloud-floor.js'].map((file) => relative(ROOT, join(outdir, file))),
+  );
   const launch = join(outdir, 'launch.js');
   return {
     validate: [launch, './validate-floor.js'],

@@ -14,6 +14,7 @@
  * `createRequire` on purpose (the SDK clients only some commands need are required by name from
  * node_modules at first use, see src/aws/clients.ts).
  */
+import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -84,6 +85,25 @@ const COMMON = {
 };
 
 /**
+ * The code cache's key of each chunk (src/cli/code-cache.ts): a hash of the chunk's final content.
+ * The names' hashes are the first pass's; the second pass changes the content they name.
+ * @param {string} outDir
+ * @param {string[]} chunks output paths relative to the root
+ */
+export function writeCodeCacheKeys(outDir, chunks) {
+  const keys = Object.fromEntries(
+    chunks.map((file) => [
+      basename(file),
+      createHash('sha256')
+        .update(readFileSync(join(root, file)))
+        .digest('hex')
+        .slice(0, 32),
+    ]),
+  );
+  writeFileSync(join(outDir, 'code-cache-keys.json'), `${JSON.stringify(keys, null, 1)}\n`);
+}
+
+/**
  * Builds the bundle; returns the files written with their sizes in bytes.
  *
  * Three passes, because esbuild splits code into shared chunks only in ES module format, while
@@ -145,6 +165,10 @@ export async function buildBundle({ outDir: finalDir = BUNDLE_DIR, external = []
     });
     // The package is "type": "module"; these files are CommonJS.
     writeFileSync(join(outDir, 'package.json'), '{ "type": "commonjs" }\n');
+    writeCodeCacheKeys(
+      outDir,
+      Object.keys(converted.metafile.outputs).filter((file) => file.endsWith('.js')),
+    );
     for (const result of [converted, bin]) {
       for (const [file, output] of Object.entries(result.metafile.outputs)) {
         written.push({ file: relative(root, join(finalDir, relative(outDir, join(root, file)))), bytes: output.bytes });

@@ -14,18 +14,28 @@
  * a sibling chunk (`./x.js`) comes back here, anything else goes to Node's `require`.
  *
  * The cache lives in `$TMPDIR/lambda-tasks-code-cache-<uid>/<V8 version>-<arch>/` (a directory
- * only its owner can write, else no cache), one file per chunk keyed by the chunk's name (esbuild
- * puts a hash of its content there), size and modification time; V8 itself rejects a cache made
- * by another V8 or other flags, and the chunk is then compiled and its cache written again.
+ * only its owner can write, else no cache), one file per chunk named by the chunk's name and a hash
+ * of its content. The hashes come from the build (`code-cache-keys.json` beside the chunks), as
+ * V8 checks a cache only against the length of the source it was made from: a chunk that changed
+ * but kept its length would run the old code. A chunk the build gave no hash runs uncached. V8
+ * rejects a cache made by another V8 or with other flags; the chunk is then compiled and its cache
+ * written again. Past `CODE_CACHE_MAX_BYTES` the oldest files go.
+ *
  * `NODE_DISABLE_COMPILE_CACHE=1`, Node's own switch for its cache, turns this one off too. With
  * source maps on (`--enable-source-maps`) the chunks load through Node's `require`, which applies
  * the maps.
  */
-import { mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import Module, { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { Script, constants as vmConstants } from 'node:vm';
+
+/** The build's hashes of the chunks' contents (chunk file name -> hash), beside the chunks. */
+export const CODE_CACHE_KEYS_FILE = 'code-cache-keys.json';
+
+/** How large one V8 version's cache directory may grow (a whole bundle's cache is ~6 MiB). */
+export const CODE_CACHE_MAX_BYTES = 64 * 1024 * 1024;
 
 interface LoadedChunk {
   exports: unknown;
@@ -43,8 +53,9 @@ type ChunkRequire = NodeJS.Require;
  */
 export function requireBundleChunk(dir: string, entry: string): unknown {
   const cacheDir = process.sourceMapsEnabled ? undefined : codeCacheDirectory();
-  if (cacheDir === undefined) return createRequire(join(dir, entry))(join(dir, entry));
-  const loader = new ChunkLoader(dir, cacheDir);
+  const keys = cacheDir === undefined ? undefined : readKeys(dir);
+  if (cacheDir === undefined || keys === undefined) return createRequire(join(dir, entry))(join(dir, entry));
+  const loader = new ChunkLoader(dir, cacheDir, keys);
   process.once('exit', () => loader.writeCaches());
   return loader.load(join(dir, entry));
 }
@@ -66,6 +77,37 @@ export function codeCacheDirectory(env: NodeJS.ProcessEnv = process.env): string
   }
 }
 
+function readKeys(dir: string): Record<string, string> | undefined {
+  try {
+    return JSON.parse(readFileSync(join(dir, CODE_CACHE_KEYS_FILE), 'utf8')) as Record<string, string>;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Deletes the oldest files of `dir` until the rest fit in `maxBytes` (caches of bundles no longer
+ * installed, or of chunks since rebuilt, are never read again).
+ */
+export function pruneCodeCache(dir: string, maxBytes = CODE_CACHE_MAX_BYTES): void {
+  const files: { path: string; bytes: number; mtimeMs: number }[] = [];
+  for (const name of readdirSync(dir)) {
+    try {
+      const stat = statSync(join(dir, name));
+      files.push({ path: join(dir, name), bytes: stat.size, mtimeMs: stat.mtimeMs });
+    } catch {
+      // Removed meanwhile by another process's pruning.
+    }
+  }
+  let total = files.reduce((sum, file) => sum + file.bytes, 0);
+  files.sort((a, b) => a.mtimeMs - b.mtimeMs);
+  for (const file of files) {
+    if (total <= maxBytes) break;
+    rmSync(file.path, { force: true });
+    total -= file.bytes;
+  }
+}
+
 class ChunkLoader {
   private readonly chunks = new Map<string, LoadedChunk>();
   /** Chunks compiled without a usable cache: their cache is written at exit. */
@@ -74,6 +116,7 @@ class ChunkLoader {
   constructor(
     private readonly dir: string,
     private readonly cacheDir: string,
+    private readonly keys: Record<string, string>,
   ) {}
 
   load(filename: string): unknown {
@@ -95,11 +138,11 @@ class ChunkLoader {
 
   private compile(filename: string): (...args: unknown[]) => void {
     const source = readFileSync(filename, 'utf8');
-    const stat = statSync(filename);
-    const cacheFile = join(this.cacheDir, `${basename(filename)}.${stat.size}.${Math.trunc(stat.mtimeMs)}`);
+    const key = this.keys[basename(filename)];
+    const cacheFile = key === undefined ? undefined : join(this.cacheDir, `${basename(filename)}.${key}`);
     let cachedData: Buffer | undefined;
     try {
-      cachedData = readFileSync(cacheFile);
+      cachedData = cacheFile === undefined ? undefined : readFileSync(cacheFile);
     } catch {
       cachedData = undefined;
     }
@@ -109,7 +152,7 @@ class ChunkLoader {
       // Lets an `import()` left in a chunk load as it would from a file Node loaded itself.
       importModuleDynamically: vmConstants?.USE_MAIN_CONTEXT_DEFAULT_LOADER,
     });
-    if (cachedData === undefined || script.cachedDataRejected === true) {
+    if (cacheFile !== undefined && (cachedData === undefined || script.cachedDataRejected === true)) {
       this.uncached.push({ file: cacheFile, script });
     }
     return script.runInThisContext({ displayErrors: true }) as (...args: unknown[]) => void;
@@ -132,7 +175,8 @@ class ChunkLoader {
    * a failure (read-only or full disk) leaves the next start to compile as this one did.
    */
   writeCaches(): void {
-    for (const { file, script } of this.uncached.splice(0)) {
+    const written = this.uncached.splice(0);
+    for (const { file, script } of written) {
       const temporary = `${file}.${process.pid}.tmp`;
       try {
         writeFileSync(temporary, script.createCachedData(), { mode: 0o600 });
@@ -141,6 +185,12 @@ class ChunkLoader {
         // The cache is an optimisation: without it the next start compiles.
         rmSync(temporary, { force: true });
       }
+    }
+    if (written.length === 0) return;
+    try {
+      pruneCodeCache(this.cacheDir);
+    } catch {
+      // As above: the cache is an optimisation.
     }
   }
 }

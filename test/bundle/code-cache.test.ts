@@ -4,11 +4,12 @@
  * own temporary directory as TMPDIR, where the cache lives.
  */
 import { spawnSync } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { pruneCodeCache } from '../../src/cli/code-cache.js';
 
 const LOADER = fileURLToPath(new URL('../../dist/cli/code-cache.js', import.meta.url));
 
@@ -37,8 +38,14 @@ beforeEach(() => {
     ].join('\n'),
   );
   writeFileSync(join(chunks, 'shared-BBBB.js'), sharedChunk('n + 22'));
+  writeKeys({ 'main-AAAA.js': 'main1', 'shared-BBBB.js': 'shared1' });
 });
 afterEach(() => rmSync(work, { recursive: true, force: true }));
+
+/** What scripts/build-bundle.mjs writes: each chunk's content hash (any name for the content, here). */
+function writeKeys(keys: Record<string, string>): void {
+  writeFileSync(join(chunks, 'code-cache-keys.json'), JSON.stringify(keys));
+}
 
 function sharedChunk(body: string): string {
   return [
@@ -85,10 +92,7 @@ describe('the bundle chunk loader', () => {
     expect(first.stderr).toBe('');
     expect(JSON.parse(first.stdout)).toEqual(expected);
     const written = cacheFiles();
-    expect([...written.keys()].sort()).toEqual([
-      expect.stringMatching(/^main-AAAA\.js\.\d+\.\d+$/),
-      expect.stringMatching(/^shared-BBBB\.js\.\d+\.\d+$/),
-    ]);
+    expect([...written.keys()].sort()).toEqual(['main-AAAA.js.main1', 'shared-BBBB.js.shared1']);
   });
 
   it('reads the cache on the next start and writes nothing', () => {
@@ -105,7 +109,7 @@ describe('the bundle chunk loader', () => {
     const root = join(temp, `lambda-tasks-code-cache-${process.getuid?.() ?? 'user'}`);
     const [version] = readdirSync(root);
     const dir = join(root, version as string);
-    const shared = readdirSync(dir).find((file) => file.startsWith('shared-')) as string;
+    const shared = 'shared-BBBB.js.shared1';
     writeFileSync(join(dir, shared), Buffer.from('not a code cache'));
     const before = statSync(join(dir, shared)).ino;
     const result = run();
@@ -114,11 +118,30 @@ describe('the bundle chunk loader', () => {
     expect(statSync(join(dir, shared)).size).toBeGreaterThan(100);
   });
 
-  it('runs a changed chunk, not the cache of the old one', () => {
+  it('runs a changed chunk, not the cache of the old one, though both have the same length', () => {
     run();
-    writeFileSync(join(chunks, 'shared-BBBB.js'), sharedChunk('n * 2 + 100'));
-    expect(JSON.parse(run().stdout)).toMatchObject({ answer: 140 });
-    expect([...cacheFiles().keys()].filter((file) => file.startsWith('shared-'))).toHaveLength(2);
+    // Same length as 'n + 22': V8 alone would take the old cache for this source.
+    writeFileSync(join(chunks, 'shared-BBBB.js'), sharedChunk('n * 10'));
+    writeKeys({ 'main-AAAA.js': 'main1', 'shared-BBBB.js': 'shared2' });
+    expect(JSON.parse(run().stdout)).toMatchObject({ answer: 200 });
+    expect([...cacheFiles().keys()].sort()).toEqual([
+      'main-AAAA.js.main1',
+      'shared-BBBB.js.shared1',
+      'shared-BBBB.js.shared2',
+    ]);
+  });
+
+  it('runs a chunk the build gave no key without a cache, and the rest from theirs', () => {
+    writeKeys({ 'main-AAAA.js': 'main1' });
+    expect(JSON.parse(run().stdout)).toEqual(expected);
+    expect(JSON.parse(run().stdout)).toEqual(expected);
+    expect([...cacheFiles().keys()]).toEqual(['main-AAAA.js.main1']);
+  });
+
+  it('loads through Node alone when there are no keys', () => {
+    rmSync(join(chunks, 'code-cache-keys.json'));
+    expect(JSON.parse(run().stdout)).toEqual(expected);
+    expect(cacheFiles().size).toBe(0);
   });
 
   it('keeps no cache with NODE_DISABLE_COMPILE_CACHE, or with source maps on', () => {
@@ -155,5 +178,19 @@ describe('the bundle chunk loader', () => {
     const result = JSON.parse(run().stdout) as { failure: string; retry: boolean };
     expect(result.failure).toMatch(/^Error: first load fails \| +at .*shared-BBBB\.js:2:/);
     expect(result.retry).toBe(true);
+  });
+
+  it('prunes the oldest cache files past its limit', () => {
+    const dir = join(work, 'cache');
+    mkdirSync(dir);
+    for (const [index, name] of ['oldest', 'older', 'newer', 'newest'].entries()) {
+      writeFileSync(join(dir, name), Buffer.alloc(1000));
+      const time = new Date(Date.UTC(2026, 0, 1 + index));
+      utimesSync(join(dir, name), time, time);
+    }
+    pruneCodeCache(dir, 2500);
+    expect(readdirSync(dir).sort()).toEqual(['newer', 'newest']);
+    pruneCodeCache(dir, 2500);
+    expect(readdirSync(dir).sort()).toEqual(['newer', 'newest']);
   });
 });
