@@ -13,13 +13,14 @@
  * Each chunk runs as Node would run a CommonJS file (the same wrapper and arguments); a request for
  * a sibling chunk (`./x.js`) comes back here, anything else goes to Node's `require`.
  *
- * The cache lives in `$TMPDIR/lambda-tasks-code-cache-<uid>/<V8 version>-<arch>/` (a directory
- * only its owner can write, else no cache), one file per chunk named by the chunk's name and a hash
- * of its content. The hashes come from the build (`code-cache-keys.json` beside the chunks), as
+ * The cache lives in `$TMPDIR/lambda-tasks-code-cache-<uid>/<V8 version>-<arch>[-<options>]/` (a
+ * directory only its owner can write, else no cache), one file per chunk named by the chunk's name
+ * and a hash of its content. The hashes come from the build (`code-cache-keys.json` beside the chunks), as
  * V8 checks a cache only against the length of the source it was made from: a chunk that changed
  * but kept its length would run the old code. A chunk the build gave no hash runs uncached. V8
- * rejects a cache made by another V8 or with other flags; the chunk is then compiled and its cache
- * written again. Past `CODE_CACHE_MAX_BYTES` the oldest files go.
+ * rejects a cache made by another V8 or with other flags (each set of Node options has its own
+ * directory); the chunk is then compiled and its cache written again. Past `CODE_CACHE_MAX_BYTES`
+ * the oldest files go.
  *
  * `NODE_DISABLE_COMPILE_CACHE=1`, Node's own switch for its cache, turns this one off too. With
  * source maps on (`--enable-source-maps`) the chunks load through Node's `require`, which applies
@@ -34,7 +35,7 @@ import { Script, constants as vmConstants } from 'node:vm';
 /** The build's hashes of the chunks' contents (chunk file name -> hash), beside the chunks. */
 export const CODE_CACHE_KEYS_FILE = 'code-cache-keys.json';
 
-/** How large one V8 version's cache directory may grow (a whole bundle's cache is ~6 MiB). */
+/** How large the cache may grow, all Node versions together (one bundle's whole cache is ~6 MiB). */
 export const CODE_CACHE_MAX_BYTES = 64 * 1024 * 1024;
 
 interface LoadedChunk {
@@ -65,7 +66,7 @@ export function codeCacheDirectory(env: NodeJS.ProcessEnv = process.env): string
   if (env['NODE_DISABLE_COMPILE_CACHE']) return undefined;
   const uid = process.getuid?.();
   const root = join(tmpdir(), `lambda-tasks-code-cache-${uid ?? 'user'}`);
-  const dir = join(root, `${process.versions.v8}-${process.arch}`);
+  const dir = join(root, `${process.versions.v8}-${process.arch}${optionsTag(env)}`);
   try {
     mkdirSync(dir, { recursive: true, mode: 0o700 });
     // The cache is code V8 runs: a directory another user made, or may write to, is not used.
@@ -77,6 +78,20 @@ export function codeCacheDirectory(env: NodeJS.ProcessEnv = process.env): string
   }
 }
 
+/**
+ * V8 rejects a cache made under other V8 flags; Node's options (on the command line or in
+ * NODE_OPTIONS) may set some, so each set of options keeps its own caches instead of two commands
+ * run alternately with and without, say, `--max-old-space-size` rewriting each other's at every start.
+ */
+function optionsTag(env: NodeJS.ProcessEnv): string {
+  const options = [...process.execArgv, env['NODE_OPTIONS'] ?? ''].join(' ').trim();
+  if (options === '') return '';
+  // FNV-1a: a short stable name for the options, without loading node:crypto (~5 ms) at every start.
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < options.length; i++) hash = Math.imul(hash ^ options.charCodeAt(i), 0x01000193) >>> 0;
+  return `-${hash.toString(16).padStart(8, '0')}`;
+}
+
 function readKeys(dir: string): Record<string, string> | undefined {
   try {
     return JSON.parse(readFileSync(join(dir, CODE_CACHE_KEYS_FILE), 'utf8')) as Record<string, string>;
@@ -86,17 +101,26 @@ function readKeys(dir: string): Record<string, string> | undefined {
 }
 
 /**
- * Deletes the oldest files of `dir` until the rest fit in `maxBytes` (caches of bundles no longer
- * installed, or of chunks since rebuilt, are never read again).
+ * Deletes the oldest files under `root` (in each V8 version's directory) until the rest fit in
+ * `maxBytes`: caches of bundles no longer installed, of chunks since rebuilt, or of a Node since
+ * replaced are never read again.
  */
-export function pruneCodeCache(dir: string, maxBytes = CODE_CACHE_MAX_BYTES): void {
+export function pruneCodeCache(root: string, maxBytes = CODE_CACHE_MAX_BYTES): void {
   const files: { path: string; bytes: number; mtimeMs: number }[] = [];
-  for (const name of readdirSync(dir)) {
+  for (const dir of readdirSync(root)) {
+    let names: string[];
     try {
-      const stat = statSync(join(dir, name));
-      files.push({ path: join(dir, name), bytes: stat.size, mtimeMs: stat.mtimeMs });
+      names = readdirSync(join(root, dir));
     } catch {
-      // Removed meanwhile by another process's pruning.
+      continue;
+    }
+    for (const name of names) {
+      try {
+        const stat = statSync(join(root, dir, name));
+        files.push({ path: join(root, dir, name), bytes: stat.size, mtimeMs: stat.mtimeMs });
+      } catch {
+        // Removed meanwhile by another process's pruning.
+      }
     }
   }
   let total = files.reduce((sum, file) => sum + file.bytes, 0);
@@ -188,7 +212,7 @@ class ChunkLoader {
     }
     if (written.length === 0) return;
     try {
-      pruneCodeCache(this.cacheDir);
+      pruneCodeCache(dirname(this.cacheDir));
     } catch {
       // As above: the cache is an optimisation.
     }

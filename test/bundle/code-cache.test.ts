@@ -6,7 +6,7 @@
 import { spawnSync } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { pruneCodeCache } from '../../src/cli/code-cache.js';
@@ -68,7 +68,7 @@ function run(env: NodeJS.ProcessEnv = {}, nodeArgs: string[] = []) {
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
-/** The cache files (name -> inode), from every V8 version's directory. */
+/** The cache files (`<V8 directory>/<file>` -> inode). */
 function cacheFiles(): Map<string, number> {
   const files = new Map<string, number>();
   const root = join(temp, `lambda-tasks-code-cache-${process.getuid?.() ?? 'user'}`);
@@ -79,10 +79,15 @@ function cacheFiles(): Map<string, number> {
     return files;
   }
   for (const version of versions) {
-    for (const file of readdirSync(join(root, version))) files.set(file, statSync(join(root, version, file)).ino);
+    for (const file of readdirSync(join(root, version))) {
+      files.set(`${version}/${file}`, statSync(join(root, version, file)).ino);
+    }
   }
   return files;
 }
+
+/** The cache files' names, without their directories. */
+const cacheNames = () => [...cacheFiles().keys()].map((path) => path.split('/')[1]).sort();
 
 const expected = { same: true, evaluated: 1, file: 'main-AAAA.js', dir: 'chunks', answer: 42 };
 
@@ -91,8 +96,7 @@ describe('the bundle chunk loader', () => {
     const first = run();
     expect(first.stderr).toBe('');
     expect(JSON.parse(first.stdout)).toEqual(expected);
-    const written = cacheFiles();
-    expect([...written.keys()].sort()).toEqual(['main-AAAA.js.main1', 'shared-BBBB.js.shared1']);
+    expect(cacheNames()).toEqual(['main-AAAA.js.main1', 'shared-BBBB.js.shared1']);
   });
 
   it('reads the cache on the next start and writes nothing', () => {
@@ -124,18 +128,14 @@ describe('the bundle chunk loader', () => {
     writeFileSync(join(chunks, 'shared-BBBB.js'), sharedChunk('n * 10'));
     writeKeys({ 'main-AAAA.js': 'main1', 'shared-BBBB.js': 'shared2' });
     expect(JSON.parse(run().stdout)).toMatchObject({ answer: 200 });
-    expect([...cacheFiles().keys()].sort()).toEqual([
-      'main-AAAA.js.main1',
-      'shared-BBBB.js.shared1',
-      'shared-BBBB.js.shared2',
-    ]);
+    expect(cacheNames()).toEqual(['main-AAAA.js.main1', 'shared-BBBB.js.shared1', 'shared-BBBB.js.shared2']);
   });
 
   it('runs a chunk the build gave no key without a cache, and the rest from theirs', () => {
     writeKeys({ 'main-AAAA.js': 'main1' });
     expect(JSON.parse(run().stdout)).toEqual(expected);
     expect(JSON.parse(run().stdout)).toEqual(expected);
-    expect([...cacheFiles().keys()]).toEqual(['main-AAAA.js.main1']);
+    expect(cacheNames()).toEqual(['main-AAAA.js.main1']);
   });
 
   it('loads through Node alone when there are no keys', () => {
@@ -180,17 +180,31 @@ describe('the bundle chunk loader', () => {
     expect(result.retry).toBe(true);
   });
 
-  it('prunes the oldest cache files past its limit', () => {
-    const dir = join(work, 'cache');
-    mkdirSync(dir);
-    for (const [index, name] of ['oldest', 'older', 'newer', 'newest'].entries()) {
-      writeFileSync(join(dir, name), Buffer.alloc(1000));
+  it('keeps a cache per set of Node options, so alternating options reads both', () => {
+    const options = ['--max-old-space-size=300'];
+    run();
+    run({}, options);
+    const written = cacheFiles();
+    expect(written.size).toBe(4);
+    expect(JSON.parse(run().stdout)).toEqual(expected);
+    expect(JSON.parse(run({}, options).stdout)).toEqual(expected);
+    expect(JSON.parse(run({ NODE_OPTIONS: '--max-old-space-size=300' }).stdout)).toEqual(expected);
+    expect(cacheFiles().size).toBe(6);
+    expect(new Map([...cacheFiles()].filter(([file]) => written.has(file)))).toEqual(written);
+  });
+
+  it('prunes the oldest cache files past its limit, across Node versions', () => {
+    const root = join(work, 'cache');
+    for (const [index, name] of ['v1/oldest', 'v2/older', 'v1/newer', 'v2/newest'].entries()) {
+      mkdirSync(join(root, dirname(name)), { recursive: true });
+      writeFileSync(join(root, name), Buffer.alloc(1000));
       const time = new Date(Date.UTC(2026, 0, 1 + index));
-      utimesSync(join(dir, name), time, time);
+      utimesSync(join(root, name), time, time);
     }
-    pruneCodeCache(dir, 2500);
-    expect(readdirSync(dir).sort()).toEqual(['newer', 'newest']);
-    pruneCodeCache(dir, 2500);
-    expect(readdirSync(dir).sort()).toEqual(['newer', 'newest']);
+    const left = () => ['v1', 'v2'].flatMap((dir) => readdirSync(join(root, dir)).map((file) => `${dir}/${file}`));
+    pruneCodeCache(root, 2500);
+    expect(left().sort()).toEqual(['v1/newer', 'v2/newest']);
+    pruneCodeCache(root, 2500);
+    expect(left().sort()).toEqual(['v1/newer', 'v2/newest']);
   });
 });
