@@ -14,8 +14,8 @@
  * a sibling chunk (`./x.js`) comes back here, anything else goes to Node's `require`.
  *
  * The cache lives in `$TMPDIR/lambda-tasks-code-cache-<uid>/<V8 version>-<arch>[-<options>]/` (a
- * directory only its owner can write, else no cache), one file per chunk named by the chunk's name
- * and a hash of its content. The hashes come from the build (`code-cache-keys.json` beside the chunks), as
+ * directory only its owner can write, else no cache), one file per chunk named by the chunk's name,
+ * a hash of its content and a hash of its directory. The hashes come from the build (`code-cache-keys.json` beside the chunks), as
  * V8 checks a cache only against the length of the source it was made from: a chunk that changed
  * but kept its length would run the old code. A chunk the build gave no hash runs uncached. V8
  * rejects a cache made by another V8 or with other flags (each set of Node options has its own
@@ -85,11 +85,14 @@ export function codeCacheDirectory(env: NodeJS.ProcessEnv = process.env): string
  */
 function optionsTag(env: NodeJS.ProcessEnv): string {
   const options = [...process.execArgv, env['NODE_OPTIONS'] ?? ''].join(' ').trim();
-  if (options === '') return '';
-  // FNV-1a: a short stable name for the options, without loading node:crypto (~5 ms) at every start.
+  return options === '' ? '' : `-${fnv1a(options)}`;
+}
+
+/** FNV-1a, 32 bits, in hex: a short stable name for a string, without loading node:crypto (~5 ms). */
+function fnv1a(text: string): string {
   let hash = 0x811c9dc5;
-  for (let i = 0; i < options.length; i++) hash = Math.imul(hash ^ options.charCodeAt(i), 0x01000193) >>> 0;
-  return `-${hash.toString(16).padStart(8, '0')}`;
+  for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193) >>> 0;
+  return hash.toString(16).padStart(8, '0');
 }
 
 function readKeys(dir: string): Record<string, string> | undefined {
@@ -134,6 +137,11 @@ export function pruneCodeCache(root: string, maxBytes = CODE_CACHE_MAX_BYTES): v
 
 class ChunkLoader {
   private readonly chunks = new Map<string, LoadedChunk>();
+  /**
+   * V8 keeps the file name a cache was made under (stack traces would name another copy's files),
+   * so each directory holding the bundle has caches of its own.
+   */
+  private readonly dirTag: string;
   /** Chunks compiled without a usable cache: their cache is written at exit. */
   private readonly uncached: { file: string; script: Script }[] = [];
 
@@ -141,7 +149,9 @@ class ChunkLoader {
     private readonly dir: string,
     private readonly cacheDir: string,
     private readonly keys: Record<string, string>,
-  ) {}
+  ) {
+    this.dirTag = fnv1a(dir);
+  }
 
   load(filename: string): unknown {
     const known = this.chunks.get(filename);
@@ -163,7 +173,8 @@ class ChunkLoader {
   private compile(filename: string): (...args: unknown[]) => void {
     const source = readFileSync(filename, 'utf8');
     const key = this.keys[basename(filename)];
-    const cacheFile = key === undefined ? undefined : join(this.cacheDir, `${basename(filename)}.${key}`);
+    const cacheFile =
+      key === undefined ? undefined : join(this.cacheDir, `${basename(filename)}.${key}.${this.dirTag}`);
     let cachedData: Buffer | undefined;
     try {
       cachedData = cacheFile === undefined ? undefined : readFileSync(cacheFile);

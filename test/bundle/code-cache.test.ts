@@ -4,7 +4,17 @@
  * own temporary directory as TMPDIR, where the cache lives.
  */
 import { spawnSync } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  cpSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -57,10 +67,13 @@ function sharedChunk(body: string): string {
   ].join('\n');
 }
 
-/** Runs the loader on main-AAAA.js in a fresh process. */
-function run(env: NodeJS.ProcessEnv = {}, nodeArgs: string[] = []) {
-  const script = `import { requireBundleChunk } from ${JSON.stringify(LOADER)}; requireBundleChunk(${JSON.stringify(chunks)}, './main-AAAA.js');`;
-  const result = spawnSync(process.execPath, [...nodeArgs, '--input-type=module', '-e', script], {
+/**
+ * Runs the loader on `dir`/main-AAAA.js in a fresh process. The directory is an argument, not part
+ * of the script: the script is among Node's options, and each set of options has its own cache.
+ */
+function run(env: NodeJS.ProcessEnv = {}, nodeArgs: string[] = [], dir = chunks) {
+  const script = `import { requireBundleChunk } from ${JSON.stringify(LOADER)}; requireBundleChunk(process.argv[1], './main-AAAA.js');`;
+  const result = spawnSync(process.execPath, [...nodeArgs, '--input-type=module', '-e', script, dir], {
     encoding: 'utf8',
     env: { ...process.env, TMPDIR: temp, NODE_DISABLE_COMPILE_CACHE: '', NODE_OPTIONS: '', ...env },
     timeout: 20_000,
@@ -86,6 +99,9 @@ function cacheFiles(): Map<string, number> {
   return files;
 }
 
+/** A cache file's name without the hash of the chunks' directory. */
+const withoutDirTag = (name: string) => name.replace(/\.[0-9a-f]{8}$/, '');
+
 /** The cache files' names, without their directories. */
 const cacheNames = () => [...cacheFiles().keys()].map((path) => path.split('/')[1]).sort();
 
@@ -96,7 +112,10 @@ describe('the bundle chunk loader', () => {
     const first = run();
     expect(first.stderr).toBe('');
     expect(JSON.parse(first.stdout)).toEqual(expected);
-    expect(cacheNames()).toEqual(['main-AAAA.js.main1', 'shared-BBBB.js.shared1']);
+    expect(cacheNames()).toEqual([
+      expect.stringMatching(/^main-AAAA\.js\.main1\.[0-9a-f]{8}$/),
+      expect.stringMatching(/^shared-BBBB\.js\.shared1\.[0-9a-f]{8}$/),
+    ]);
   });
 
   it('reads the cache on the next start and writes nothing', () => {
@@ -113,7 +132,7 @@ describe('the bundle chunk loader', () => {
     const root = join(temp, `lambda-tasks-code-cache-${process.getuid?.() ?? 'user'}`);
     const [version] = readdirSync(root);
     const dir = join(root, version as string);
-    const shared = 'shared-BBBB.js.shared1';
+    const shared = readdirSync(dir).find((file) => file.startsWith('shared-BBBB.js.shared1.')) as string;
     writeFileSync(join(dir, shared), Buffer.from('not a code cache'));
     const before = statSync(join(dir, shared)).ino;
     const result = run();
@@ -128,14 +147,18 @@ describe('the bundle chunk loader', () => {
     writeFileSync(join(chunks, 'shared-BBBB.js'), sharedChunk('n * 10'));
     writeKeys({ 'main-AAAA.js': 'main1', 'shared-BBBB.js': 'shared2' });
     expect(JSON.parse(run().stdout)).toMatchObject({ answer: 200 });
-    expect(cacheNames()).toEqual(['main-AAAA.js.main1', 'shared-BBBB.js.shared1', 'shared-BBBB.js.shared2']);
+    expect(cacheNames().map(withoutDirTag)).toEqual([
+      'main-AAAA.js.main1',
+      'shared-BBBB.js.shared1',
+      'shared-BBBB.js.shared2',
+    ]);
   });
 
   it('runs a chunk the build gave no key without a cache, and the rest from theirs', () => {
     writeKeys({ 'main-AAAA.js': 'main1' });
     expect(JSON.parse(run().stdout)).toEqual(expected);
     expect(JSON.parse(run().stdout)).toEqual(expected);
-    expect(cacheNames()).toEqual(['main-AAAA.js.main1']);
+    expect(cacheNames().map(withoutDirTag)).toEqual(['main-AAAA.js.main1']);
   });
 
   it('loads through Node alone when there are no keys', () => {
@@ -178,6 +201,20 @@ describe('the bundle chunk loader', () => {
     const result = JSON.parse(run().stdout) as { failure: string; retry: boolean };
     expect(result.failure).toMatch(/^Error: first load fails \| +at .*shared-BBBB\.js:2:/);
     expect(result.retry).toBe(true);
+  });
+
+  it('names the right file in stack traces when the same chunks sit in two directories', () => {
+    // A function's frame: V8 compiles it lazily, and its code comes from the cache.
+    writeFileSync(
+      join(chunks, 'main-AAAA.js'),
+      'function where() { return new Error("where").stack.split("\\n")[1]; }\nprocess.stdout.write(where());',
+    );
+    const copy = join(work, 'copy');
+    cpSync(chunks, copy, { recursive: true });
+    const here = run().stdout;
+    const there = run({}, [], copy).stdout;
+    expect(here).toContain(join(chunks, 'main-AAAA.js'));
+    expect(there).toContain(join(copy, 'main-AAAA.js'));
   });
 
   it('keeps a cache per set of Node options, so alternating options reads both', () => {
