@@ -103,7 +103,7 @@ function cacheFiles(): Map<string, number> {
 const withoutDirTag = (name: string) => name.replace(/\.[0-9a-f]{8}$/, '');
 
 /** The cache files' names, without their directories. */
-const cacheNames = () => [...cacheFiles().keys()].map((path) => path.split('/')[1]).sort();
+const cacheNames = () => [...cacheFiles().keys()].map((path) => path.split('/')[1] as string).sort();
 
 const expected = { same: true, evaluated: 1, file: 'main-AAAA.js', dir: 'chunks', answer: 42 };
 
