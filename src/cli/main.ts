@@ -3,8 +3,10 @@
 import module from 'node:module';
 import { UsageError } from './usage-error.js';
 
-// Node 22.1+ keeps the compiled code of the modules loaded after this line (the commands, the
-// cloud, the tasks) on disk and reuses it on the next start; Node 20 has no such cache.
+// Node 22.1+ keeps the compiled code of the modules Node loads after this line on disk and reuses
+// it on the next start: the packages required from node_modules (the SDK clients), and every
+// module when the CLI runs unbundled. The bundle's own chunks have a cache of their own
+// (code-cache.ts), which also keeps the functions they ran. Node 20 has no such cache.
 (module as { enableCompileCache?: () => unknown }).enableCompileCache?.();
 
 const usage = `Usage: lambda-tasks <command> [options]
