@@ -13,7 +13,9 @@
  *   and the pool of pre-started processes (it resets Node's module paths on assignment);
  * - the CLI as a process: a pipeline run against the embedded local cloud, and `lambda-tasks cloud`
  *   with its data dir lock (kill -9 included);
- * - a restart: SQS queues and messages kept in the data dir.
+ * - a restart: SQS queues and messages kept in the data dir;
+ * - the bundled bin: its chunks run from V8's code cache (src/cli/code-cache.ts), whose checks and
+ *   file names are V8's own, and its cloud on the driver that Node picks.
  * A run fails too when its output carries a Node or SDK warning (ExperimentalWarning for node:sqlite,
  * the SDK's NodeVersionSupportWarning): none may reach a user.
  */
@@ -29,6 +31,7 @@ const SUBSET = [
   'test/cli/pipeline-process.test.ts',
   'test/cli/cloud.test.ts',
   'test/cloud/sqs/persistence.test.ts',
+  'test/bundle',
 ];
 const WARNING = /ExperimentalWarning|NodeVersionSupportWarning|DeprecationWarning/;
 
