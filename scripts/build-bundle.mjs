@@ -59,11 +59,16 @@ const siblingChunksExternal = {
 
 /**
  * In CommonJS a chunk learns its own URL from `__filename`; `import.meta.url` (what the sources,
- * rewritten above, resolve their files against) becomes this variable.
+ * rewritten above, resolve their files against) becomes this variable. The banner also makes each
+ * chunk strict.
  */
 const CHUNK_URL = {
   define: { 'import.meta.url': '__chunkUrl' },
-  banner: { js: 'var __chunkUrl=require("node:url").pathToFileURL(__filename).href;' },
+  // "use strict" first: esbuild's own directive comes after the banner, where it is a mere string,
+  // and the code was written (and is tested) as ES modules, which are strict.
+  banner: { js: '"use strict";var __chunkUrl=require("node:url").pathToFileURL(__filename).href;' },
+  // Any other `import.meta` property would be empty in CommonJS: fail the build instead.
+  logOverride: { 'empty-import-meta': 'error' },
 };
 
 /** The command dispatch: the first chunk the bin loads. */

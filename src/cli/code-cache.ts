@@ -13,24 +13,34 @@
  * Each chunk runs as Node would run a CommonJS file (the same wrapper and arguments); a request for
  * a sibling chunk (`./x.js`) comes back here, anything else goes to Node's `require`.
  *
- * The cache lives in `$TMPDIR/lambda-tasks-code-cache-<uid>/<V8 version>-<arch>[-<options>]/` (a
- * directory only its owner can write, else no cache), one file per chunk named by the chunk's name,
- * a hash of its content and a hash of its directory. The hashes come from the build (`code-cache-keys.json` beside the chunks), as
- * V8 checks a cache only against the length of the source it was made from: a chunk that changed
- * but kept its length would run the old code. A chunk the build gave no hash runs uncached. V8
- * rejects a cache made by another V8 or with other flags (each set of Node options has its own
- * directory); the chunk is then compiled and its cache written again. Past `CODE_CACHE_MAX_BYTES`
- * the oldest files go.
+ * The cache lives in `$TMPDIR/lambda-tasks-code-cache-<uid>/<V8 version>-<arch>[-<options>]/`, one
+ * file per chunk. What may go wrong, and what stops it:
+ * - V8 checks a cache only against the length of the source it was made from, so a chunk that
+ *   changed but kept its length would run the old code. A cache file's name holds the hash of the
+ *   chunk's content that the build wrote (`code-cache-keys.json` beside the chunks; a chunk without
+ *   one runs uncached) and a hash of the chunk's directory, size and modification time (an edit in
+ *   place, a patched install).
+ * - V8 keeps the file name a cache was made under: a copy of the bundle elsewhere would name the
+ *   first copy's files in its stack traces. The directory in the hash gives each copy its own.
+ * - V8 does not check a cache's checksum (release builds skip it) and a damaged one can crash the
+ *   process; each file starts with the CRC-32 of the rest, and a mismatch means no cache.
+ * - V8 rejects a cache made under other flags: each set of Node options has its own directory, so
+ *   commands run alternately with and without an option don't rewrite each other's caches.
+ * - The cache is code V8 runs: a directory that is a symlink, belongs to another user or that others
+ *   may write to is not used; files are written to a fresh temporary name and renamed into place.
+ * Past `CODE_CACHE_MAX_BYTES` the oldest files go.
  *
- * `NODE_DISABLE_COMPILE_CACHE=1`, Node's own switch for its cache, turns this one off too. With
- * source maps on (`--enable-source-maps`) the chunks load through Node's `require`, which applies
- * the maps.
+ * `NODE_DISABLE_COMPILE_CACHE=1`, Node's own switch for its cache, turns this one off too; so do
+ * source maps (`--enable-source-maps`: Node's `require` applies them) and coverage
+ * (`NODE_V8_COVERAGE`, which wants every function compiled from source). Not on Windows, where the
+ * directory's owner and permissions cannot be checked this way.
  */
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import Module, { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { Script, constants as vmConstants } from 'node:vm';
+import { crc32 } from 'node:zlib';
 
 /** The build's hashes of the chunks' contents (chunk file name -> hash), beside the chunks. */
 export const CODE_CACHE_KEYS_FILE = 'code-cache-keys.json';
@@ -63,15 +73,15 @@ export function requireBundleChunk(dir: string, entry: string): unknown {
 
 /** The directory for this V8's caches, made if missing; undefined when the cache is off or unsafe. */
 export function codeCacheDirectory(env: NodeJS.ProcessEnv = process.env): string | undefined {
-  if (env['NODE_DISABLE_COMPILE_CACHE']) return undefined;
+  if (env['NODE_DISABLE_COMPILE_CACHE'] || env['NODE_V8_COVERAGE'] || process.platform === 'win32') return undefined;
   const uid = process.getuid?.();
   const root = join(tmpdir(), `lambda-tasks-code-cache-${uid ?? 'user'}`);
   const dir = join(root, `${process.versions.v8}-${process.arch}${optionsTag(env)}`);
   try {
     mkdirSync(dir, { recursive: true, mode: 0o700 });
-    // The cache is code V8 runs: a directory another user made, or may write to, is not used.
-    const stat = statSync(root);
-    if ((uid !== undefined && stat.uid !== uid) || (stat.mode & 0o022) !== 0) return undefined;
+    // Not followed: a symlink planted in a shared /tmp could point elsewhere, and be repointed later.
+    const stat = lstatSync(root);
+    if (!stat.isDirectory() || (uid !== undefined && stat.uid !== uid) || (stat.mode & 0o022) !== 0) return undefined;
     return dir;
   } catch {
     return undefined;
@@ -137,11 +147,6 @@ export function pruneCodeCache(root: string, maxBytes = CODE_CACHE_MAX_BYTES): v
 
 class ChunkLoader {
   private readonly chunks = new Map<string, LoadedChunk>();
-  /**
-   * V8 keeps the file name a cache was made under (stack traces would name another copy's files),
-   * so each directory holding the bundle has caches of its own.
-   */
-  private readonly dirTag: string;
   /** Chunks compiled without a usable cache: their cache is written at exit. */
   private readonly uncached: { file: string; script: Script }[] = [];
 
@@ -149,9 +154,7 @@ class ChunkLoader {
     private readonly dir: string,
     private readonly cacheDir: string,
     private readonly keys: Record<string, string>,
-  ) {
-    this.dirTag = fnv1a(dir);
-  }
+  ) {}
 
   load(filename: string): unknown {
     const known = this.chunks.get(filename);
@@ -172,15 +175,8 @@ class ChunkLoader {
 
   private compile(filename: string): (...args: unknown[]) => void {
     const source = readFileSync(filename, 'utf8');
-    const key = this.keys[basename(filename)];
-    const cacheFile =
-      key === undefined ? undefined : join(this.cacheDir, `${basename(filename)}.${key}.${this.dirTag}`);
-    let cachedData: Buffer | undefined;
-    try {
-      cachedData = cacheFile === undefined ? undefined : readFileSync(cacheFile);
-    } catch {
-      cachedData = undefined;
-    }
+    const cacheFile = this.cacheFileOf(filename);
+    const cachedData = cacheFile === undefined ? undefined : readCache(cacheFile);
     const script = new Script(Module.wrap(withoutHashbang(source)), {
       filename,
       cachedData,
@@ -193,10 +189,19 @@ class ChunkLoader {
     return script.runInThisContext({ displayErrors: true }) as (...args: unknown[]) => void;
   }
 
+  /** See the top of this file for what the name holds; undefined for a chunk the build gave no key. */
+  private cacheFileOf(filename: string): string | undefined {
+    const key = this.keys[basename(filename)];
+    if (key === undefined) return undefined;
+    const stat = statSync(filename);
+    const where = fnv1a(`${dirname(filename)}\0${stat.size}\0${stat.mtimeMs}`);
+    return join(this.cacheDir, `${basename(filename)}.${key}.${where}`);
+  }
+
   private requireFor(filename: string): ChunkRequire {
     const nodeRequire = createRequire(filename);
     const chunkRequire = ((id: string) =>
-      id.startsWith('./') ? this.load(join(this.dir, id)) : nodeRequire(id)) as ChunkRequire;
+      isSiblingChunk(id) ? this.load(join(this.dir, id)) : nodeRequire(id)) as ChunkRequire;
     chunkRequire.resolve = nodeRequire.resolve;
     chunkRequire.cache = nodeRequire.cache;
     chunkRequire.extensions = nodeRequire.extensions;
@@ -212,9 +217,12 @@ class ChunkLoader {
   writeCaches(): void {
     const written = this.uncached.splice(0);
     for (const { file, script } of written) {
-      const temporary = `${file}.${process.pid}.tmp`;
+      const temporary = `${file}.${process.pid}-${Math.random().toString(36).slice(2)}.tmp`;
       try {
-        writeFileSync(temporary, script.createCachedData(), { mode: 0o600 });
+        const data = script.createCachedData();
+        const checksum = Buffer.alloc(4);
+        checksum.writeUInt32BE(crc32(data));
+        writeFileSync(temporary, Buffer.concat([checksum, data]), { mode: 0o600, flag: 'wx' });
         renameSync(temporary, file);
       } catch {
         // The cache is an optimisation: without it the next start compiles.
@@ -228,6 +236,24 @@ class ChunkLoader {
       // As above: the cache is an optimisation.
     }
   }
+}
+
+/** A cache file's V8 data, or undefined when it is missing or its checksum does not match. */
+function readCache(file: string): Buffer | undefined {
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(file);
+  } catch {
+    return undefined;
+  }
+  if (bytes.length < 4) return undefined;
+  const data = bytes.subarray(4);
+  return bytes.readUInt32BE(0) === crc32(data) ? data : undefined;
+}
+
+/** A request for another chunk of the bundle (`./name.js`); anything else is Node's to load. */
+function isSiblingChunk(id: string): boolean {
+  return id.startsWith('./') && id.endsWith('.js') && !id.includes('/', 2);
 }
 
 /** A chunk that starts with `#!` (the bin's entry) is valid for Node's loader, not inside a wrapper. */

@@ -43,6 +43,15 @@ describe('the bundled bin', () => {
     expect(bad).toMatchObject({ code: 2, stderr: 'lambda-tasks: --port must be 0-65535, got "x"\n' });
   }, 30_000);
 
+  it('runs every chunk in strict mode, as the ES modules it was written as', () => {
+    const files = readdirSync(outDir).filter((file) => file.endsWith('.js'));
+    expect(files.length).toBeGreaterThan(10);
+    for (const file of files) {
+      const text = readFileSync(join(outDir, file), 'utf8').replace(/^#!.*\n/, '');
+      expect(text.startsWith('"use strict";'), file).toBe(true);
+    }
+  });
+
   it('maps its chunks back to the sources', () => {
     const mainMap = readdirSync(outDir).find((file) => /^main-\w+\.js\.map$/.test(file)) as string;
     const { sources } = JSON.parse(readFileSync(join(outDir, mainMap), 'utf8')) as { sources: string[] };

@@ -10,8 +10,10 @@ import {
   mkdirSync,
   mkdtempSync,
   readdirSync,
+  readFileSync,
   rmSync,
   statSync,
+  symlinkSync,
   utimesSync,
   writeFileSync,
 } from 'node:fs';
@@ -141,6 +143,42 @@ describe('the bundle chunk loader', () => {
     expect(statSync(join(dir, shared)).size).toBeGreaterThan(100);
   });
 
+  it('replaces a cache damaged past its header, which V8 alone would run and crash on', () => {
+    run();
+    const root = join(temp, `lambda-tasks-code-cache-${process.getuid?.() ?? 'user'}`);
+    const [version] = readdirSync(root);
+    const dir = join(root, version as string);
+    for (const file of readdirSync(dir)) {
+      const bytes = readFileSync(join(dir, file));
+      for (let i = Math.floor(bytes.length / 2); i < Math.floor(bytes.length / 2) + 64; i++) bytes[i] ^= 0x5a;
+      writeFileSync(join(dir, file), bytes);
+    }
+    const before = cacheFiles();
+    const result = run();
+    expect(result.status).toBe(0);
+    expect(JSON.parse(result.stdout)).toEqual(expected);
+    for (const [file, inode] of cacheFiles()) expect(inode).not.toBe(before.get(file));
+    expect(JSON.parse(run().stdout)).toEqual(expected);
+  });
+
+  it('runs a chunk edited in place at the same length, not its cache', () => {
+    run();
+    // The build's key is unchanged (as after a hand patch in node_modules); the file is not.
+    writeFileSync(join(chunks, 'shared-BBBB.js'), sharedChunk('n * 10'));
+    expect(JSON.parse(run().stdout)).toMatchObject({ answer: 200 });
+  });
+
+  it('leaves requests other than sibling chunks to Node', () => {
+    writeFileSync(join(chunks, 'data.json'), '{ "from": "json" }');
+    mkdirSync(join(chunks, 'nested'));
+    writeFileSync(join(chunks, 'nested', 'inner.js'), 'exports.nested = true;');
+    writeFileSync(
+      join(chunks, 'main-AAAA.js'),
+      'process.stdout.write(JSON.stringify({ ...require("./data.json"), ...require("./nested/inner.js") }));',
+    );
+    expect(JSON.parse(run().stdout)).toEqual({ from: 'json', nested: true });
+  });
+
   it('runs a changed chunk, not the cache of the old one, though both have the same length', () => {
     run();
     // Same length as 'n + 22': V8 alone would take the old cache for this source.
@@ -171,6 +209,14 @@ describe('the bundle chunk loader', () => {
     expect(JSON.parse(run({ NODE_DISABLE_COMPILE_CACHE: '1' }).stdout)).toEqual(expected);
     expect(JSON.parse(run({}, ['--enable-source-maps']).stdout)).toEqual(expected);
     expect(cacheFiles().size).toBe(0);
+  });
+
+  it('uses no cache directory that is a symlink, even to a directory of its own', () => {
+    const elsewhere = join(work, 'elsewhere');
+    mkdirSync(elsewhere, { mode: 0o700 });
+    symlinkSync(elsewhere, join(temp, `lambda-tasks-code-cache-${process.getuid?.() ?? 'user'}`));
+    expect(JSON.parse(run().stdout)).toEqual(expected);
+    expect(readdirSync(elsewhere).flatMap((dir) => readdirSync(join(elsewhere, dir)))).toEqual([]);
   });
 
   it('uses no cache directory that others may write to', () => {
