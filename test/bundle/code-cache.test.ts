@@ -150,8 +150,9 @@ describe('the bundle chunk loader', () => {
     const dir = join(root, version as string);
     for (const file of readdirSync(dir)) {
       const bytes = readFileSync(join(dir, file));
-      for (let i = Math.floor(bytes.length / 2); i < Math.floor(bytes.length / 2) + 64; i++) bytes[i] ^= 0x5a;
-      writeFileSync(join(dir, file), bytes);
+      const middle = Math.floor(bytes.length / 2);
+      const damaged = bytes.map((byte, i) => (i >= middle && i < middle + 64 ? byte ^ 0x5a : byte));
+      writeFileSync(join(dir, file), damaged);
     }
     const before = cacheFiles();
     const result = run();
