@@ -1,6 +1,5 @@
 /** What `run`, `plan` and `validate` share: the file, variables, step selection, connection, and how a bad pipeline is reported. */
 import type { parseArgs } from 'node:util';
-import * as z from 'zod';
 import { formatProblem, PipelineError, PipelineValidationError } from '../pipeline/errors.js';
 import type { TaskRegistry } from '../pipeline/registry.js';
 import { chooseReporter } from '../pipeline/reporters/index.js';
@@ -8,11 +7,6 @@ import type { PipelineResult, planPipeline, runPipeline } from '../pipeline/runn
 import type { LoadPipelineOptions } from '../pipeline/validate.js';
 import type { CliIo } from './io.js';
 import { UsageError } from './usage-error.js';
-
-// A command checks each schema against a handful of values and exits: zod's JIT (a parser compiled
-// per object schema with `new Function` on first use) costs more than it saves here (~9 ms of
-// `lambda-tasks validate`).
-z.config({ jitless: true });
 
 export const PIPELINE_OPTIONS_HELP = `  --var NAME=VALUE       set a variable (repeatable; overrides the file's variables)
   --only ID,...          run only these steps

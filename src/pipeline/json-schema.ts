@@ -6,9 +6,10 @@
  * and `action` constants, with that action's `with`. Since any value in `with` may be a
  * placeholder, every constrained value there also accepts a `${...}` string.
  */
-import * as z from 'zod';
+
 import { defaultRegistry, type TaskRegistry } from './registry.js';
 import { pipelineSchema, stepSchema } from './schema.js';
+import * as z from './zod.js';
 
 type JsonSchema = Record<string, unknown>;
 
@@ -19,7 +20,7 @@ const PLACEHOLDER: JsonSchema = {
 };
 const PLACEHOLDER_REF: JsonSchema = { $ref: '#/definitions/placeholder' };
 
-function toJson(schema: z.ZodType): JsonSchema {
+function toJson(schema: z.core.$ZodType): JsonSchema {
   const json = z.toJSONSchema(schema, { target: 'draft-7', io: 'input', unrepresentable: 'any' }) as JsonSchema;
   delete json['$schema'];
   return json;

@@ -4,10 +4,11 @@
  * union the issues of the alternative that came closest (zod's own message is just "Invalid
  * input"). Issues at paths the caller says to ignore (values that are placeholders) are dropped.
  */
-import type * as z from 'zod';
+
 import type { Problem } from './errors.js';
 import type { PathSegment, PipelineSource } from './source.js';
 import { didYouMean } from './suggest.js';
+import type * as z from './zod.js';
 
 type Issue = z.core.$ZodIssue;
 
@@ -19,12 +20,12 @@ export interface ZodProblemOptions {
 }
 
 export function zodProblems(
-  schema: z.ZodType,
+  schema: z.ZodMiniType,
   value: unknown,
   source: PipelineSource,
   options: ZodProblemOptions,
 ): Problem[] {
-  let result: ReturnType<z.ZodType['safeParse']>;
+  let result: ReturnType<z.ZodMiniType['safeParse']>;
   try {
     result = schema.safeParse(value);
   } catch {
@@ -125,7 +126,7 @@ interface SchemaInternals {
 }
 
 /** The keys an object schema allows at `path` (through optional, default, pipe, array, record, union). */
-export function objectKeysAt(schema: z.ZodType, path: readonly PathSegment[]): string[] | undefined {
+export function objectKeysAt(schema: z.ZodMiniType, path: readonly PathSegment[]): string[] | undefined {
   const candidates = schemasAt(schema as unknown as SchemaInternals, path, 0);
   const keys = new Set<string>();
   for (const candidate of candidates) {

@@ -5,10 +5,11 @@
  * would change without changing anything) and run (make the calls, report outputs). Actions
  * never print: they emit structured events that the CLI renders.
  */
-import type * as z from 'zod';
+
 import type { AwsClients } from '../aws/clients.js';
 import type { WaitOptions } from '../aws/wait.js';
 import { UNKNOWN_TEXT } from '../pipeline/interpolation.js';
+import type * as z from '../pipeline/zod.js';
 import type { Foresight } from './foresight.js';
 
 /** A value a step hands to later steps and to CI; secret ones are masked in every log and report. */
@@ -85,7 +86,7 @@ export interface PlanResult {
 export interface ActionDefinition<P = unknown> {
   description: string;
   /** The `with:` parameters, strict (unknown keys are errors). */
-  params: z.ZodType<P>;
+  params: z.ZodMiniType<P>;
   run(params: P, ctx: ActionContext): Promise<ActionResult>;
   /** What `run` would change; absent for actions whose effect cannot be previewed. */
   plan?(params: P, ctx: ActionContext): Promise<PlannedChange[] | PlanResult>;
@@ -110,10 +111,10 @@ export interface TaskDefinition {
  * what loading the tasks costs (~20 ms for all of them), and a pipeline uses a few of their
  * actions: the tasks' params modules export builders, and each is called on first use.
  */
-export type ParamsSchema<S extends z.ZodType> = S | (() => S);
+export type ParamsSchema<S extends z.ZodMiniType> = S | (() => S);
 
 /** Declares an action with its parameter type inferred from the schema (built on first read when given as a builder). */
-export function defineAction<S extends z.ZodType>(
+export function defineAction<S extends z.ZodMiniType>(
   definition: Omit<ActionDefinition<z.infer<S>>, 'params'> & { params: ParamsSchema<S> },
 ): ActionDefinition<z.infer<S>> {
   const { params } = definition;
@@ -146,7 +147,7 @@ export function loadImplementation<P>(action: ActionDefinition<P>): Promise<Acti
   return implementations.get(action as ActionDefinition<never>)?.() as Promise<ActionImplementation<P>> | undefined;
 }
 
-export function lazyAction<S extends z.ZodType>(definition: {
+export function lazyAction<S extends z.ZodMiniType>(definition: {
   description: string;
   params: ParamsSchema<S>;
   outputs: readonly string[];

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { CreateBucketCommand, GetObjectCommand, HeadBucketCommand } from '@aws-sdk/client-s3';
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { afterEach } from 'vitest';
-import { z } from 'zod';
+import { z } from 'zod/mini';
 import type { CliIo } from '../../src/cli/io.js';
 import { PipelineError } from '../../src/pipeline/errors.js';
 import type { TaskRegistry } from '../../src/pipeline/registry.js';
@@ -34,7 +34,7 @@ export const bucketTask: TaskDefinition = {
   actions: {
     create: defineAction({
       description: 'Create the bucket unless it exists.',
-      params: z.strictObject({ name: z.string().regex(/^[a-z0-9.-]{3,63}$/), region: z.string().optional() }),
+      params: z.strictObject({ name: z.string().check(z.regex(/^[a-z0-9.-]{3,63}$/)), region: z.optional(z.string()) }),
       outputs: ['bucket', 'arn', 'region'],
       async run(params, ctx) {
         const outputs = { bucket: params.name, arn: `arn:aws:s3:::${params.name}`, region: ctx.aws.region };
@@ -63,14 +63,14 @@ export const echoTask: TaskDefinition = {
       description: 'Echo the parameters as outputs.',
       params: z.strictObject({
         message: z.string(),
-        count: z.number().int().optional(),
-        flag: z.boolean().optional(),
-        data: z.record(z.string(), z.unknown()).optional(),
-        secret: z.string().optional(),
+        count: z.optional(z.number().check(z.int())),
+        flag: z.optional(z.boolean()),
+        data: z.optional(z.record(z.string(), z.unknown())),
+        secret: z.optional(z.string()),
         /** Registered with ctx.secret() and then mentioned in an event. */
-        register: z.string().optional(),
-        mode: z.enum(['quiet', 'loud']).optional(),
-        nested: z.strictObject({ size: z.number(), label: z.string().optional() }).optional(),
+        register: z.optional(z.string()),
+        mode: z.optional(z.enum(['quiet', 'loud'])),
+        nested: z.optional(z.strictObject({ size: z.number(), label: z.optional(z.string()) })),
       }),
       outputs: ['message', 'count', 'flag', 'data', 'token', 'multiline'],
       async run(params, ctx) {
@@ -109,7 +109,7 @@ export const slowTask: TaskDefinition = {
   actions: {
     wait: defineAction({
       description: 'Wait for something that happens after `ms` (or never).',
-      params: z.strictObject({ ms: z.number(), what: z.string(), waitTimeoutMs: z.number().optional() }),
+      params: z.strictObject({ ms: z.number(), what: z.string(), waitTimeoutMs: z.optional(z.number()) }),
       outputs: ['waited'],
       async run(params, ctx) {
         const started = Date.now();
@@ -138,7 +138,7 @@ export const failTask: TaskDefinition = {
   actions: {
     'get-object': defineAction({
       description: 'GetObject from a bucket that does not exist.',
-      params: z.strictObject({ bucket: z.string(), key: z.string(), wrap: z.boolean().optional() }),
+      params: z.strictObject({ bucket: z.string(), key: z.string(), wrap: z.optional(z.boolean()) }),
       outputs: [],
       async run(params, ctx) {
         try {

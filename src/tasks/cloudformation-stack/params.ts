@@ -5,16 +5,18 @@
  * to SDK inputs. The schemas are builders, called on first use (see ParamsSchema).
  */
 import type { Capability, OnFailure, Parameter, Tag } from '@aws-sdk/client-cloudformation';
-import * as z from 'zod';
+import * as z from '../../pipeline/zod.js';
 import { bucketParam } from '../s3-object/params.js';
 
 /** A stack name, as CloudFormation allows it. */
 const stackName = () =>
   z
     .string()
-    .regex(
-      /^[a-zA-Z][-a-zA-Z0-9]{0,127}$/,
-      'a stack name starts with a letter and has only letters, digits and hyphens',
+    .check(
+      z.regex(
+        /^[a-zA-Z][-a-zA-Z0-9]{0,127}$/,
+        'a stack name starts with a letter and has only letters, digits and hyphens',
+      ),
     );
 
 /**
@@ -35,24 +37,24 @@ const parameterValue = () =>
 /** Where the template comes from: exactly one of these (checked by `checkTemplateSource`). */
 export const templateSource = () => ({
   /** The template text (JSON or YAML); an object is sent as JSON. Up to 51,200 bytes. */
-  templateBody: z.union([z.string(), z.record(z.string(), z.unknown())]).optional(),
+  templateBody: z.optional(z.union([z.string(), z.record(z.string(), z.unknown())])),
   /** A local file, relative to the pipeline file; read by the action, uploaded to `templateBucket` when large. */
-  templateFile: z.string().min(1).optional(),
+  templateFile: z.optional(z.string().check(z.minLength(1))),
   /** An S3 URL of the template (up to 1 MB). */
-  templateUrl: z.url().optional(),
+  templateUrl: z.optional(z.url()),
   /**
    * The bucket a `templateFile` over TemplateBody's 51,200 bytes is uploaded to (then passed as
    * TemplateURL). Required only for such files.
    */
-  templateBucket: z.string().min(3).optional(),
+  templateBucket: z.optional(z.string().check(z.minLength(3))),
   /**
    * Package the `templateFile` first, as `aws cloudformation package` does: local paths in it
    * (CodeUri, Code, ContentUri, nested TemplateURL, AWS::Include ...) are uploaded to
    * `templateBucket` under their content hash and the rewritten template is deployed. @default false
    */
-  package: z.boolean().optional(),
+  package: z.optional(z.boolean()),
   /** With `package`: keys of the artifacts start with `<packagePrefix>/`. */
-  packagePrefix: z.string().optional(),
+  packagePrefix: z.optional(z.string()),
 });
 
 /** CreateStack/UpdateStack/CreateChangeSet members shared by the actions that deploy a template. */
@@ -64,24 +66,24 @@ export const stackShape = () => ({
    * `{ParameterKey, ParameterValue}`). Parameters left out take their template default on create,
    * and their default (not their previous value) on update, as the API does.
    */
-  parameters: z.record(z.string(), parameterValue()).optional(),
-  capabilities: z.array(z.enum(['CAPABILITY_IAM', 'CAPABILITY_NAMED_IAM', 'CAPABILITY_AUTO_EXPAND'])).optional(),
-  resourceTypes: z.array(z.string()).optional(),
-  roleArn: z.string().optional(),
-  notificationArns: z.array(z.string()).max(5).optional(),
+  parameters: z.optional(z.record(z.string(), parameterValue())),
+  capabilities: z.optional(z.array(z.enum(['CAPABILITY_IAM', 'CAPABILITY_NAMED_IAM', 'CAPABILITY_AUTO_EXPAND']))),
+  resourceTypes: z.optional(z.array(z.string())),
+  roleArn: z.optional(z.string()),
+  notificationArns: z.optional(z.array(z.string()).check(z.maxLength(5))),
   /** Stack tags as a map `{ Key: value }`; CloudFormation propagates them to the resources. */
-  tags: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
+  tags: z.optional(z.record(z.string(), z.union([z.string(), z.number(), z.boolean()]))),
   /** On create: keep what was created when a resource fails (status CREATE_FAILED). @default false */
-  disableRollback: z.boolean().optional(),
+  disableRollback: z.optional(z.boolean()),
   /** On create: ROLLBACK (the default), DELETE or DO_NOTHING. Not together with `disableRollback`. */
-  onFailure: z.enum(['ROLLBACK', 'DELETE', 'DO_NOTHING']).optional(),
+  onFailure: z.optional(z.enum(['ROLLBACK', 'DELETE', 'DO_NOTHING'])),
   /** On create: fail the stack if it has not finished after this many minutes. */
-  timeoutInMinutes: z.number().int().positive().optional(),
+  timeoutInMinutes: z.optional(z.number().check(z.int(), z.positive())),
   /** Termination protection; on an existing stack it is changed with UpdateTerminationProtection. */
-  enableTerminationProtection: z.boolean().optional(),
-  retainExceptOnCreate: z.boolean().optional(),
+  enableTerminationProtection: z.optional(z.boolean()),
+  retainExceptOnCreate: z.optional(z.boolean()),
   /** How long to wait for the stack to reach a final status, in seconds. @default 3600 */
-  waitTimeout: z.number().positive().optional(),
+  waitTimeout: z.optional(z.number().check(z.positive())),
 });
 
 export const DEFAULT_WAIT_TIMEOUT_SECONDS = 3600;
@@ -96,7 +98,7 @@ type TemplateSourceParams = {
 };
 
 /** Cross-field rule: exactly one template source (`usePreviousTemplate` counts as one where allowed). */
-export function checkTemplateSource(params: TemplateSourceParams, ctx: z.RefinementCtx): void {
+export function checkTemplateSource(params: TemplateSourceParams, ctx: z.core.$RefinementCtx): void {
   const given = (['templateBody', 'templateFile', 'templateUrl', 'usePreviousTemplate'] as const).filter(
     (key) => params[key] !== undefined && params[key] !== false,
   );
@@ -120,7 +122,7 @@ export function checkTemplateSource(params: TemplateSourceParams, ctx: z.Refinem
 
 export function checkFailureOptions(
   params: { disableRollback?: boolean | undefined; onFailure?: string | undefined },
-  ctx: z.RefinementCtx,
+  ctx: z.core.$RefinementCtx,
 ): void {
   if (params.disableRollback !== undefined && params.onFailure !== undefined) {
     ctx.addIssue({
@@ -131,7 +133,7 @@ export function checkFailureOptions(
   }
 }
 
-export type StackParams = z.infer<z.ZodObject<ReturnType<typeof stackShape>>>;
+export type StackParams = z.infer<z.ZodMiniObject<ReturnType<typeof stackShape>>>;
 
 /**
  * The API's parameter list from the `{ Key: value }` map. Creating a stack, a parameter that keeps
@@ -189,55 +191,59 @@ export function waitTimeoutMs(params: { waitTimeout?: number | undefined }): num
 export const STACK_OUTPUTS = ['stackId', 'stackName', 'stackStatus'] as const;
 
 export const deployParams = () =>
-  z.strictObject(stackShape()).superRefine((p, ctx) => {
-    checkTemplateSource(p, ctx);
-    checkFailureOptions(p, ctx);
-  });
+  z.strictObject(stackShape()).check(
+    z.superRefine((p, ctx) => {
+      checkTemplateSource(p, ctx);
+      checkFailureOptions(p, ctx);
+    }),
+  );
 
 export const updateParams = () =>
   z
     .strictObject({
       ...stackShape(),
       /** Keep the stack's current template (then only parameters, tags ... change). */
-      usePreviousTemplate: z.boolean().optional(),
+      usePreviousTemplate: z.optional(z.boolean()),
     })
-    .superRefine(checkTemplateSource);
+    .check(z.superRefine(checkTemplateSource));
 
 export type DeployParams = StackParams & { usePreviousTemplate?: boolean | undefined };
 
 const changeSetName = () =>
   z
     .string()
-    .regex(
-      /^[a-zA-Z][-a-zA-Z0-9]{0,127}$/,
-      'a change set name starts with a letter and has only letters, digits and hyphens',
+    .check(
+      z.regex(
+        /^[a-zA-Z][-a-zA-Z0-9]{0,127}$/,
+        'a change set name starts with a letter and has only letters, digits and hyphens',
+      ),
     );
 
 export const createChangeSetParams = () =>
   z
     .strictObject({
       ...stackShape(),
-      usePreviousTemplate: z.boolean().optional(),
+      usePreviousTemplate: z.optional(z.boolean()),
       /** @default `lambda-tasks-<time>` */
-      changeSetName: changeSetName().optional(),
-      description: z.string().max(1024).optional(),
+      changeSetName: z.optional(changeSetName()),
+      description: z.optional(z.string().check(z.maxLength(1024))),
       /** CREATE or UPDATE; by default CREATE when the stack does not exist, UPDATE when it does. */
-      changeSetType: z.enum(['CREATE', 'UPDATE']).optional(),
+      changeSetType: z.optional(z.enum(['CREATE', 'UPDATE'])),
     })
-    .superRefine(checkTemplateSource);
+    .check(z.superRefine(checkTemplateSource));
 
 export type CreateChangeSetParams = z.infer<ReturnType<typeof createChangeSetParams>>;
 
 export const executeChangeSetParams = () =>
   z.strictObject({
     /** The stack's name or id (optional when changeSetName is the change set's ARN). */
-    stackName: z.string().min(1).optional(),
+    stackName: z.optional(z.string().check(z.minLength(1))),
     /** The change set's name, or its ARN (the `changeSetId` output of create-change-set). */
-    changeSetName: z.string().min(1),
-    disableRollback: z.boolean().optional(),
-    retainExceptOnCreate: z.boolean().optional(),
+    changeSetName: z.string().check(z.minLength(1)),
+    disableRollback: z.optional(z.boolean()),
+    retainExceptOnCreate: z.optional(z.boolean()),
     /** How long to wait for the stack to reach a final status, in seconds. @default 3600 */
-    waitTimeout: z.number().positive().optional(),
+    waitTimeout: z.optional(z.number().check(z.positive())),
   });
 
 export type ExecuteChangeSetParams = z.infer<ReturnType<typeof executeChangeSetParams>>;
@@ -258,12 +264,12 @@ export const EXECUTE_OUTPUTS = STACK_OUTPUTS;
 export const deleteParams = () =>
   z.strictObject({
     /** The stack's name or id. */
-    stackName: z.string().min(1),
+    stackName: z.string().check(z.minLength(1)),
     /** Logical ids of resources to keep (only for a stack in DELETE_FAILED, as the API allows). */
-    retainResources: z.array(z.string()).optional(),
-    roleArn: z.string().optional(),
+    retainResources: z.optional(z.array(z.string())),
+    roleArn: z.optional(z.string()),
     /** How long to wait for DELETE_COMPLETE, in seconds. @default 3600 */
-    waitTimeout: z.number().positive().optional(),
+    waitTimeout: z.optional(z.number().check(z.positive())),
   });
 
 export type DeleteParams = z.infer<ReturnType<typeof deleteParams>>;
@@ -273,9 +279,9 @@ export const validateParams = () =>
     .strictObject({
       ...templateSource(),
       /** Only names the S3 key of an uploaded large templateFile. */
-      stackName: z.string().optional(),
+      stackName: z.optional(z.string()),
     })
-    .superRefine(checkTemplateSource);
+    .check(z.superRefine(checkTemplateSource));
 
 export type ValidateParams = z.infer<ReturnType<typeof validateParams>>;
 
@@ -284,17 +290,17 @@ export const VALIDATE_OUTPUTS = ['description', 'parameters', 'capabilities'] as
 export const packageParams = () =>
   z.strictObject({
     /** The template to package (JSON or YAML), relative to the pipeline file. */
-    templateFile: z.string().min(1),
+    templateFile: z.string().check(z.minLength(1)),
     /** The bucket the artifacts are uploaded to (`--s3-bucket`). */
     bucket: bucketParam(),
     /** Keys of the artifacts start with `<prefix>/` (`--s3-prefix`). @default none */
-    prefix: z.string().optional(),
+    prefix: z.optional(z.string()),
     /** Where to write the packaged template, relative to the pipeline file. @default .lambda-tasks/build/<step>.template.yml */
-    outputTemplateFile: z.string().min(1).optional(),
+    outputTemplateFile: z.optional(z.string().check(z.minLength(1))),
     /** Upload every artifact, even one whose object is there already (`--force-upload`). @default false */
-    forceUpload: z.boolean().default(false),
+    forceUpload: z._default(z.boolean(), false),
     /** Create the bucket when it does not exist (as `s3-object: upload` does). @default false */
-    createBucket: z.boolean().default(false),
+    createBucket: z._default(z.boolean(), false),
   });
 export type PackageParams = z.infer<ReturnType<typeof packageParams>>;
 

@@ -6,97 +6,99 @@
  * schemas are builders, called on first use (see ParamsSchema).
  */
 import type { CreateEventSourceMappingRequest, UpdateEventSourceMappingRequest } from '@aws-sdk/client-lambda';
-import * as z from 'zod';
+import * as z from '../../pipeline/zod.js';
 import { toAwsShape } from '../aws-names.js';
 
 /** A filter pattern: the JSON text Lambda takes, or the pattern as an object (sent as JSON). */
 const pattern = () => z.union([z.string(), z.record(z.string(), z.unknown())]);
 
 const kafkaConfig = () => ({
-  consumerGroupId: z.string().optional(),
-  schemaRegistryConfig: z.record(z.string(), z.unknown()).optional(),
+  consumerGroupId: z.optional(z.string()),
+  schemaRegistryConfig: z.optional(z.record(z.string(), z.unknown())),
 });
 
 /** Members UpdateEventSourceMapping accepts too. */
 const updatable = () => ({
   /** The function's name, ARN or partial ARN, optionally with a version or alias. */
-  functionName: z.string().min(1).optional(),
+  functionName: z.optional(z.string().check(z.minLength(1))),
   /** @default true */
-  enabled: z.boolean().optional(),
-  batchSize: z.number().int().min(1).max(10_000).optional(),
-  filterCriteria: z.strictObject({ filters: z.array(z.strictObject({ pattern: pattern().optional() })) }).optional(),
-  kmsKeyArn: z.string().optional(),
-  metricsConfig: z.strictObject({ metrics: z.array(z.enum(['EventCount', 'ErrorCount', 'KafkaMetrics'])) }).optional(),
-  loggingConfig: z.strictObject({ systemLogLevel: z.enum(['DEBUG', 'INFO', 'WARN']).optional() }).optional(),
-  scalingConfig: z.strictObject({ maximumConcurrency: z.number().int().min(2).max(1000).optional() }).optional(),
-  maximumBatchingWindowInSeconds: z.number().int().min(0).max(300).optional(),
-  parallelizationFactor: z.number().int().min(1).max(10).optional(),
-  destinationConfig: z
-    .strictObject({
-      onSuccess: z.strictObject({ destination: z.string().optional() }).optional(),
-      onFailure: z.strictObject({ destination: z.string().optional() }).optional(),
-    })
-    .optional(),
+  enabled: z.optional(z.boolean()),
+  batchSize: z.optional(z.number().check(z.int(), z.gte(1), z.lte(10_000))),
+  filterCriteria: z.optional(z.strictObject({ filters: z.array(z.strictObject({ pattern: z.optional(pattern()) })) })),
+  kmsKeyArn: z.optional(z.string()),
+  metricsConfig: z.optional(z.strictObject({ metrics: z.array(z.enum(['EventCount', 'ErrorCount', 'KafkaMetrics'])) })),
+  loggingConfig: z.optional(z.strictObject({ systemLogLevel: z.optional(z.enum(['DEBUG', 'INFO', 'WARN'])) })),
+  scalingConfig: z.optional(
+    z.strictObject({ maximumConcurrency: z.optional(z.number().check(z.int(), z.gte(2), z.lte(1000))) }),
+  ),
+  maximumBatchingWindowInSeconds: z.optional(z.number().check(z.int(), z.gte(0), z.lte(300))),
+  parallelizationFactor: z.optional(z.number().check(z.int(), z.gte(1), z.lte(10))),
+  destinationConfig: z.optional(
+    z.strictObject({
+      onSuccess: z.optional(z.strictObject({ destination: z.optional(z.string()) })),
+      onFailure: z.optional(z.strictObject({ destination: z.optional(z.string()) })),
+    }),
+  ),
   /** -1 for no limit, else 60 to 604800. */
-  maximumRecordAgeInSeconds: z.number().int().min(-1).max(604_800).optional(),
-  bisectBatchOnFunctionError: z.boolean().optional(),
+  maximumRecordAgeInSeconds: z.optional(z.number().check(z.int(), z.gte(-1), z.lte(604_800))),
+  bisectBatchOnFunctionError: z.optional(z.boolean()),
   /** -1 for no limit, else 0 to 10000. */
-  maximumRetryAttempts: z.number().int().min(-1).max(10_000).optional(),
-  tumblingWindowInSeconds: z.number().int().min(0).max(900).optional(),
-  sourceAccessConfigurations: z.array(z.strictObject({ type: z.string(), uri: z.string() })).optional(),
-  functionResponseTypes: z.array(z.literal('ReportBatchItemFailures')).optional(),
-  amazonManagedKafkaEventSourceConfig: z.strictObject(kafkaConfig()).optional(),
-  selfManagedKafkaEventSourceConfig: z
-    .strictObject({ ...kafkaConfig(), consumptionMode: z.enum(['Queue', 'Stream']).optional() })
-    .optional(),
-  documentDbEventSourceConfig: z
-    .strictObject({
-      databaseName: z.string().optional(),
-      collectionName: z.string().optional(),
-      fullDocument: z.enum(['Default', 'UpdateLookup']).optional(),
-    })
-    .optional(),
-  provisionedPollerConfig: z
-    .strictObject({
-      minimumPollers: z.number().int().optional(),
-      maximumPollers: z.number().int().optional(),
-      pollerGroupName: z.string().optional(),
-    })
-    .optional(),
+  maximumRetryAttempts: z.optional(z.number().check(z.int(), z.gte(-1), z.lte(10_000))),
+  tumblingWindowInSeconds: z.optional(z.number().check(z.int(), z.gte(0), z.lte(900))),
+  sourceAccessConfigurations: z.optional(z.array(z.strictObject({ type: z.string(), uri: z.string() }))),
+  functionResponseTypes: z.optional(z.array(z.literal('ReportBatchItemFailures'))),
+  amazonManagedKafkaEventSourceConfig: z.optional(z.strictObject(kafkaConfig())),
+  selfManagedKafkaEventSourceConfig: z.optional(
+    z.strictObject({ ...kafkaConfig(), consumptionMode: z.optional(z.enum(['Queue', 'Stream'])) }),
+  ),
+  documentDbEventSourceConfig: z.optional(
+    z.strictObject({
+      databaseName: z.optional(z.string()),
+      collectionName: z.optional(z.string()),
+      fullDocument: z.optional(z.enum(['Default', 'UpdateLookup'])),
+    }),
+  ),
+  provisionedPollerConfig: z.optional(
+    z.strictObject({
+      minimumPollers: z.optional(z.number().check(z.int())),
+      maximumPollers: z.optional(z.number().check(z.int())),
+      pollerGroupName: z.optional(z.string()),
+    }),
+  ),
 });
 
 /** Members only CreateEventSourceMapping takes. */
 const createOnly = () => ({
   /** The stream, queue, or cluster: a Kinesis stream, DynamoDB stream, SQS queue, MSK cluster, MQ broker or DocumentDB ARN. */
-  eventSourceArn: z.string().min(1).optional(),
+  eventSourceArn: z.optional(z.string().check(z.minLength(1))),
   /** Where a stream mapping starts reading: required for Kinesis and DynamoDB streams and Kafka. */
-  startingPosition: z.enum(['TRIM_HORIZON', 'LATEST', 'AT_TIMESTAMP']).optional(),
+  startingPosition: z.optional(z.enum(['TRIM_HORIZON', 'LATEST', 'AT_TIMESTAMP'])),
   /** For AT_TIMESTAMP: an ISO 8601 time or Unix seconds. */
-  startingPositionTimestamp: z.union([z.iso.datetime({ offset: true }), z.number()]).optional(),
+  startingPositionTimestamp: z.optional(z.union([z.iso.datetime({ offset: true }), z.number()])),
   /** Mapping tags as a map `{ Key: value }`. */
-  tags: z.record(z.string(), z.string()).optional(),
-  topics: z.array(z.string()).length(1).optional(),
-  queues: z.array(z.string()).length(1).optional(),
-  selfManagedEventSource: z
-    .strictObject({ endpoints: z.strictObject({ KAFKA_BOOTSTRAP_SERVERS: z.array(z.string()) }) })
-    .optional(),
+  tags: z.optional(z.record(z.string(), z.string())),
+  topics: z.optional(z.array(z.string()).check(z.length(1))),
+  queues: z.optional(z.array(z.string()).check(z.length(1))),
+  selfManagedEventSource: z.optional(
+    z.strictObject({ endpoints: z.strictObject({ KAFKA_BOOTSTRAP_SERVERS: z.array(z.string()) }) }),
+  ),
 });
 
 const waitTimeout = () => ({
   /** How long to wait for the mapping's state to settle (Creating -> Enabled ...), in seconds. @default 300 */
-  waitTimeout: z.number().positive().optional(),
+  waitTimeout: z.optional(z.number().check(z.positive())),
 });
 
 /** Which mapping: its UUID, or the one mapping of `functionName` on `eventSourceArn`. */
 const identity = () => ({
-  uuid: z.string().min(1).optional(),
-  functionName: z.string().min(1).optional(),
-  eventSourceArn: z.string().min(1).optional(),
+  uuid: z.optional(z.string().check(z.minLength(1))),
+  functionName: z.optional(z.string().check(z.minLength(1))),
+  eventSourceArn: z.optional(z.string().check(z.minLength(1))),
 });
 
 function checkIdentity(
   p: { uuid?: string | undefined; functionName?: string | undefined; eventSourceArn?: string | undefined },
-  ctx: z.RefinementCtx,
+  ctx: z.core.$RefinementCtx,
 ): void {
   if (p.uuid === undefined && (p.functionName === undefined || p.eventSourceArn === undefined)) {
     ctx.addIssue({ code: 'custom', message: 'give uuid, or functionName and eventSourceArn to find the mapping' });
@@ -110,7 +112,7 @@ function checkStartingPosition(
     startingPosition?: string | undefined;
     startingPositionTimestamp?: unknown;
   },
-  ctx: z.RefinementCtx,
+  ctx: z.core.$RefinementCtx,
 ): void {
   const stream = /^arn:[^:]+:(kinesis|dynamodb|kafka):/.test(p.eventSourceArn ?? '');
   if (stream && p.startingPosition === undefined) {
@@ -135,21 +137,22 @@ export const createParams = () =>
     .strictObject({
       ...updatable(),
       ...createOnly(),
-      functionName: z.string().min(1),
+      functionName: z.string().check(z.minLength(1)),
       /**
        * When a mapping of this function on this source exists already: update it to these parameters
        * (skip when they match). With false, create fails instead. @default true
        */
-      updateIfExists: z.boolean().optional(),
+      updateIfExists: z.optional(z.boolean()),
       ...waitTimeout(),
     })
-    .superRefine(checkStartingPosition);
+    .check(z.superRefine(checkStartingPosition));
 
 export const updateParams = () =>
-  z.strictObject({ ...updatable(), ...identity(), ...waitTimeout() }).superRefine(checkIdentity);
+  z.strictObject({ ...updatable(), ...identity(), ...waitTimeout() }).check(z.superRefine(checkIdentity));
 
 /** enable, disable, delete: only which mapping. */
-export const selectParams = () => z.strictObject({ ...identity(), ...waitTimeout() }).superRefine(checkIdentity);
+export const selectParams = () =>
+  z.strictObject({ ...identity(), ...waitTimeout() }).check(z.superRefine(checkIdentity));
 
 export type CreateParams = z.infer<ReturnType<typeof createParams>>;
 export type UpdateParams = z.infer<ReturnType<typeof updateParams>>;

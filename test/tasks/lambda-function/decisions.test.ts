@@ -1,7 +1,7 @@
 /** The pure parts of lambda-function: configuration diffs, readiness, pruning, statements. */
 import type { FunctionConfiguration } from '@aws-sdk/client-lambda';
 import { describe, expect, it } from 'vitest';
-import { z } from 'zod';
+import { z } from 'zod/mini';
 import { decide } from '../../../src/tasks/lambda-function/changes.js';
 import { configurationUpdate, diffConfiguration } from '../../../src/tasks/lambda-function/configuration.js';
 import { readiness } from '../../../src/tasks/lambda-function/lifecycle.js';
