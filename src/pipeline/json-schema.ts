@@ -6,7 +6,6 @@
  * and `action` constants, with that action's `with`. Since any value in `with` may be a
  * placeholder, every constrained value there also accepts a `${...}` string.
  */
-
 import { defaultRegistry, type TaskRegistry } from './registry.js';
 import { pipelineSchema, stepSchema } from './schema.js';
 import * as z from './zod.js';

@@ -5,7 +5,6 @@
  * references between parts (step ids, outputs, variables, connections) are checked in
  * validate.ts.
  */
-
 import { DURATION_PATTERN } from './duration.js';
 import * as z from './zod.js';
 

@@ -4,7 +4,6 @@
  * union the issues of the alternative that came closest (zod's own message is just "Invalid
  * input"). Issues at paths the caller says to ignore (values that are placeholders) are dropped.
  */
-
 import type { Problem } from './errors.js';
 import type { PathSegment, PipelineSource } from './source.js';
 import { didYouMean } from './suggest.js';

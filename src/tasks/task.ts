@@ -5,7 +5,6 @@
  * would change without changing anything) and run (make the calls, report outputs). Actions
  * never print: they emit structured events that the CLI renders.
  */
-
 import type { AwsClients } from '../aws/clients.js';
 import type { WaitOptions } from '../aws/wait.js';
 import { UNKNOWN_TEXT } from '../pipeline/interpolation.js';
