@@ -11,14 +11,16 @@ import { createPayloadHashVerifier, isSha256Hex } from './auth/payload-hash.js';
 import { sha256Hex, type VerifiedAuth } from './auth/sigv4.js';
 import { AwsError } from './errors.js';
 import { headerValue } from './protocol/codec.js';
+import { SMALL_BLOB_BYTES } from './store/blobs.js';
 import { forward } from './stream-pump.js';
 
 /**
  * A streaming operation's body up to this size (by Content-Length) is read whole and checked at
  * once, and handed over as a Buffer: a verifier stream and the pipes around it cost more than the
- * bytes for a small object. (The blob store keeps bodies this small in memory anyway.)
+ * bytes for a small object. The blob store's own bound for a small body, so that every body read
+ * whole here is one the store takes whole (a row, not a stream to a file).
  */
-export const WHOLE_BODY_BYTES = 64 * 1024;
+export const WHOLE_BODY_BYTES = SMALL_BLOB_BYTES;
 
 /** The trailers of a body that has none (only aws-chunked bodies have trailers). */
 export const NO_TRAILERS: Promise<Record<string, string>> = Promise.resolve(
