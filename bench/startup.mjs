@@ -36,6 +36,8 @@ export const BIN = join(ROOT, PACKAGE.bin['lambda-tasks']);
 /** tsc's output, unbundled: what the bin was before the bundle. */
 export const UNBUNDLED = join(ROOT, 'dist', 'cli', 'main.js');
 const HELLO = join(ROOT, 'examples', 'hello');
+/** The pipeline every `validate` row checks. */
+const HELLO_PIPELINE = join(HELLO, 'lambda-tasks.yml');
 
 /**
  * The environment of every command: test credentials, nothing from the caller's AWS setup.
@@ -255,10 +257,10 @@ export async function startupWorkload(config, say, coldStarts) {
     // (The cloud floor runs under this Node only: better-sqlite3 is built for it.)
     await timedReady(floors.cloud);
     for (const node of [process.execPath, ...Object.values(nodes)]) {
-      await timedExit([...floors.validate, join(HELLO, 'lambda-tasks.yml')], node);
-      await timedExit([...floors.yaml, join(HELLO, 'lambda-tasks.yml')], node);
+      await timedExit([...floors.validate, HELLO_PIPELINE], node);
+      await timedExit([...floors.yaml, HELLO_PIPELINE], node);
       await timedExit([BIN, '--help'], node);
-      await timedExit([BIN, 'validate', join(HELLO, 'lambda-tasks.yml')], node);
+      await timedExit([BIN, 'validate', HELLO_PIPELINE], node);
       await timedReady([BIN, 'cloud', '--port', '0', '--ephemeral', '--quiet'], node);
     }
     /** @type {Record<string, number[]>} */
@@ -270,12 +272,12 @@ export async function startupWorkload(config, say, coldStarts) {
     for (let round = 0; round < config.runs; round++) {
       say(`[startup] round ${round + 1}/${config.runs}`);
       add('node', (await timedExit(['-e', '0'])).ms);
-      add('floor validate', (await timedExit([...floors.validate, join(HELLO, 'lambda-tasks.yml')])).ms);
-      add('floor yaml', (await timedExit([...floors.yaml, join(HELLO, 'lambda-tasks.yml')])).ms);
+      add('floor validate', (await timedExit([...floors.validate, HELLO_PIPELINE])).ms);
+      add('floor yaml', (await timedExit([...floors.yaml, HELLO_PIPELINE])).ms);
       add('floor cloud', (await timedReady(floors.cloud)).readyMs);
       for (const [name, path] of Object.entries(cli)) {
         add(`${name} help`, (await timedExit([path, '--help'])).ms);
-        add(`${name} validate`, (await timedExit([path, 'validate', join(HELLO, 'lambda-tasks.yml')])).ms);
+        add(`${name} validate`, (await timedExit([path, 'validate', HELLO_PIPELINE])).ms);
         const ephemeral = await timedReady([path, 'cloud', '--port', '0', '--ephemeral', '--quiet']);
         add(`${name} cloud ephemeral`, ephemeral.readyMs);
         add(`${name} cloud ephemeral answer`, ephemeral.answerMs);
@@ -286,11 +288,10 @@ export async function startupWorkload(config, say, coldStarts) {
         noopOutput = noop.stdout;
         add(`${name} hello no-op`, noop.ms);
       }
-      const hello = join(HELLO, 'lambda-tasks.yml');
       add('bundle help, first start', (await firstStart((extra) => timedExit([BIN, '--help'], undefined, extra))).ms);
       add(
         'bundle validate, first start',
-        (await firstStart((extra) => timedExit([BIN, 'validate', hello], undefined, extra))).ms,
+        (await firstStart((extra) => timedExit([BIN, 'validate', HELLO_PIPELINE], undefined, extra))).ms,
       );
       const firstCloud = await firstStart((extra) =>
         timedReady([BIN, 'cloud', '--port', '0', '--ephemeral', '--quiet'], undefined, extra),
@@ -299,12 +300,9 @@ export async function startupWorkload(config, say, coldStarts) {
       add('bundle cloud ephemeral answer, first start', firstCloud.answerMs);
       for (const [major, node] of Object.entries(nodes)) {
         add(`node ${major}`, (await timedExit(['-e', '0'], node)).ms);
-        add(
-          `node ${major} floor validate`,
-          (await timedExit([...floors.validate, join(HELLO, 'lambda-tasks.yml')], node)).ms,
-        );
+        add(`node ${major} floor validate`, (await timedExit([...floors.validate, HELLO_PIPELINE], node)).ms);
         add(`node ${major} help`, (await timedExit([BIN, '--help'], node)).ms);
-        add(`node ${major} validate`, (await timedExit([BIN, 'validate', join(HELLO, 'lambda-tasks.yml')], node)).ms);
+        add(`node ${major} validate`, (await timedExit([BIN, 'validate', HELLO_PIPELINE], node)).ms);
         const started = await timedReady([BIN, 'cloud', '--port', '0', '--ephemeral', '--quiet'], node);
         add(`node ${major} cloud ephemeral`, started.readyMs);
         add(`node ${major} cloud ephemeral answer`, started.answerMs);
